@@ -1,0 +1,5 @@
+//! Command line: clap commands, output formats, exit codes.
+
+pub fn main() -> i32 {
+    0
+}

@@ -1,0 +1,347 @@
+//! The change vocabulary: what `diff` produces and `plan` renders.
+//!
+//! Each change carries whole objects (both sides for alterations), so that a planner can render
+//! it and its reverse without looking anything up, and `Change::inverse` is a plain swap.
+//! Creating an object never implies its comment, indexes, triggers or policies: those arrive as
+//! changes of their own, so every dialect renders each thing in exactly one place.
+
+use crate::schema::{
+    Column, Constraint, Extension, Function, Index, PartitionOf, Policy, QualifiedName, Sequence,
+    Table, Trigger, TypeDef, View,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    CreateExtension {
+        extension: Extension,
+    },
+    DropExtension {
+        extension: Extension,
+    },
+    CreateSchema {
+        name: String,
+    },
+    DropSchema {
+        name: String,
+    },
+
+    CreateType {
+        name: QualifiedName,
+        def: TypeDef,
+    },
+    DropType {
+        name: QualifiedName,
+        def: TypeDef,
+    },
+    /// An in-place change of a type of the same kind: enum values added, domain default / NOT NULL
+    /// / checks changed, composite attributes added, dropped or retyped.
+    AlterType {
+        name: QualifiedName,
+        from: TypeDef,
+        to: TypeDef,
+    },
+
+    CreateSequence {
+        name: QualifiedName,
+        sequence: Sequence,
+    },
+    DropSequence {
+        name: QualifiedName,
+        sequence: Sequence,
+    },
+    AlterSequence {
+        name: QualifiedName,
+        from: Sequence,
+        to: Sequence,
+    },
+
+    CreateFunction {
+        name: QualifiedName,
+        function: Function,
+    },
+    DropFunction {
+        name: QualifiedName,
+        function: Function,
+    },
+    /// `CREATE OR REPLACE` of a routine whose signature and result type stay the same.
+    ReplaceFunction {
+        name: QualifiedName,
+        from: Function,
+        to: Function,
+    },
+
+    /// Renders the table's columns, the constraints left in `table.constraints`, partitioning,
+    /// inheritance and storage options; nothing else of the table.
+    CreateTable {
+        name: QualifiedName,
+        table: Table,
+    },
+    DropTable {
+        name: QualifiedName,
+        table: Table,
+    },
+    AddColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    DropColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    /// Type, default, NOT NULL, identity, generation or collation changed in place (not the comment).
+    AlterColumn {
+        table: QualifiedName,
+        from: Column,
+        to: Column,
+    },
+    AddConstraint {
+        table: QualifiedName,
+        constraint: Constraint,
+    },
+    DropConstraint {
+        table: QualifiedName,
+        constraint: Constraint,
+    },
+    /// `on` is a table or a materialized view.
+    CreateIndex {
+        on: QualifiedName,
+        index: Index,
+    },
+    DropIndex {
+        on: QualifiedName,
+        index: Index,
+    },
+    SetRowSecurity {
+        table: QualifiedName,
+        from: RowSecurity,
+        to: RowSecurity,
+    },
+    /// Storage parameters and UNLOGGED.
+    SetTableOptions {
+        table: QualifiedName,
+        from: TableOptions,
+        to: TableOptions,
+    },
+    AttachPartition {
+        table: QualifiedName,
+        partition_of: PartitionOf,
+    },
+    DetachPartition {
+        table: QualifiedName,
+        partition_of: PartitionOf,
+    },
+
+    /// Renders the view (or materialized view) itself, not its indexes, triggers or comments.
+    CreateView {
+        name: QualifiedName,
+        view: View,
+    },
+    DropView {
+        name: QualifiedName,
+        view: View,
+    },
+    /// `CREATE OR REPLACE VIEW` where the server allows it (same leading columns, same types).
+    ReplaceView {
+        name: QualifiedName,
+        from: View,
+        to: View,
+    },
+
+    /// `on` is a table or a view (INSTEAD OF triggers).
+    CreateTrigger {
+        on: QualifiedName,
+        trigger: Trigger,
+    },
+    DropTrigger {
+        on: QualifiedName,
+        trigger: Trigger,
+    },
+
+    CreatePolicy {
+        table: QualifiedName,
+        policy: Policy,
+    },
+    DropPolicy {
+        table: QualifiedName,
+        policy: Policy,
+    },
+    AlterPolicy {
+        table: QualifiedName,
+        from: Policy,
+        to: Policy,
+    },
+
+    SetComment {
+        target: CommentTarget,
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSecurity {
+    pub enabled: bool,
+    pub forced: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableOptions {
+    pub unlogged: bool,
+    pub options: Vec<String>,
+}
+
+/// The object a comment is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "object", rename_all = "snake_case")]
+pub enum CommentTarget {
+    Extension {
+        name: String,
+    },
+    Schema {
+        name: String,
+    },
+    Table {
+        name: QualifiedName,
+    },
+    Column {
+        table: QualifiedName,
+        column: String,
+    },
+    View {
+        name: QualifiedName,
+    },
+    MaterializedView {
+        name: QualifiedName,
+    },
+    /// A column of a view or materialized view.
+    ViewColumn {
+        view: QualifiedName,
+        column: String,
+    },
+    Type {
+        name: QualifiedName,
+    },
+    Domain {
+        name: QualifiedName,
+    },
+    Sequence {
+        name: QualifiedName,
+    },
+    /// `name` is the schema and routine name; `arguments` its identity arguments.
+    Function {
+        name: QualifiedName,
+        arguments: String,
+        procedure: bool,
+    },
+    /// Index in `schema` (the table's schema).
+    Index {
+        name: QualifiedName,
+    },
+    Constraint {
+        table: QualifiedName,
+        name: String,
+    },
+    Trigger {
+        on: QualifiedName,
+        name: String,
+    },
+    Policy {
+        table: QualifiedName,
+        name: String,
+    },
+}
+
+impl Change {
+    /// The change that undoes this one (structure, not data: the inverse of a drop re-creates an
+    /// empty object).
+    pub fn inverse(&self) -> Change {
+        use Change::*;
+        match self.clone() {
+            CreateExtension { extension } => DropExtension { extension },
+            DropExtension { extension } => CreateExtension { extension },
+            CreateSchema { name } => DropSchema { name },
+            DropSchema { name } => CreateSchema { name },
+            CreateType { name, def } => DropType { name, def },
+            DropType { name, def } => CreateType { name, def },
+            AlterType { name, from, to } => AlterType {
+                name,
+                from: to,
+                to: from,
+            },
+            CreateSequence { name, sequence } => DropSequence { name, sequence },
+            DropSequence { name, sequence } => CreateSequence { name, sequence },
+            AlterSequence { name, from, to } => AlterSequence {
+                name,
+                from: to,
+                to: from,
+            },
+            CreateFunction { name, function } => DropFunction { name, function },
+            DropFunction { name, function } => CreateFunction { name, function },
+            ReplaceFunction { name, from, to } => ReplaceFunction {
+                name,
+                from: to,
+                to: from,
+            },
+            CreateTable { name, table } => DropTable { name, table },
+            DropTable { name, table } => CreateTable { name, table },
+            AddColumn { table, column } => DropColumn { table, column },
+            DropColumn { table, column } => AddColumn { table, column },
+            AlterColumn { table, from, to } => AlterColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            AddConstraint { table, constraint } => DropConstraint { table, constraint },
+            DropConstraint { table, constraint } => AddConstraint { table, constraint },
+            CreateIndex { on, index } => DropIndex { on, index },
+            DropIndex { on, index } => CreateIndex { on, index },
+            SetRowSecurity { table, from, to } => SetRowSecurity {
+                table,
+                from: to,
+                to: from,
+            },
+            SetTableOptions { table, from, to } => SetTableOptions {
+                table,
+                from: to,
+                to: from,
+            },
+            AttachPartition {
+                table,
+                partition_of,
+            } => DetachPartition {
+                table,
+                partition_of,
+            },
+            DetachPartition {
+                table,
+                partition_of,
+            } => AttachPartition {
+                table,
+                partition_of,
+            },
+            CreateView { name, view } => DropView { name, view },
+            DropView { name, view } => CreateView { name, view },
+            ReplaceView { name, from, to } => ReplaceView {
+                name,
+                from: to,
+                to: from,
+            },
+            CreateTrigger { on, trigger } => DropTrigger { on, trigger },
+            DropTrigger { on, trigger } => CreateTrigger { on, trigger },
+            CreatePolicy { table, policy } => DropPolicy { table, policy },
+            DropPolicy { table, policy } => CreatePolicy { table, policy },
+            AlterPolicy { table, from, to } => AlterPolicy {
+                table,
+                from: to,
+                to: from,
+            },
+            SetComment { target, from, to } => SetComment {
+                target,
+                from: to,
+                to: from,
+            },
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! PostgreSQL driver: connection, script execution and catalog inspection.

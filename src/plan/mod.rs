@@ -1,0 +1,93 @@
+//! Plans: the SQL that carries out a list of changes, its reverse, and the risk of each statement.
+//!
+//! A planner is pure: it turns `diff::Change`s into statements for one dialect and never touches
+//! a database. Later stages (lint, history, apply) reuse the risk notes attached here.
+
+pub mod postgres;
+
+use crate::diff::Change;
+use serde::{Deserialize, Serialize};
+
+/// What could go wrong when a statement runs on a database with data and traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskKind {
+    /// Loses data or an object others may use (drop table, drop column, ...).
+    Destructive,
+    /// Succeeds or fails depending on the rows present (add unique, set NOT NULL, narrowing cast).
+    DataDependent,
+    /// Takes a lock that blocks reads or writes for a while (table rewrite, index build).
+    Locking,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Risk {
+    pub kind: RiskKind,
+    /// One line saying why, e.g. `drops column "age" of public.users and its data`.
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub sql: String,
+    pub risks: Vec<Risk>,
+    /// False for statements PostgreSQL refuses inside a transaction block
+    /// (e.g. `CREATE INDEX CONCURRENTLY`).
+    pub transactional: bool,
+}
+
+/// One change and the statements that carry it out and undo it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub change: Change,
+    /// Short human description, e.g. `add column "age" to public.users`.
+    pub summary: String,
+    pub statements: Vec<Statement>,
+    /// Statements that undo this step, in the order to run them.
+    pub reverse: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.iter().all(|s| s.statements.is_empty())
+    }
+
+    /// Forward statements in order.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.steps.iter().flat_map(|s| s.statements.iter())
+    }
+
+    /// Reverse statements: the steps' reverses, last step first.
+    pub fn reverse_statements(&self) -> impl Iterator<Item = &Statement> {
+        self.steps.iter().rev().flat_map(|s| s.reverse.iter())
+    }
+
+    /// The forward plan as a SQL script: one statement per line group, each ending in `;`.
+    pub fn to_sql(&self) -> String {
+        render_script(self.statements())
+    }
+
+    /// The reverse plan as a SQL script.
+    pub fn to_reverse_sql(&self) -> String {
+        render_script(self.reverse_statements())
+    }
+}
+
+fn render_script<'a>(statements: impl Iterator<Item = &'a Statement>) -> String {
+    let mut out = String::new();
+    for statement in statements {
+        out.push_str(statement.sql.trim_end().trim_end_matches(';'));
+        out.push_str(";\n");
+    }
+    out
+}
+
+/// A dialect's renderer of changes.
+pub trait Planner {
+    fn plan(&self, changes: &[Change]) -> Plan;
+}

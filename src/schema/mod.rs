@@ -1,0 +1,403 @@
+//! The schema model: plain data describing everything in scope of one database.
+//!
+//! Every other module speaks this vocabulary. It knows no dialect's SQL *syntax*; where the
+//! server renders a definition canonically (index, constraint, view, function and trigger
+//! definitions, expressions, type names), the model keeps that canonical text, because both
+//! states are always loaded into the same kind of server, so equal text means equal objects.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// `schema.name` of a schema-scoped object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualifiedName {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+/// Identifies any object that others can depend on; used to order changes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ObjectRef {
+    Extension {
+        name: String,
+    },
+    Schema {
+        name: String,
+    },
+    /// Enum, composite, domain or range type.
+    Type {
+        schema: String,
+        name: String,
+    },
+    Sequence {
+        schema: String,
+        name: String,
+    },
+    Table {
+        schema: String,
+        name: String,
+    },
+    /// View or materialized view.
+    View {
+        schema: String,
+        name: String,
+    },
+    /// Function or procedure; `signature` is `name(identity arguments)`, the key in [`Schema::functions`].
+    Function {
+        schema: String,
+        signature: String,
+    },
+}
+
+/// Everything in scope of one database: the schemas and the extensions installed in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Realm {
+    pub schemas: BTreeMap<String, Schema>,
+    pub extensions: BTreeMap<String, Extension>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub name: String,
+    /// The schema its objects live in.
+    pub schema: String,
+    /// Informational; not a difference by itself.
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    pub name: String,
+    pub comment: Option<String>,
+    pub tables: BTreeMap<String, Table>,
+    /// Views and materialized views.
+    pub views: BTreeMap<String, View>,
+    /// Enum, composite, domain and range types.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Free-standing and `serial`-owned sequences; identity sequences belong to their column.
+    pub sequences: BTreeMap<String, Sequence>,
+    /// Functions and procedures keyed by `name(identity arguments)`, e.g. `add(integer, integer)`.
+    pub functions: BTreeMap<String, Function>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub name: String,
+    /// In ordinal order.
+    pub columns: Vec<Column>,
+    /// Primary key, unique, check, foreign key and exclusion constraints, sorted by name.
+    pub constraints: Vec<Constraint>,
+    /// Indexes that do not back a constraint, sorted by name.
+    pub indexes: Vec<Index>,
+    pub triggers: Vec<Trigger>,
+    pub policies: Vec<Policy>,
+    pub comment: Option<String>,
+    pub unlogged: bool,
+    /// `pg_get_partkeydef` text such as `RANGE (created_at)` for a partitioned table.
+    pub partition_by: Option<String>,
+    /// Set when this table is a partition of another.
+    pub partition_of: Option<PartitionOf>,
+    /// Parents of a table created with INHERITS (not partitions).
+    pub inherits: Vec<QualifiedName>,
+    pub row_security: bool,
+    pub force_row_security: bool,
+    /// Storage parameters (`fillfactor=70`), sorted.
+    pub options: Vec<String>,
+    /// Objects this table needs before it can be created (types, sequences, functions used by
+    /// columns, defaults, checks and generated expressions). Foreign keys are in `constraints`.
+    pub depends_on: BTreeSet<ObjectRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    /// `pg_get_expr(relpartbound)` text, e.g. `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`.
+    pub bound: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub data_type: DataType,
+    pub not_null: bool,
+    /// Default expression as the server prints it (`pg_get_expr`). None for identity and
+    /// generated columns.
+    pub default: Option<String>,
+    pub identity: Option<Identity>,
+    /// Generation expression of a `GENERATED ALWAYS AS (...) STORED` column.
+    pub generated: Option<String>,
+    /// Only when it differs from the type's default collation, e.g. `"C"` or `public.nocase`.
+    pub collation: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A column or attribute type as the server spells it (`format_type`), so that
+/// `int4`, `integer` and `serial`'s type all read `integer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataType {
+    /// Full SQL spelling, schema-qualified when the type is user-defined and not in
+    /// `pg_catalog`: `character varying(40)`, `numeric(10,2)`, `integer[]`, `public.mood`.
+    pub sql: String,
+    /// The element type's name without modifiers or array brackets: `character varying`, `mood`.
+    pub base: String,
+    /// Schema of a user-defined type (None for built-in types).
+    pub schema: Option<String>,
+    /// Array dimensions as declared (0 for a scalar).
+    pub array_dims: u32,
+    /// Server category letter (`pg_type.typcategory`): N numeric, S string, D date/time, B boolean,
+    /// E enum, A array, U user-defined, ... Used by the planner to choose casts.
+    pub category: String,
+}
+
+impl DataType {
+    /// A built-in scalar type; for tests and hand-built models.
+    pub fn builtin(sql: &str, category: &str) -> Self {
+        let base = sql.split('(').next().unwrap_or(sql).trim().to_string();
+        Self {
+            sql: sql.to_string(),
+            base,
+            schema: None,
+            array_dims: 0,
+            category: category.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// GENERATED ALWAYS (true) or BY DEFAULT (false).
+    pub always: bool,
+    pub sequence: SequenceOptions,
+}
+
+/// Options shared by sequences and identity columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOptions {
+    /// `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    Check,
+    ForeignKey,
+    Exclusion,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constraint {
+    pub name: String,
+    pub kind: ConstraintKind,
+    /// `pg_get_constraintdef` text: `PRIMARY KEY (id)`, `CHECK ((age > 0)) NOT VALID`,
+    /// `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE DEFERRABLE`.
+    pub definition: String,
+    /// Constrained columns in key order (empty for a check on an expression).
+    pub columns: Vec<String>,
+    /// The referenced table of a foreign key.
+    pub references: Option<QualifiedName>,
+    pub referenced_columns: Vec<String>,
+    /// False for a constraint added NOT VALID and not validated since.
+    pub validated: bool,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    /// `pg_get_indexdef` text, the full `CREATE [UNIQUE] INDEX ... ON ... USING ...` statement.
+    pub definition: String,
+    pub unique: bool,
+    /// Access method: btree, hash, gin, gist, brin, ...
+    pub method: String,
+    /// Key columns or expressions as the server prints them.
+    pub keys: Vec<String>,
+    /// INCLUDE columns.
+    pub include: Vec<String>,
+    /// WHERE clause of a partial index.
+    pub predicate: Option<String>,
+    pub nulls_not_distinct: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    /// `pg_get_triggerdef` text, the full `CREATE [CONSTRAINT] TRIGGER` statement.
+    pub definition: String,
+    pub function: QualifiedName,
+    /// `O` origin (enabled), `D` disabled, `R` replica, `A` always.
+    pub enabled: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub name: String,
+    pub permissive: bool,
+    /// ALL, SELECT, INSERT, UPDATE or DELETE.
+    pub command: String,
+    /// Role names, sorted; `public` for PUBLIC.
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    pub name: String,
+    pub materialized: bool,
+    /// `pg_get_viewdef` text (the query, without `CREATE VIEW`).
+    pub definition: String,
+    pub columns: Vec<ViewColumn>,
+    /// `security_barrier=true`, `check_option=local`, ..., sorted.
+    pub options: Vec<String>,
+    /// Indexes on a materialized view.
+    pub indexes: Vec<Index>,
+    /// INSTEAD OF triggers.
+    pub triggers: Vec<Trigger>,
+    pub comment: Option<String>,
+    /// Relations, types and functions the query reads.
+    pub depends_on: BTreeSet<ObjectRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewColumn {
+    pub name: String,
+    pub data_type: DataType,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub kind: TypeKind,
+    pub comment: Option<String>,
+    /// Types and functions this type needs (domain base type, composite attribute types, ...).
+    pub depends_on: BTreeSet<ObjectRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TypeKind {
+    Enum {
+        labels: Vec<String>,
+    },
+    Composite {
+        attributes: Vec<CompositeAttribute>,
+    },
+    Domain {
+        base: DataType,
+        not_null: bool,
+        default: Option<String>,
+        collation: Option<String>,
+        /// Named CHECK constraints, sorted by name.
+        checks: Vec<DomainCheck>,
+    },
+    Range {
+        subtype: DataType,
+        /// Remaining options as the server reports them, e.g. `subtype_diff = float8mi`.
+        options: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeAttribute {
+    pub name: String,
+    pub data_type: DataType,
+    pub collation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainCheck {
+    pub name: String,
+    /// `CHECK ((VALUE > 0))`, possibly followed by `NOT VALID`.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub name: String,
+    pub options: SequenceOptions,
+    /// `table.column` that owns it (serial columns, `OWNED BY`).
+    pub owned_by: Option<SequenceOwner>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOwner {
+    pub table: QualifiedName,
+    pub column: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutineKind {
+    Function,
+    Procedure,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    pub name: String,
+    pub kind: RoutineKind,
+    /// `pg_get_function_identity_arguments`, e.g. `a integer, b integer`.
+    pub identity_arguments: String,
+    /// `pg_get_function_result`, None for procedures.
+    pub returns: Option<String>,
+    pub language: String,
+    /// `pg_get_functiondef` text: the full `CREATE OR REPLACE FUNCTION` statement.
+    pub definition: String,
+    pub comment: Option<String>,
+    pub depends_on: BTreeSet<ObjectRef>,
+}
+
+impl Realm {
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.schemas.get(&name.schema)?.tables.get(&name.name)
+    }
+    pub fn view(&self, name: &QualifiedName) -> Option<&View> {
+        self.schemas.get(&name.schema)?.views.get(&name.name)
+    }
+    /// Number of tables, views, types, sequences and functions, for messages.
+    pub fn object_count(&self) -> usize {
+        self.schemas
+            .values()
+            .map(|s| {
+                s.tables.len()
+                    + s.views.len()
+                    + s.types.len()
+                    + s.sequences.len()
+                    + s.functions.len()
+            })
+            .sum()
+    }
+}

@@ -1,0 +1,1 @@
+//! SQL text utilities shared by drivers and migrations (statement splitting).
