@@ -1,6 +1,38 @@
 //! Pure, deterministic comparison of two realms into an ordered list of changes.
+//!
+//! Objects match by schema and name (routines by `name(identity arguments)`, constraints,
+//! indexes, triggers and policies by name on their relation), and definitions compare by the
+//! server's canonical text. The result runs top to bottom on PostgreSQL:
+//!
+//! - `CreateTable` / `CreateView` / `CreateType` carry only the object itself; foreign keys,
+//!   indexes, triggers, policies, row security and comments follow as their own changes.
+//!   `DropTable` drops its indexes, triggers and policies implicitly; foreign keys of a dropped
+//!   table are dropped first by their own `DropConstraint`.
+//! - A new sequence that a column owns is `CreateSequence` (with `owned_by: None`) before the
+//!   table, then `AlterSequence` setting `owned_by` once the column exists. A sequence that
+//!   disappears with its owning column or table gets no `DropSequence`.
+//! - A column whose generation expression changes is dropped and added again (stored
+//!   generated columns cannot be altered in place); any other column change is one
+//!   `AlterColumn`, except two cases split into two `AlterColumn`s around the changes between
+//!   them: serial to identity (or back), and a column *parked* while a type or routine it uses
+//!   is re-created (default dropped and, for a re-created type, retyped to `text`, then brought
+//!   to its target type and default; the planner casts with `USING`).
+//! - Tables whose partitioning or inheritance changes are dropped and created again.
+//! - Enums with removed or reordered labels, domains with a new base type or collation, and
+//!   changed range types are dropped and created again, together with whatever uses them.
+//! - Views whose columns change other than by appending, or whose inputs change underneath
+//!   them, are dropped and created again (with their indexes, triggers and comments).
 
+mod cascade;
 mod change;
+mod emit;
+mod graph;
+mod mention;
+mod table;
+mod view;
+
+#[cfg(test)]
+mod tests;
 
 pub use change::{Change, CommentTarget, RowSecurity, TableOptions};
 
@@ -12,6 +44,13 @@ pub struct DiffOptions {}
 
 /// The changes that turn `from` into `to`, in an order a database can run them.
 pub fn diff(from: &Realm, to: &Realm, _opts: &DiffOptions) -> Vec<Change> {
-    let _ = (from, to);
-    Vec::new()
+    let mut forced = cascade::Forced::default();
+    loop {
+        let nodes = emit::emit(from, to, &forced);
+        let wider = cascade::widen(from, to, &forced, &nodes);
+        if wider == forced {
+            return graph::order(nodes);
+        }
+        forced = wider;
+    }
 }
