@@ -841,3 +841,40 @@ fn inverse_of_an_in_place_diff_is_the_diff_back() {
     assert_eq!(as_set(&undone), as_set(&backward));
     assert_eq!(forward.len(), 3);
 }
+
+#[test]
+fn primary_key_moves_while_a_dropped_table_still_references_it() {
+    let from = realm(|s| {
+        add_table(
+            s,
+            Table {
+                constraints: vec![pk("users", "id")],
+                ..table("users", vec![col("id", int())])
+            },
+        );
+        add_table(
+            s,
+            Table {
+                constraints: vec![fk("taggings_user_fk", "user_id", "users", "id")],
+                ..table("taggings", vec![col("user_id", int())])
+            },
+        );
+    });
+    let to = realm(|s| {
+        add_table(
+            s,
+            Table {
+                constraints: vec![pk("users", "user_id")],
+                ..table("users", vec![col("user_id", int())])
+            },
+        );
+    });
+    let names = run(&from, &to);
+    let drop_fk = position(&names, "drop constraint public.taggings.taggings_user_fk");
+    let drop_pk = position(&names, "drop constraint public.users.users_pkey");
+    let add_pk = position(&names, "add constraint public.users.users_pkey");
+    assert!(drop_fk < drop_pk);
+    assert!(drop_pk < position(&names, "drop column public.users.id"));
+    assert!(drop_pk < add_pk);
+    assert!(position(&names, "add column public.users.user_id") < add_pk);
+}
