@@ -792,3 +792,192 @@ fn alters_composite_types_and_storage_options() {
         Reverse::Restores,
     );
 }
+
+#[test]
+fn comments_on_every_kind_of_object() {
+    let current = r#"
+        CREATE EXTENSION IF NOT EXISTS pgcrypto;
+        CREATE SCHEMA app;
+        CREATE TYPE app.mood AS ENUM ('a');
+        CREATE DOMAIN app.pos AS integer;
+        CREATE SEQUENCE app.seq;
+        CREATE TABLE app.t (id int CONSTRAINT t_pkey PRIMARY KEY, v int);
+        CREATE INDEX t_v_idx ON app.t (v);
+        CREATE VIEW app.v AS SELECT id FROM app.t;
+        CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.t;
+        CREATE FUNCTION app.f(a integer, b text) RETURNS integer LANGUAGE sql AS 'SELECT a';
+        CREATE PROCEDURE app.p(a integer) LANGUAGE sql AS 'SELECT 1';
+        CREATE FUNCTION app.tf() RETURNS trigger LANGUAGE plpgsql AS $$begin return new; end$$;
+        CREATE TRIGGER t_trg BEFORE INSERT ON app.t FOR EACH ROW EXECUTE FUNCTION app.tf();
+        CREATE POLICY t_pol ON app.t USING (true);
+    "#;
+    let targets = [
+        (
+            "EXTENSION pgcrypto",
+            CommentTarget::Extension {
+                name: "pgcrypto".into(),
+            },
+        ),
+        ("SCHEMA app", CommentTarget::Schema { name: "app".into() }),
+        ("TYPE app.mood", CommentTarget::Type { name: app("mood") }),
+        ("DOMAIN app.pos", CommentTarget::Domain { name: app("pos") }),
+        (
+            "SEQUENCE app.seq",
+            CommentTarget::Sequence { name: app("seq") },
+        ),
+        ("TABLE app.t", CommentTarget::Table { name: app("t") }),
+        (
+            "COLUMN app.t.v",
+            CommentTarget::Column {
+                table: app("t"),
+                column: "v".into(),
+            },
+        ),
+        (
+            "INDEX app.t_v_idx",
+            CommentTarget::Index {
+                name: app("t_v_idx"),
+            },
+        ),
+        (
+            "CONSTRAINT t_pkey ON app.t",
+            CommentTarget::Constraint {
+                table: app("t"),
+                name: "t_pkey".into(),
+            },
+        ),
+        (
+            "TRIGGER t_trg ON app.t",
+            CommentTarget::Trigger {
+                on: app("t"),
+                name: "t_trg".into(),
+            },
+        ),
+        (
+            "POLICY t_pol ON app.t",
+            CommentTarget::Policy {
+                table: app("t"),
+                name: "t_pol".into(),
+            },
+        ),
+        ("VIEW app.v", CommentTarget::View { name: app("v") }),
+        (
+            "COLUMN app.v.id",
+            CommentTarget::ViewColumn {
+                view: app("v"),
+                column: "id".into(),
+            },
+        ),
+        (
+            "MATERIALIZED VIEW app.mv",
+            CommentTarget::MaterializedView { name: app("mv") },
+        ),
+        (
+            "FUNCTION app.f(integer, text)",
+            CommentTarget::Function {
+                name: app("f"),
+                arguments: "a integer, b text".into(),
+                procedure: false,
+            },
+        ),
+        (
+            "PROCEDURE app.p(integer)",
+            CommentTarget::Function {
+                name: app("p"),
+                arguments: "IN a integer".into(),
+                procedure: true,
+            },
+        ),
+    ];
+    let mut desired = current.to_string();
+    let mut changes = Vec::new();
+    for (object, target) in targets {
+        let text = format!("on {object}: it's");
+        desired.push_str(&format!(
+            "COMMENT ON {object} IS '{}';\n",
+            text.replace('\'', "''")
+        ));
+        // The extension comes with a comment of its own.
+        let from = matches!(target, CommentTarget::Extension { .. })
+            .then(|| "cryptographic functions".to_string());
+        changes.push(Change::SetComment {
+            target,
+            from,
+            to: Some(text),
+        });
+    }
+    check(current, &desired, changes, Reverse::Restores);
+}
+
+fn app(name: &str) -> QualifiedName {
+    QualifiedName::new("app", name)
+}
+
+#[test]
+fn replaces_views_and_alters_policies() {
+    let current = r#"
+        CREATE TABLE t (id int, owner text);
+        CREATE VIEW v WITH (security_barrier=true) AS SELECT id FROM t;
+        CREATE POLICY p ON t FOR SELECT USING (owner = 'a');
+        CREATE POLICY q ON t FOR UPDATE USING (true) WITH CHECK (true);
+    "#;
+    let desired = r#"
+        CREATE TABLE t (id int, owner text);
+        CREATE VIEW v AS SELECT id, owner FROM t;
+        CREATE POLICY p ON t FOR SELECT USING (owner = 'b');
+        CREATE POLICY q ON t FOR UPDATE USING (true);
+    "#;
+    let view = |definition: &str, columns: &[&str], options: Vec<String>| View {
+        name: "v".into(),
+        definition: definition.into(),
+        columns: columns
+            .iter()
+            .map(|c| ViewColumn {
+                name: c.to_string(),
+                data_type: DataType::builtin(if *c == "id" { "integer" } else { "text" }, "N"),
+                comment: None,
+            })
+            .collect(),
+        options,
+        ..View::default()
+    };
+    let policy = |name: &str, command: &str, using: &str, check: Option<&str>| Policy {
+        name: name.into(),
+        permissive: true,
+        command: command.into(),
+        roles: vec!["public".into()],
+        using: Some(using.into()),
+        with_check: check.map(String::from),
+        comment: None,
+    };
+    check(
+        current,
+        desired,
+        vec![
+            Change::ReplaceView {
+                name: public("v"),
+                from: view(
+                    " SELECT t.id\n   FROM public.t;",
+                    &["id"],
+                    vec!["security_barrier=true".into()],
+                ),
+                to: view(
+                    " SELECT t.id,\n    t.owner\n   FROM public.t;",
+                    &["id", "owner"],
+                    vec![],
+                ),
+            },
+            Change::AlterPolicy {
+                table: public("t"),
+                from: policy("p", "SELECT", "(owner = 'a'::text)", None),
+                to: policy("p", "SELECT", "(owner = 'b'::text)", None),
+            },
+            Change::AlterPolicy {
+                table: public("t"),
+                from: policy("q", "UPDATE", "true", Some("true")),
+                to: policy("q", "UPDATE", "true", None),
+            },
+        ],
+        Reverse::Restores,
+    );
+}

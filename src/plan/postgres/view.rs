@@ -33,10 +33,22 @@ pub fn create(name: &QualifiedName, view: &View) -> Statement {
     ))
 }
 
-/// `CREATE OR REPLACE VIEW` also replaces the options; a materialized view has no such form
-/// and is re-created (its contents are recomputed from the query).
+/// Whether `CREATE OR REPLACE VIEW` accepts `to` in place of `from`: the old columns must stay
+/// first, with the same names and types (new ones may follow).
+fn keeps_leading_columns(from: &View, to: &View) -> bool {
+    from.columns.len() <= to.columns.len()
+        && from
+            .columns
+            .iter()
+            .zip(&to.columns)
+            .all(|(old, new)| old.name == new.name && old.data_type == new.data_type)
+}
+
+/// `CREATE OR REPLACE VIEW` also replaces the options. A materialized view has no such form,
+/// and a view losing or changing columns is refused by it (the reverse of adding a column):
+/// both are re-created.
 pub fn replace(name: &QualifiedName, from: &View, to: &View) -> Vec<Statement> {
-    if to.materialized || from.materialized {
+    if to.materialized || from.materialized || !keeps_leading_columns(from, to) {
         return vec![
             drop(name, from),
             create(name, to).risk_if(
