@@ -981,3 +981,22 @@ fn replaces_views_and_alters_policies() {
         Reverse::Restores,
     );
 }
+
+#[test]
+fn creates_an_index_on_a_partitioned_table_for_every_partition() {
+    let current = "CREATE TABLE ev (at date, kind text) PARTITION BY RANGE (at);
+        CREATE TABLE ev_2024 PARTITION OF ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');";
+    let desired = format!("{current} CREATE INDEX ev_kind_idx ON ev (kind);");
+    check(
+        current,
+        &desired,
+        vec![Change::CreateIndex {
+            on: public("ev"),
+            index: index(
+                "ev_kind_idx",
+                "CREATE INDEX ev_kind_idx ON ONLY public.ev USING btree (kind)",
+            ),
+        }],
+        Reverse::Restores,
+    );
+}

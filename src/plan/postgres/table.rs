@@ -194,10 +194,20 @@ pub fn drop_constraint(table: &QualifiedName, constraint: &Constraint) -> Statem
 
 /// The index's own definition; building it on a table with rows blocks writes unless it is
 /// CONCURRENTLY, which in turn cannot run in a transaction.
+///
+/// `pg_get_indexdef` writes `ON ONLY` for an index on a partitioned table (the form pg_dump
+/// needs); created that way the index stays invalid with no partition indexes, so the plan
+/// creates it on the whole hierarchy instead.
 pub fn create_index(on: &QualifiedName, index: &Index, table_is_new: bool) -> Statement {
     let concurrently = index.definition.contains(" CONCURRENTLY ");
     let name = ident(&index.name);
-    let statement = stmt(index.definition.trim_end().trim_end_matches(';'))
+    let definition =
+        index
+            .definition
+            .trim_end()
+            .trim_end_matches(';')
+            .replacen(" ON ONLY ", " ON ", 1);
+    let statement = stmt(definition)
         .risk_if(
             !table_is_new && !concurrently,
             RiskKind::Locking,
@@ -318,4 +328,113 @@ pub fn detach_partition(table: &QualifiedName, partition_of: &PartitionOf) -> St
         qualified(&partition_of.parent),
         qualified(table)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(definition: &str) -> Index {
+        Index {
+            name: "events_kind_idx".into(),
+            definition: definition.into(),
+            unique: false,
+            method: "btree".into(),
+            keys: Vec::new(),
+            include: Vec::new(),
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn index_on_partitioned_table_is_created_on_the_whole_hierarchy() {
+        let on = QualifiedName::new("public", "events");
+        let s = create_index(
+            &on,
+            &index("CREATE INDEX events_kind_idx ON ONLY public.events USING btree (kind)"),
+            false,
+        );
+        assert_eq!(
+            s.sql,
+            "CREATE INDEX events_kind_idx ON public.events USING btree (kind)"
+        );
+        assert_eq!(s.risks[0].kind, RiskKind::Locking);
+    }
+
+    #[test]
+    fn index_on_a_table_created_in_the_plan_has_no_risk() {
+        let on = QualifiedName::new("public", "events");
+        let s = create_index(
+            &on,
+            &index("CREATE INDEX events_kind_idx ON public.events USING btree (kind)"),
+            true,
+        );
+        assert!(s.risks.is_empty() && s.transactional);
+    }
+
+    #[test]
+    fn concurrent_index_runs_outside_a_transaction() {
+        let on = QualifiedName::new("public", "events");
+        let s = create_index(
+            &on,
+            &index("CREATE INDEX CONCURRENTLY events_kind_idx ON public.events USING btree (kind)"),
+            false,
+        );
+        assert!(!s.transactional);
+        assert!(s.risks.is_empty());
+    }
+
+    #[test]
+    fn not_valid_constraints_are_added_after_create_table() {
+        let name = QualifiedName::new("public", "t");
+        let table = Table {
+            name: "t".into(),
+            constraints: vec![Constraint {
+                name: "t_check".into(),
+                kind: ConstraintKind::Check,
+                definition: "CHECK ((a > 0)) NOT VALID".into(),
+                columns: vec!["a".into()],
+                references: None,
+                referenced_columns: Vec::new(),
+                validated: false,
+                deferrable: false,
+                initially_deferred: false,
+                comment: None,
+            }],
+            ..Table::default()
+        };
+        let statements = create(&name, &table, None);
+        assert_eq!(statements.len(), 2);
+        assert!(!statements[0].sql.contains("t_check"));
+        assert_eq!(
+            statements[1].sql,
+            r#"ALTER TABLE "public"."t" ADD CONSTRAINT "t_check" CHECK ((a > 0)) NOT VALID"#
+        );
+    }
+
+    #[test]
+    fn storage_options_are_reset_by_key_and_set_by_value() {
+        let table = QualifiedName::new("public", "t");
+        let from = TableOptions {
+            unlogged: false,
+            options: vec!["autovacuum_enabled=false".into(), "fillfactor=70".into()],
+        };
+        let to = TableOptions {
+            unlogged: false,
+            options: vec!["fillfactor=80".into()],
+        };
+        let sql: Vec<String> = set_options(&table, &from, &to)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        assert_eq!(
+            sql,
+            vec![
+                r#"ALTER TABLE "public"."t" RESET (autovacuum_enabled)"#,
+                r#"ALTER TABLE "public"."t" SET (fillfactor=80)"#,
+            ]
+        );
+    }
 }
