@@ -44,7 +44,9 @@ pub fn create(name: &QualifiedName, table: &Table, parent: Option<&Table>) -> Ve
             qualified(&partition_of.parent)
         ));
     }
-    if !elements.is_empty() || table.partition_of.is_none() {
+    if elements.is_empty() && table.partition_of.is_none() {
+        sql.push_str(" ()");
+    } else if !elements.is_empty() {
         sql.push_str(" (\n");
         sql.push_str(
             &elements
@@ -412,6 +414,13 @@ mod tests {
             statements[1].sql,
             r#"ALTER TABLE "public"."t" ADD CONSTRAINT "t_check" CHECK ((a > 0)) NOT VALID"#
         );
+    }
+
+    #[test]
+    fn table_without_columns_renders_empty_parentheses() {
+        let name = QualifiedName::new("public", "empty");
+        let statements = create(&name, &Table::default(), None);
+        assert_eq!(statements[0].sql, r#"CREATE TABLE "public"."empty" ()"#);
     }
 
     #[test]
