@@ -1,0 +1,145 @@
+//! PostgreSQL planner: renders changes as PostgreSQL DDL with reverses and risk notes.
+//!
+//! Every identifier is quoted; type names, expressions and definitions are the server's own
+//! canonical texts from the model and are used verbatim. Each change becomes one step whose
+//! reverse is the rendering of `change.inverse()`.
+
+mod cast;
+mod column;
+mod comment;
+mod namespace;
+mod policy;
+mod quote;
+mod routine;
+mod sequence;
+mod statement;
+mod summary;
+mod table;
+mod trigger;
+mod types;
+mod view;
+
+use super::{Plan, Planner, Statement, Step};
+use crate::diff::Change;
+use crate::schema::{QualifiedName, Table};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct PostgresPlanner;
+
+impl Planner for PostgresPlanner {
+    fn plan(&self, changes: &[Change]) -> Plan {
+        let mut created = Created::default();
+        let steps = changes
+            .iter()
+            .map(|change| {
+                let step = Step {
+                    change: change.clone(),
+                    summary: summary::describe(change),
+                    statements: render(change, &created),
+                    // A reverse runs after later steps were undone, when nothing of this plan
+                    // is new any more: judge its risks as on an existing database.
+                    reverse: render(&change.inverse(), &Created::default()),
+                };
+                created.record(change);
+                step
+            })
+            .collect();
+        Plan { steps }
+    }
+}
+
+/// Relations created earlier in the plan: they hold no rows yet, so building indexes or
+/// checking constraints on them carries no risk.
+#[derive(Default)]
+struct Created {
+    tables: BTreeMap<QualifiedName, Table>,
+    relations: BTreeSet<QualifiedName>,
+}
+
+impl Created {
+    fn record(&mut self, change: &Change) {
+        match change {
+            Change::CreateTable { name, table } => {
+                self.tables.insert(name.clone(), table.clone());
+                self.relations.insert(name.clone());
+            }
+            Change::CreateView { name, view } if view.materialized => {
+                self.relations.insert(name.clone());
+            }
+            _ => {}
+        }
+    }
+
+    fn is_new(&self, name: &QualifiedName) -> bool {
+        self.relations.contains(name)
+    }
+}
+
+/// The statements carrying out one change.
+fn render(change: &Change, created: &Created) -> Vec<Statement> {
+    use Change::*;
+    match change {
+        CreateExtension { extension } => vec![namespace::create_extension(extension)],
+        DropExtension { extension } => vec![namespace::drop_extension(extension)],
+        CreateSchema { name } => vec![namespace::create_schema(name)],
+        DropSchema { name } => vec![namespace::drop_schema(name)],
+
+        CreateType { name, def } => types::create(name, def),
+        DropType { name, def } => types::drop(name, def),
+        AlterType { name, from, to } => types::alter(name, from, to),
+
+        CreateSequence { name, sequence } => sequence::create(name, sequence),
+        DropSequence { name, .. } => sequence::drop(name),
+        AlterSequence { name, from, to } => sequence::alter(name, from, to),
+
+        CreateFunction { function, .. } => vec![routine::create(function)],
+        ReplaceFunction { to, .. } => vec![routine::create(to)],
+        DropFunction { name, function } => vec![routine::drop(name, function)],
+
+        CreateTable { name, table } => {
+            let parent = table
+                .partition_of
+                .as_ref()
+                .and_then(|p| created.tables.get(&p.parent));
+            table::create(name, table, parent)
+        }
+        DropTable { name, .. } => vec![table::drop(name)],
+        AddColumn { table, column } => vec![column::add(table, column, created.is_new(table))],
+        DropColumn { table, column } => vec![column::drop(table, column)],
+        AlterColumn { table, from, to } => column::alter(table, from, to),
+        AddConstraint { table, constraint } => vec![table::add_constraint(
+            table,
+            constraint,
+            created.is_new(table),
+        )],
+        DropConstraint { table, constraint } => vec![table::drop_constraint(table, constraint)],
+        CreateIndex { on, index } => vec![table::create_index(on, index, created.is_new(on))],
+        DropIndex { on, index } => vec![table::drop_index(on, index)],
+        SetRowSecurity { table, from, to } => table::set_row_security(table, from, to),
+        SetTableOptions { table, from, to } => table::set_options(table, from, to),
+        AttachPartition {
+            table,
+            partition_of,
+        } => vec![table::attach_partition(table, partition_of)],
+        DetachPartition {
+            table,
+            partition_of,
+        } => vec![table::detach_partition(table, partition_of)],
+
+        CreateView { name, view } => vec![view::create(name, view)],
+        DropView { name, view } => vec![view::drop(name, view)],
+        ReplaceView { name, from, to } => view::replace(name, from, to),
+
+        CreateTrigger { on, trigger } => trigger::create(on, trigger),
+        DropTrigger { on, trigger } => vec![trigger::drop(on, trigger)],
+
+        CreatePolicy { table, policy } => vec![policy::create(table, policy)],
+        DropPolicy { table, policy } => vec![policy::drop(table, policy)],
+        AlterPolicy { table, from, to } => policy::alter(table, from, to),
+
+        SetComment { target, to, .. } => vec![comment::set(target, to)],
+    }
+}
+
+#[cfg(test)]
+mod tests;

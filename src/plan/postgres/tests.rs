@@ -1,0 +1,406 @@
+//! Snapshot tests of whole plans: forward and reverse SQL with risks for representative changes.
+
+use super::PostgresPlanner;
+use crate::diff::{Change, CommentTarget, RowSecurity};
+use crate::plan::{Plan, Planner};
+use crate::schema::*;
+use std::collections::BTreeSet;
+
+fn name(n: &str) -> QualifiedName {
+    QualifiedName::new("public", n)
+}
+
+fn col(n: &str, sql: &str, category: &str) -> Column {
+    Column {
+        name: n.into(),
+        data_type: DataType::builtin(sql, category),
+        not_null: false,
+        default: None,
+        identity: None,
+        generated: None,
+        collation: None,
+        comment: None,
+    }
+}
+
+fn identity(always: bool, data_type: &str, max: i64) -> Identity {
+    Identity {
+        always,
+        sequence: SequenceOptions {
+            data_type: data_type.into(),
+            start: 1,
+            increment: 1,
+            min_value: 1,
+            max_value: max,
+            cache: 1,
+            cycle: false,
+        },
+    }
+}
+
+fn constraint(n: &str, kind: ConstraintKind, definition: &str, columns: &[&str]) -> Constraint {
+    Constraint {
+        name: n.into(),
+        kind,
+        definition: definition.into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        references: None,
+        referenced_columns: Vec::new(),
+        validated: !definition.ends_with("NOT VALID"),
+        deferrable: false,
+        initially_deferred: false,
+        comment: None,
+    }
+}
+
+fn index(n: &str, definition: &str, unique: bool) -> Index {
+    Index {
+        name: n.into(),
+        definition: definition.into(),
+        unique,
+        method: "btree".into(),
+        keys: Vec::new(),
+        include: Vec::new(),
+        predicate: None,
+        nulls_not_distinct: false,
+        comment: None,
+    }
+}
+
+fn users_table() -> Table {
+    let mut id = col("id", "bigint", "N");
+    id.not_null = true;
+    id.identity = Some(identity(true, "bigint", i64::MAX));
+    let mut email = col("email", "character varying(255)", "S");
+    email.not_null = true;
+    let mut nick = col("nick", "text", "S");
+    nick.collation = Some("\"C\"".into());
+    nick.default = Some("'it''s me'::text".into());
+    let mut created = col("created_at", "timestamp with time zone", "D");
+    created.not_null = true;
+    created.default = Some("now()".into());
+    let mut upper = col("email_upper", "text", "S");
+    upper.generated = Some("upper((email)::text)".into());
+    Table {
+        name: "users".into(),
+        columns: vec![id, email, nick, created, upper],
+        constraints: vec![
+            constraint(
+                "users_email_check",
+                ConstraintKind::Check,
+                "CHECK (((email)::text <> ''::text)) NOT VALID",
+                &["email"],
+            ),
+            constraint(
+                "users_pkey",
+                ConstraintKind::PrimaryKey,
+                "PRIMARY KEY (id)",
+                &["id"],
+            ),
+        ],
+        options: vec!["fillfactor=70".into()],
+        ..Table::default()
+    }
+}
+
+/// Each step's summary, forward statements and reverse statements, with risks and
+/// non-transactional statements marked, as reviewers would read them.
+fn render(plan: &Plan) -> String {
+    let mut out = String::new();
+    for step in &plan.steps {
+        out.push_str(&format!("## {}\n", step.summary));
+        for (label, statements) in [("up", &step.statements), ("down", &step.reverse)] {
+            out.push_str(&format!("{label}:\n"));
+            for s in statements {
+                out.push_str(&format!("{};\n", s.sql));
+                if !s.transactional {
+                    out.push_str("  -- outside a transaction\n");
+                }
+                for risk in &s.risks {
+                    out.push_str(&format!("  -- {:?}: {}\n", risk.kind, risk.note));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn plan(changes: Vec<Change>) -> String {
+    render(&PostgresPlanner.plan(&changes))
+}
+
+#[test]
+fn creates_a_table_with_every_column_feature_and_its_index() {
+    let users = users_table();
+    insta::assert_snapshot!(plan(vec![
+        Change::CreateTable {
+            name: name("users"),
+            table: users,
+        },
+        Change::CreateIndex {
+            on: name("users"),
+            index: index(
+                "users_email_idx",
+                "CREATE UNIQUE INDEX users_email_idx ON public.users USING btree (email)",
+                true,
+            ),
+        },
+        Change::SetComment {
+            target: CommentTarget::Column {
+                table: name("users"),
+                column: "email".into(),
+            },
+            from: None,
+            to: Some(r"the user's address, e.g. C:\mail".into()),
+        },
+    ]));
+}
+
+#[test]
+fn alters_an_existing_table() {
+    let mut age_text = col("age", "text", "S");
+    age_text.default = Some("'0'::text".into());
+    let mut age_int = col("age", "integer", "N");
+    age_int.default = Some("0".into());
+    age_int.not_null = true;
+    let mut fk = constraint(
+        "orders_user_id_fkey",
+        ConstraintKind::ForeignKey,
+        "FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE NOT VALID",
+        &["user_id"],
+    );
+    fk.references = Some(name("users"));
+    let mut token = col("token", "uuid", "U");
+    token.default = Some("gen_random_uuid()".into());
+    insta::assert_snapshot!(plan(vec![
+        Change::AlterColumn {
+            table: name("orders"),
+            from: age_text,
+            to: age_int,
+        },
+        Change::AddConstraint {
+            table: name("orders"),
+            constraint: fk,
+        },
+        Change::AddConstraint {
+            table: name("orders"),
+            constraint: constraint(
+                "orders_total_check",
+                ConstraintKind::Check,
+                "CHECK ((total > 0))",
+                &["total"],
+            ),
+        },
+        Change::AddColumn {
+            table: name("orders"),
+            column: token,
+        },
+        Change::CreateIndex {
+            on: name("orders"),
+            index: index(
+                "orders_user_id_idx",
+                "CREATE INDEX orders_user_id_idx ON public.orders USING btree (user_id)",
+                false,
+            ),
+        },
+        Change::DropColumn {
+            table: name("orders"),
+            column: col("legacy", "character varying(20)", "S"),
+        },
+        Change::SetRowSecurity {
+            table: name("orders"),
+            from: RowSecurity::default(),
+            to: RowSecurity {
+                enabled: true,
+                forced: true,
+            },
+        },
+        Change::CreatePolicy {
+            table: name("orders"),
+            policy: Policy {
+                name: "owner's rows".into(),
+                permissive: false,
+                command: "SELECT".into(),
+                roles: vec!["app".into(), "public".into()],
+                using: Some("(user_id = 1)".into()),
+                with_check: None,
+                comment: None,
+            },
+        },
+    ]));
+}
+
+#[test]
+fn creates_and_alters_types_and_sequences() {
+    let mood = |labels: &[&str]| TypeDef {
+        name: "mood".into(),
+        kind: TypeKind::Enum {
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+        },
+        comment: None,
+        depends_on: BTreeSet::new(),
+    };
+    let positive = TypeDef {
+        name: "positive".into(),
+        kind: TypeKind::Domain {
+            base: DataType::builtin("integer", "N"),
+            not_null: true,
+            default: Some("1".into()),
+            collation: None,
+            checks: vec![DomainCheck {
+                name: "positive_check".into(),
+                definition: "CHECK ((VALUE > 0))".into(),
+            }],
+        },
+        comment: None,
+        depends_on: BTreeSet::new(),
+    };
+    let mut positive_nullable = positive.clone();
+    if let TypeKind::Domain {
+        not_null, default, ..
+    } = &mut positive_nullable.kind
+    {
+        *not_null = false;
+        *default = None;
+    }
+    let pair = TypeDef {
+        name: "pair".into(),
+        kind: TypeKind::Composite {
+            attributes: vec![
+                CompositeAttribute {
+                    name: "a".into(),
+                    data_type: DataType::builtin("integer", "N"),
+                    collation: None,
+                },
+                CompositeAttribute {
+                    name: "b".into(),
+                    data_type: DataType::builtin("text", "S"),
+                    collation: Some("\"C\"".into()),
+                },
+            ],
+        },
+        comment: None,
+        depends_on: BTreeSet::new(),
+    };
+    let sequence = Sequence {
+        name: "ticket_seq".into(),
+        options: SequenceOptions {
+            data_type: "integer".into(),
+            start: 100,
+            increment: 10,
+            min_value: 1,
+            max_value: 100_000,
+            cache: 5,
+            cycle: true,
+        },
+        owned_by: None,
+        comment: None,
+    };
+    let mut owned = sequence.clone();
+    owned.owned_by = Some(SequenceOwner {
+        table: name("tickets"),
+        column: "no".into(),
+    });
+    insta::assert_snapshot!(plan(vec![
+        Change::CreateType {
+            name: name("mood"),
+            def: mood(&["sad", "ok"]),
+        },
+        Change::AlterType {
+            name: name("mood"),
+            from: mood(&["sad", "ok"]),
+            to: mood(&["very sad", "sad", "ok", "it's great"]),
+        },
+        Change::CreateType {
+            name: name("positive"),
+            def: positive.clone(),
+        },
+        Change::AlterType {
+            name: name("positive"),
+            from: positive,
+            to: positive_nullable,
+        },
+        Change::CreateType {
+            name: name("pair"),
+            def: pair,
+        },
+        Change::CreateSequence {
+            name: name("ticket_seq"),
+            sequence: sequence.clone(),
+        },
+        Change::AlterSequence {
+            name: name("ticket_seq"),
+            from: sequence,
+            to: owned,
+        },
+    ]));
+}
+
+#[test]
+fn creates_views_routines_triggers_and_partitions() {
+    let function = Function {
+        name: "touch".into(),
+        kind: RoutineKind::Function,
+        identity_arguments: String::new(),
+        returns: Some("trigger".into()),
+        language: "plpgsql".into(),
+        definition: "CREATE OR REPLACE FUNCTION public.touch()\n RETURNS trigger\n LANGUAGE plpgsql\nAS $function$BEGIN NEW.updated_at = now(); RETURN NEW; END$function$\n".into(),
+        comment: None,
+        depends_on: BTreeSet::new(),
+    };
+    let view = View {
+        name: "active_users".into(),
+        definition: " SELECT users.id\n   FROM public.users\n  WHERE (users.id > 0);".into(),
+        options: vec!["check_option=local".into()],
+        ..View::default()
+    };
+    let mut parent = Table {
+        name: "events".into(),
+        columns: vec![col("at", "date", "D"), col("kind", "text", "S")],
+        partition_by: Some("RANGE (at)".into()),
+        ..Table::default()
+    };
+    parent.columns[1].default = Some("'x'::text".into());
+    let mut partition = parent.clone();
+    partition.name = "events_2024".into();
+    partition.partition_by = None;
+    partition.columns[1].default = None;
+    partition.columns[0].not_null = true;
+    partition.partition_of = Some(PartitionOf {
+        parent: name("events"),
+        bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')".into(),
+    });
+    insta::assert_snapshot!(plan(vec![
+        Change::CreateFunction {
+            name: name("touch"),
+            function: function.clone(),
+        },
+        Change::CreateView {
+            name: name("active_users"),
+            view,
+        },
+        Change::CreateTrigger {
+            on: name("users"),
+            trigger: Trigger {
+                name: "users_touch".into(),
+                definition: "CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch()".into(),
+                function: name("touch"),
+                enabled: "D".into(),
+                comment: None,
+            },
+        },
+        Change::CreateTable {
+            name: name("events"),
+            table: parent,
+        },
+        Change::CreateTable {
+            name: name("events_2024"),
+            table: partition,
+        },
+        Change::DropFunction {
+            name: name("touch"),
+            function,
+        },
+    ]));
+}
