@@ -147,8 +147,11 @@ fn decode(s: &str, what: &str) -> Result<String, String> {
         .map_err(|_| format!("{what} is not valid UTF-8 after percent-decoding"))
 }
 
+/// Decoded `key=value` query parameters, in order.
+type QueryPairs = Vec<(String, String)>;
+
 /// Splits `a=1&b=2` into decoded pairs; a key without `=` has an empty value.
-fn parse_query(query: &str) -> Result<Vec<(String, String)>, String> {
+fn parse_query(query: &str) -> Result<QueryPairs, String> {
     query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -160,7 +163,7 @@ fn parse_query(query: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// Splits `rest` (after `scheme://`) into the part before `?` and the parsed query.
-fn split_query(rest: &str) -> Result<(&str, Vec<(String, String)>), String> {
+fn split_query(rest: &str) -> Result<(&str, QueryPairs), String> {
     if rest.contains('#') {
         return Err("fragments (#…) are not supported".into());
     }
