@@ -150,7 +150,9 @@ fn cluster_parent_dir() -> PathBuf {
     }
     let shm = Path::new("/dev/shm");
     let roomy = nix::sys::statvfs::statvfs(shm).is_ok_and(|stats| {
-        (stats.blocks_available() as u64).saturating_mul(stats.fragment_size() as u64)
+        stats
+            .blocks_available()
+            .saturating_mul(stats.fragment_size())
             >= MIN_RAM_DISK_BYTES
     });
     let writable = nix::unistd::access(shm, nix::unistd::AccessFlags::W_OK).is_ok();
