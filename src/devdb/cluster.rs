@@ -68,9 +68,11 @@ impl Cluster {
         let started = Instant::now();
         let bins = find_binaries()?;
         let run_as = run_as()?;
+        let parent = cluster_parent_dir();
+        remove_stale_clusters(&parent, &bins.dir, run_as);
         let root = tempfile::Builder::new()
-            .prefix(&format!("schemactl-pg-{}-", std::process::id()))
-            .tempdir_in(cluster_parent_dir())
+            .prefix(&format!("{DIR_PREFIX}{}-", std::process::id()))
+            .tempdir_in(&parent)
             .context("creating a temp directory for a local PostgreSQL")?
             .keep();
         let data = root.join("data");
@@ -135,6 +137,32 @@ impl Cluster {
     /// Stops the server and removes the directory now.
     pub(crate) fn stop(mut self) {
         drop(self.guard.take());
+    }
+}
+
+/// Cluster directories are `schemactl-pg-<pid>-<random>`.
+const DIR_PREFIX: &str = "schemactl-pg-";
+
+/// Stops and removes clusters left by runs that were killed outright (SIGKILL leaves no
+/// chance to clean up): those whose schemactl process id no longer runs.
+fn remove_stale_clusters(parent: &Path, bin_dir: &Path, run_as: Option<RunAs>) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(owner) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(DIR_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if owner != std::process::id() as i32 && !process_alive(owner) {
+            let root = entry.path();
+            stop_and_remove(bin_dir, &root, &root.join("data"), run_as);
+        }
     }
 }
 
