@@ -1,1 +1,248 @@
 //! Database URLs: one syntax for --url, --from, --to, --dev-url and the project file.
+//!
+//! `parse` picks the kind from the scheme; each kind keeps its parts in its own module.
+//! Passwords never leave this module in printable form except through
+//! [`PgUrl::to_url_string`], which exists for child processes (psql, pg_dump) only.
+
+mod docker;
+mod file;
+mod postgres;
+mod sqlite;
+
+pub use docker::{DockerEngine, DockerUrl};
+pub use file::FileUrl;
+pub use postgres::{PgUrl, SslMode};
+pub use sqlite::SqliteUrl;
+
+use crate::error::bad_input;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use std::fmt;
+
+/// Any URL schemactl accepts, by kind.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Postgres(PgUrl),
+    /// `mysql://` or `mariadb://`, kept as its redacted text until the MySQL driver exists.
+    Mysql(String),
+    Sqlite(SqliteUrl),
+    Docker(DockerUrl),
+    File(FileUrl),
+}
+
+impl fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DbUrl::Postgres(url) => url.fmt(f),
+            DbUrl::Mysql(redacted) => f.write_str(redacted),
+            DbUrl::Sqlite(url) => url.fmt(f),
+            DbUrl::Docker(url) => url.fmt(f),
+            DbUrl::File(url) => url.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DbUrl({self})")
+    }
+}
+
+/// Parses any supported URL. A malformed URL is bad input (exit code 2); the error names the
+/// URL with its password redacted and says what is wrong.
+pub fn parse(s: &str) -> anyhow::Result<DbUrl> {
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return Err(bad_url(
+            s,
+            "expected SCHEME://…, e.g. postgres://user@host/db",
+        ));
+    };
+    match scheme.to_ascii_lowercase().as_str() {
+        "postgres" | "postgresql" => PgUrl::parse_after_scheme(rest)
+            .map(DbUrl::Postgres)
+            .map_err(|why| bad_url(s, &why)),
+        "mysql" | "mariadb" => Ok(DbUrl::Mysql(redact_raw(s))),
+        "sqlite" => SqliteUrl::parse_after_scheme(rest)
+            .map(DbUrl::Sqlite)
+            .map_err(|why| bad_url(s, &why)),
+        "docker" => DockerUrl::parse_short(rest)
+            .map(DbUrl::Docker)
+            .map_err(|why| bad_url(s, &why)),
+        "file" => FileUrl::resolve(rest)
+            .map(DbUrl::File)
+            .map_err(|why| bad_url(s, &why)),
+        other => match other.strip_prefix("docker+") {
+            Some(engine) => DockerUrl::parse_with_engine(engine, rest)
+                .map(DbUrl::Docker)
+                .map_err(|why| bad_url(s, &why)),
+            None => Err(bad_url(
+                s,
+                &format!(
+                    "unknown scheme {other:?} (expected postgres, mysql, mariadb, sqlite, docker, docker+ENGINE or file)"
+                ),
+            )),
+        },
+    }
+}
+
+/// Parses a URL that must be PostgreSQL (e.g. a dev URL for the PostgreSQL dev database).
+pub fn parse_postgres(s: &str) -> anyhow::Result<PgUrl> {
+    match parse(s)? {
+        DbUrl::Postgres(url) => Ok(url),
+        other => Err(bad_input(format!(
+            "{other}: expected a postgres:// URL here"
+        ))),
+    }
+}
+
+fn bad_url(raw: &str, why: &str) -> anyhow::Error {
+    bad_input(format!("invalid URL {}: {why}", redact_raw(raw)))
+}
+
+/// Redacts the password of any `scheme://user:password@…` text, even one that does not parse.
+pub fn redact_raw(s: &str) -> String {
+    let Some(scheme_end) = s.find("://") else {
+        return s.to_string();
+    };
+    let authority_start = scheme_end + 3;
+    let rest = &s[authority_start..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_len];
+    let Some(at) = authority.rfind('@') else {
+        return s.to_string();
+    };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.find(':') else {
+        return s.to_string();
+    };
+    let password_start = authority_start + colon + 1;
+    let password_end = authority_start + at;
+    format!("{}{REDACTED}{}", &s[..password_start], &s[password_end..])
+}
+
+/// What a password prints as.
+pub const REDACTED: &str = "xxxxx";
+
+/// Characters kept verbatim in user names, passwords, hosts and query values.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Query values additionally keep `/` and `,` readable (socket dirs, schema lists).
+const QUERY_VALUE: &AsciiSet = &COMPONENT.remove(b'/').remove(b',');
+
+fn encode_component(s: &str) -> String {
+    utf8_percent_encode(s, COMPONENT).to_string()
+}
+
+fn encode_query_value(s: &str) -> String {
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
+}
+
+fn decode(s: &str, what: &str) -> Result<String, String> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .map_err(|_| format!("{what} is not valid UTF-8 after percent-decoding"))
+}
+
+/// Decoded `key=value` query parameters, in order.
+type QueryPairs = Vec<(String, String)>;
+
+/// Splits `a=1&b=2` into decoded pairs; a key without `=` has an empty value.
+fn parse_query(query: &str) -> Result<QueryPairs, String> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            Ok((decode(k, "a query key")?, decode(v, "a query value")?))
+        })
+        .collect()
+}
+
+/// Splits `rest` (after `scheme://`) into the part before `?` and the parsed query.
+fn split_query(rest: &str) -> Result<(&str, QueryPairs), String> {
+    if rest.contains('#') {
+        return Err("fragments (#…) are not supported".into());
+    }
+    match rest.split_once('?') {
+        Some((before, query)) => Ok((before, parse_query(query)?)),
+        None => Ok((rest, Vec::new())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::exit_code;
+
+    #[test]
+    fn redacts_password_in_unparseable_text() {
+        assert_eq!(
+            redact_raw("postgres://u:secret@h:notaport/db"),
+            "postgres://u:xxxxx@h:notaport/db"
+        );
+        assert_eq!(
+            redact_raw("mysql://root:p@ss@h/db"),
+            "mysql://root:xxxxx@h/db"
+        );
+        assert_eq!(redact_raw("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_raw("no scheme"), "no scheme");
+    }
+
+    #[test]
+    fn bad_port_is_bad_input_without_the_password() {
+        let err = parse("postgres://u:secret@h:99999/db").unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        let text = err.to_string();
+        assert!(!text.contains("secret"), "{text}");
+        assert!(text.contains("port"), "{text}");
+    }
+
+    #[test]
+    fn unknown_scheme_is_bad_input_naming_it() {
+        let err = parse("oracle://h/db").unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        assert!(err.to_string().contains("oracle"));
+        let err = parse("just-a-name").unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+    }
+
+    #[test]
+    fn mysql_is_kept_redacted() {
+        let url = parse("mysql://root:pw@localhost:3306/app").unwrap();
+        assert_eq!(url.to_string(), "mysql://root:xxxxx@localhost:3306/app");
+        assert!(matches!(parse("mariadb://h/db").unwrap(), DbUrl::Mysql(_)));
+    }
+
+    #[test]
+    fn picks_kind_from_scheme() {
+        assert!(matches!(
+            parse("postgresql://h/db").unwrap(),
+            DbUrl::Postgres(_)
+        ));
+        assert!(matches!(parse("sqlite://x.db").unwrap(), DbUrl::Sqlite(_)));
+        assert!(matches!(
+            parse("docker://postgres/15/dev").unwrap(),
+            DbUrl::Docker(_)
+        ));
+        assert!(matches!(
+            parse("docker+postgres://postgis/postgis:15-3.4/dev").unwrap(),
+            DbUrl::Docker(_)
+        ));
+    }
+
+    #[test]
+    fn parse_postgres_rejects_other_kinds() {
+        let err = parse_postgres("sqlite://x.db").unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+    }
+
+    #[test]
+    fn debug_of_any_url_hides_password() {
+        let url = parse("postgres://u:topsecret@h/db").unwrap();
+        assert!(!format!("{url:?}").contains("topsecret"));
+    }
+}

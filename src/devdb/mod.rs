@@ -1,1 +1,224 @@
 //! Throwaway dev databases: a clean scratch database per run, cleaned up on every exit path.
+//!
+//! A [`DevServer`] is either an existing server (from a dev URL, checked to be clean) or a
+//! local ephemeral cluster. [`DevServer::scratch`] creates empty databases on it. Every
+//! resource registers a cleanup (see `cleanup`) so that an error, a panic or a signal inside
+//! [`with_cleanup`] leaves no cluster, directory or scratch database behind.
+
+mod cleanup;
+mod cluster;
+mod connect;
+mod existing;
+mod template;
+
+pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
+pub use cluster::ClusterSource;
+
+use crate::url::PgUrl;
+use cleanup::CleanupGuard;
+use cluster::Cluster;
+use connect::{connect, drop_database, drop_database_blocking, quote_ident};
+use sqlx::{Connection, Executor, PgConnection};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Every scratch database is named `schemactl_dev_<pid>_<n>`; nothing else is ever dropped.
+pub const SCRATCH_PREFIX: &str = "schemactl_dev_";
+
+static NEXT_SCRATCH: AtomicU64 = AtomicU64::new(1);
+
+/// The server that holds scratch databases.
+pub struct DevServer {
+    url: PgUrl,
+    cluster: Option<Cluster>,
+    scratches: Arc<ScratchSet>,
+}
+
+/// Names of the scratch databases that exist on one server, shared with their handles.
+#[derive(Default)]
+struct ScratchSet {
+    names: Mutex<BTreeSet<String>>,
+}
+
+impl ScratchSet {
+    fn insert(&self, name: &str) {
+        self.lock().insert(name.to_string());
+    }
+
+    /// Whether `name` was still registered (and now is not).
+    fn take(&self, name: &str) -> bool {
+        self.lock().remove(name)
+    }
+
+    fn take_all(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lock()).into_iter().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+        self.names.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl DevServer {
+    /// `Some(url)`: an existing server; the database must be clean (bad input otherwise) and
+    /// the role must be able to create databases. `None`: a local ephemeral cluster.
+    pub async fn open(dev: Option<&PgUrl>) -> anyhow::Result<DevServer> {
+        match dev {
+            Some(url) => {
+                let mut conn = connect(url).await?;
+                existing::ensure_clean(&mut conn, url).await?;
+                existing::ensure_can_create_databases(&mut conn, url).await?;
+                conn.close().await.ok();
+                Ok(DevServer {
+                    url: url.clone(),
+                    cluster: None,
+                    scratches: Arc::default(),
+                })
+            }
+            None => {
+                let cluster = Cluster::start().await?;
+                Ok(DevServer {
+                    url: cluster.url().clone(),
+                    cluster: Some(cluster),
+                    scratches: Arc::default(),
+                })
+            }
+        }
+    }
+
+    /// A new empty database (`CREATE DATABASE … TEMPLATE template0`), registered for cleanup.
+    pub async fn scratch(&self) -> anyhow::Result<ScratchDb> {
+        let name = format!(
+            "{SCRATCH_PREFIX}{}_{}",
+            std::process::id(),
+            NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = connect(&self.url).await?;
+        // Registered before CREATE, so that an interruption in between still drops it.
+        self.scratches.insert(&name);
+        let guard = cleanup::register({
+            let (server, name, scratches) =
+                (self.url.clone(), name.clone(), self.scratches.clone());
+            move || {
+                if scratches.take(&name)
+                    && let Err(err) = drop_database_blocking(&server, &name)
+                {
+                    eprintln!("warning: {err}");
+                }
+            }
+        });
+        let created = conn
+            .execute(format!("CREATE DATABASE {} TEMPLATE template0", quote_ident(&name)).as_str())
+            .await;
+        conn.close().await.ok();
+        if let Err(err) = created {
+            self.scratches.take(&name);
+            guard.dismiss();
+            return Err(crate::error::failure(format!(
+                "cannot create a scratch database on {}: {err}",
+                self.url
+            )));
+        }
+        Ok(ScratchDb {
+            url: self.url.with_database(&name),
+            server: self.url.clone(),
+            name,
+            scratches: self.scratches.clone(),
+            guard: Some(guard),
+        })
+    }
+
+    /// The server's URL (its maintenance database).
+    pub fn server_url(&self) -> &PgUrl {
+        &self.url
+    }
+
+    /// The directory of the local cluster, when this is one.
+    pub fn cluster_dir(&self) -> Option<&Path> {
+        self.cluster.as_ref().map(Cluster::root)
+    }
+
+    /// How the local cluster was made and how long it took to be ready.
+    pub fn cluster_startup(&self) -> Option<(ClusterSource, Duration)> {
+        self.cluster.as_ref().map(|c| (c.source(), c.startup()))
+    }
+
+    /// Drops remaining scratch databases, stops the cluster and removes its directory.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let remaining = self.scratches.take_all();
+        match self.cluster.take() {
+            // The databases go with the cluster.
+            Some(cluster) => {
+                tokio::task::spawn_blocking(move || cluster.stop()).await?;
+                Ok(())
+            }
+            None => {
+                let mut first_error = None;
+                for name in remaining {
+                    if let Err(err) = drop_database(&self.url, &name).await {
+                        first_error.get_or_insert(err);
+                    }
+                }
+                first_error.map_or(Ok(()), Err)
+            }
+        }
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        if self.cluster.is_some() {
+            // The cluster's own guard stops it; its databases need no separate drop.
+            self.scratches.take_all();
+        }
+    }
+}
+
+/// An empty database for one state; dropped on `drop_now`, on Drop, or by the server's close.
+pub struct ScratchDb {
+    url: PgUrl,
+    server: PgUrl,
+    name: String,
+    scratches: Arc<ScratchSet>,
+    guard: Option<CleanupGuard>,
+}
+
+impl ScratchDb {
+    pub fn url(&self) -> &PgUrl {
+        &self.url
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub async fn connect(&self) -> anyhow::Result<PgConnection> {
+        connect(&self.url).await
+    }
+
+    /// Drops the database now (disconnecting any session still on it).
+    pub async fn drop_now(mut self) -> anyhow::Result<()> {
+        if let Some(guard) = self.guard.take() {
+            guard.dismiss();
+        }
+        if self.scratches.take(&self.name) {
+            drop_database(&self.server, &self.name).await?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for ScratchDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ScratchDb({})", self.url)
+    }
+}
+
+impl std::fmt::Debug for DevServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DevServer({})", self.url)
+    }
+}

@@ -1,0 +1,53 @@
+//! Connections for devdb, with errors that name the server, and synchronous database drops
+//! for cleanups that run outside any async context (Drop, signal paths).
+
+use crate::error::failure;
+use crate::url::PgUrl;
+use sqlx::{Connection, Executor, PgConnection};
+
+/// Connects to `url`; failures (server down, wrong port, timeout) name the redacted URL.
+pub(crate) async fn connect(url: &PgUrl) -> anyhow::Result<PgConnection> {
+    let timeout = url.connect_timeout();
+    match tokio::time::timeout(timeout, PgConnection::connect_with(&url.connect_options())).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(err)) => Err(failure(format!("cannot connect to {url}: {err}"))),
+        Err(_) => Err(failure(format!(
+            "cannot connect to {url}: no answer within {} s",
+            timeout.as_secs()
+        ))),
+    }
+}
+
+/// `"name"` with embedded quotes doubled.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Drops database `name` on `server`, disconnecting its sessions first.
+pub(crate) async fn drop_database(server: &PgUrl, name: &str) -> anyhow::Result<()> {
+    let mut conn = connect(server).await?;
+    conn.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(name)).as_str())
+        .await
+        .map_err(|e| {
+            failure(format!(
+                "cannot drop scratch database {name} on {server}: {e}"
+            ))
+        })?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+/// [`drop_database`] from synchronous code: runs on a thread of its own with its own runtime,
+/// so it works inside and outside a tokio runtime alike.
+pub(crate) fn drop_database_blocking(server: &PgUrl, name: &str) -> anyhow::Result<()> {
+    let server = server.clone();
+    let name = name.to_string();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(drop_database(&server, &name))
+    })
+    .join()
+    .unwrap_or_else(|_| Err(failure("dropping a scratch database panicked")))
+}

@@ -1,0 +1,209 @@
+//! `docker://` URLs: a throwaway database container (image, tag and database name).
+//!
+//! `docker://postgres/15/dev` is shorthand for the official image of one of the known engines;
+//! `docker+postgres://IMAGE:TAG/db` names any image and says which engine it runs.
+
+use std::fmt;
+
+/// Which database a container runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DockerEngine {
+    Postgres,
+    Mysql,
+    Mariadb,
+}
+
+impl DockerEngine {
+    fn parse(s: &str) -> Option<DockerEngine> {
+        Some(match s {
+            "postgres" | "postgresql" => DockerEngine::Postgres,
+            "mysql" => DockerEngine::Mysql,
+            "mariadb" => DockerEngine::Mariadb,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DockerEngine::Postgres => "postgres",
+            DockerEngine::Mysql => "mysql",
+            DockerEngine::Mariadb => "mariadb",
+        }
+    }
+}
+
+/// A parsed `docker://` or `docker+ENGINE://` URL; running it belongs to a later devdb backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DockerUrl {
+    engine: DockerEngine,
+    image: String,
+    tag: String,
+    database: Option<String>,
+    /// Whether written in the `docker+ENGINE://IMAGE:TAG/db` form.
+    explicit_image: bool,
+}
+
+impl DockerUrl {
+    /// `ENGINE[/TAG[/DB]]` after `docker://`.
+    pub(super) fn parse_short(rest: &str) -> Result<DockerUrl, String> {
+        if rest.contains(['?', '#']) {
+            return Err("docker URLs take no query parameters".into());
+        }
+        let mut parts = rest.split('/');
+        let engine_name = parts.next().unwrap_or_default();
+        let engine = DockerEngine::parse(engine_name).ok_or_else(|| {
+            format!(
+                "unknown image {engine_name:?} (expected postgres, mysql or mariadb; use docker+ENGINE://IMAGE:TAG/db for others)"
+            )
+        })?;
+        let tag = parts.next().filter(|t| !t.is_empty()).unwrap_or("latest");
+        let database = parts.next().filter(|d| !d.is_empty()).map(str::to_string);
+        if parts.next().is_some() {
+            return Err("expected docker://ENGINE/TAG/DB".into());
+        }
+        Ok(DockerUrl {
+            engine,
+            image: engine.as_str().to_string(),
+            tag: tag.to_string(),
+            database,
+            explicit_image: false,
+        })
+    }
+
+    /// `IMAGE[:TAG][/DB]` after `docker+ENGINE://`; the image may contain `/` (registry paths),
+    /// so the database is the last segment only when a tag precedes it.
+    pub(super) fn parse_with_engine(engine: &str, rest: &str) -> Result<DockerUrl, String> {
+        let engine = DockerEngine::parse(engine).ok_or_else(|| {
+            format!("unknown engine docker+{engine} (expected postgres, mysql or mariadb)")
+        })?;
+        if rest.contains(['?', '#']) {
+            return Err("docker URLs take no query parameters".into());
+        }
+        let (image_ref, database) = match rest.rsplit_once('/') {
+            Some((image, db))
+                if image
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains(':')) =>
+            {
+                (image, Some(db.to_string()).filter(|d| !d.is_empty()))
+            }
+            _ => (rest, None),
+        };
+        let last_segment_start = image_ref.rfind('/').map_or(0, |i| i + 1);
+        let (image, tag) = match image_ref[last_segment_start..].rfind(':') {
+            Some(colon) => {
+                let colon = last_segment_start + colon;
+                (&image_ref[..colon], &image_ref[colon + 1..])
+            }
+            None => (image_ref, "latest"),
+        };
+        if image.is_empty() || tag.is_empty() {
+            return Err("expected docker+ENGINE://IMAGE:TAG/DB".into());
+        }
+        Ok(DockerUrl {
+            engine,
+            image: image.to_string(),
+            tag: tag.to_string(),
+            database,
+            explicit_image: true,
+        })
+    }
+
+    pub fn engine(&self) -> DockerEngine {
+        self.engine
+    }
+
+    pub fn image(&self) -> &str {
+        &self.image
+    }
+
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// The database to create in the container; `None` = the engine's default.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+}
+
+impl fmt::Display for DockerUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.explicit_image {
+            write!(
+                f,
+                "docker+{}://{}:{}",
+                self.engine.as_str(),
+                self.image,
+                self.tag
+            )?;
+        } else {
+            write!(f, "docker://{}/{}", self.image, self.tag)?;
+        }
+        if let Some(db) = &self.database {
+            write!(f, "/{db}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DockerEngine;
+    use crate::url::{DbUrl, parse};
+
+    fn docker(s: &str) -> super::DockerUrl {
+        match parse(s).unwrap() {
+            DbUrl::Docker(url) => url,
+            other => panic!("not docker: {other}"),
+        }
+    }
+
+    #[test]
+    fn short_form_names_engine_tag_and_database() {
+        let url = docker("docker://postgres/15/dev");
+        assert_eq!(url.engine(), DockerEngine::Postgres);
+        assert_eq!(
+            (url.image(), url.tag(), url.database()),
+            ("postgres", "15", Some("dev"))
+        );
+        assert_eq!(url.to_string(), "docker://postgres/15/dev");
+        let url = docker("docker://mariadb/11");
+        assert_eq!(
+            (url.engine(), url.database()),
+            (DockerEngine::Mariadb, None)
+        );
+        assert_eq!(docker("docker://mysql").tag(), "latest");
+    }
+
+    #[test]
+    fn explicit_image_form_allows_registry_paths() {
+        let url = docker("docker+postgres://ghcr.io/org/pg-ext:15.4/app");
+        assert_eq!(
+            (url.image(), url.tag(), url.database()),
+            ("ghcr.io/org/pg-ext", "15.4", Some("app"))
+        );
+        assert_eq!(
+            url.to_string(),
+            "docker+postgres://ghcr.io/org/pg-ext:15.4/app"
+        );
+        let url = docker("docker+mysql://percona");
+        assert_eq!(
+            (url.image(), url.tag(), url.database()),
+            ("percona", "latest", None)
+        );
+    }
+
+    #[test]
+    fn unknown_engines_are_bad_input() {
+        for bad in [
+            "docker://oracle/1/db",
+            "docker+oracle://img:1/db",
+            "docker://postgres/15/dev/x",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{bad}");
+        }
+    }
+}

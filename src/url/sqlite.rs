@@ -1,0 +1,96 @@
+//! `sqlite://` URLs: a database file (relative or absolute) or a named in-memory database.
+
+use super::split_query;
+use std::fmt;
+
+/// A parsed `sqlite://` URL; opening it belongs to the SQLite driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteUrl {
+    /// The file path (`rel/file.db`, `/abs/file.db`) or the in-memory database's name.
+    path: String,
+    in_memory: bool,
+    /// Other query parameters (e.g. `_fk=1`), in order, for the driver to interpret.
+    params: Vec<(String, String)>,
+}
+
+impl SqliteUrl {
+    pub(super) fn parse_after_scheme(rest: &str) -> Result<SqliteUrl, String> {
+        let (path, query) = split_query(rest)?;
+        if path.is_empty() {
+            return Err("no file or name after sqlite://".into());
+        }
+        let mut in_memory = false;
+        let mut params = Vec::new();
+        for (key, value) in query {
+            if key == "mode" && value == "memory" {
+                in_memory = true;
+            } else {
+                params.push((key, value));
+            }
+        }
+        Ok(SqliteUrl {
+            path: path.to_string(),
+            in_memory,
+            params,
+        })
+    }
+
+    /// The file path, or the name of the in-memory database.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn in_memory(&self) -> bool {
+        self.in_memory
+    }
+
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+}
+
+impl fmt::Display for SqliteUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sqlite://{}", self.path)?;
+        let mut sep = '?';
+        if self.in_memory {
+            write!(f, "{sep}mode=memory")?;
+            sep = '&';
+        }
+        for (k, v) in &self.params {
+            write!(f, "{sep}{k}={v}")?;
+            sep = '&';
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::url::{DbUrl, parse};
+
+    fn sqlite(s: &str) -> super::SqliteUrl {
+        match parse(s).unwrap() {
+            DbUrl::Sqlite(url) => url,
+            other => panic!("not sqlite: {other}"),
+        }
+    }
+
+    #[test]
+    fn relative_absolute_and_memory_forms() {
+        let rel = sqlite("sqlite://rel/file.db");
+        assert_eq!((rel.path(), rel.in_memory()), ("rel/file.db", false));
+        let abs = sqlite("sqlite:///abs/file.db");
+        assert_eq!(abs.path(), "/abs/file.db");
+        let mem = sqlite("sqlite://dev?mode=memory&_fk=1");
+        assert_eq!((mem.path(), mem.in_memory()), ("dev", true));
+        assert_eq!(mem.params(), [("_fk".to_string(), "1".to_string())]);
+        assert_eq!(mem.to_string(), "sqlite://dev?mode=memory&_fk=1");
+    }
+
+    #[test]
+    fn empty_sqlite_url_is_bad_input() {
+        let err = parse("sqlite://").unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+    }
+}
