@@ -60,9 +60,11 @@ impl TestDb {
     }
 
     async fn inspect(&mut self) -> Realm {
-        inspect_realm(&mut self.conn, &Scope::AllSchemas)
-            .await
-            .expect("inspection")
+        self.try_inspect().await.expect("inspection")
+    }
+
+    async fn try_inspect(&mut self) -> anyhow::Result<Realm> {
+        inspect_realm(&mut self.conn, &Scope::AllSchemas).await
     }
 
     async fn drop(self) {
@@ -669,4 +671,190 @@ async fn connecting_to_a_closed_port_is_a_failure_naming_the_target() {
     assert!(text.contains("shop"), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
     assert_eq!(schemactl::error::exit_code(&error), 1);
+}
+
+/// User objects the model has no place for, by kind, so a smoke run can report them.
+const UNMAPPED_CENSUS: &str = "
+    SELECT kind, count(*)::int8 FROM (
+        SELECT 'foreign table' AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END
+            FROM pg_proc p WHERE p.prokind IN ('a', 'w') AND p.oid >= 16384
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+        UNION ALL SELECT 'base type' FROM pg_type t WHERE t.typtype = 'b' AND t.oid >= 16384
+            AND t.typcategory <> 'A'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e')
+        UNION ALL SELECT 'collation' FROM pg_collation c WHERE c.oid >= 16384
+        UNION ALL SELECT 'operator' FROM pg_operator o WHERE o.oid >= 16384
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = o.oid AND d.deptype = 'e')
+        UNION ALL SELECT 'rule' FROM pg_rewrite r WHERE r.rulename <> '_RETURN' AND r.oid >= 16384
+        UNION ALL SELECT 'statistics object' FROM pg_statistic_ext
+        UNION ALL SELECT 'event trigger' FROM pg_event_trigger
+        UNION ALL SELECT 'publication' FROM pg_publication
+        UNION ALL SELECT 'text search config' FROM pg_ts_config WHERE oid >= 16384
+        UNION ALL SELECT 'grant on relation' FROM pg_class c WHERE c.oid >= 16384 AND c.relacl IS NOT NULL
+        UNION ALL SELECT 'grant on function' FROM pg_proc p WHERE p.oid >= 16384 AND p.proacl IS NOT NULL
+        UNION ALL SELECT 'non-default column storage/compression' FROM pg_attribute a
+            JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid
+            WHERE a.attrelid >= 16384 AND a.attnum > 0 AND c.relkind IN ('r', 'p')
+            AND (a.attstorage <> t.typstorage OR a.attcompression <> '')
+        UNION ALL SELECT 'column statistics target' FROM pg_attribute a
+            WHERE a.attrelid >= 16384 AND a.attnum > 0 AND a.attstattarget >= 0
+        UNION ALL SELECT 'NO INHERIT check' FROM pg_constraint
+            WHERE contype = 'c' AND connoinherit AND oid >= 16384
+        UNION ALL SELECT 'constraint trigger' FROM pg_trigger WHERE tgconstraint <> 0 AND NOT tgisinternal
+        UNION ALL SELECT 'table in a tablespace' FROM pg_class WHERE reltablespace <> 0 AND oid >= 16384
+        UNION ALL SELECT 'table access method' FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+            WHERE c.relkind IN ('r', 'm') AND am.amname <> 'heap'
+        UNION ALL SELECT 'replica identity' FROM pg_class
+            WHERE relkind IN ('r', 'p') AND oid >= 16384 AND relreplident <> 'd'
+    ) objects GROUP BY kind ORDER BY kind";
+
+/// Smoke run over the sqldef corpus: every `current` and `desired` state that loads must
+/// inspect without error, identically twice, and survive a JSON round trip.
+/// Run with `cargo test --test inspect_postgres -- --ignored corpus --nocapture`.
+#[tokio::test]
+#[ignore = "slow: loads every state of the conformance corpus"]
+async fn corpus_states_inspect_without_error() {
+    let dir = std::env::var("SCHEMACTL_CONFORMANCE_DIR")
+        .unwrap_or_else(|_| "/work/shared/conformance/sqldef/psqldef".to_string());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("conformance dir")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    files.sort();
+    let (mut loaded, mut invalid, mut failures) = (0, 0, Vec::new());
+    let mut unmapped: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut db = TestDb::new().await;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let cases: serde_yaml::Mapping = serde_yaml::from_str(&text).unwrap();
+        for (name, case) in cases {
+            for state in ["current", "desired"] {
+                let Some(sql) = case.get(state).and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                let label = format!(
+                    "{}:{}:{state}",
+                    file.file_name().unwrap().to_string_lossy(),
+                    name.as_str().unwrap_or("?")
+                );
+                let old = std::mem::replace(&mut db, TestDb::new().await);
+                old.drop().await;
+                if execute_each(&mut db.conn, &[sql.to_string()])
+                    .await
+                    .is_err()
+                {
+                    invalid += 1;
+                    continue;
+                }
+                loaded += 1;
+                match db.try_inspect().await {
+                    Ok(realm) => {
+                        let again = db.inspect().await;
+                        let json = serde_json::to_string(&realm).unwrap();
+                        let back: Realm = serde_json::from_str(&json).unwrap();
+                        if again != realm || back != realm {
+                            failures.push(format!("{label}: not stable"));
+                        }
+                    }
+                    Err(error) => failures.push(format!("{label}: {error:#}")),
+                }
+                let census: Vec<(String, i64)> = sqlx::query_as(UNMAPPED_CENSUS)
+                    .fetch_all(&mut db.conn)
+                    .await
+                    .unwrap();
+                for (kind, count) in census {
+                    *unmapped.entry(kind).or_default() += count;
+                }
+            }
+        }
+    }
+    db.drop().await;
+    println!(
+        "loaded {loaded}, did not load {invalid}, inspection failures {}",
+        failures.len()
+    );
+    for failure in &failures {
+        println!("  {failure}");
+    }
+    println!("objects the model does not cover: {unmapped:?}");
+    assert!(failures.is_empty());
+}
+
+/// Measures inspection of 2,000 tables (pk, fk to the previous table, an index, a comment)
+/// against `pg_dump --schema-only` of the same database.
+/// Run with `cargo test --release --test inspect_postgres -- --ignored thousands --nocapture`.
+#[tokio::test]
+#[ignore = "slow: creates 2,000 tables"]
+async fn inspects_thousands_of_tables_in_about_the_time_of_pg_dump() {
+    const TABLES: usize = 2000;
+    let mut db = TestDb::new().await;
+    let statements: Vec<String> = (0..TABLES)
+        .collect::<Vec<_>>()
+        .chunks(200)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|i| {
+                    let fk = if *i == 0 {
+                        String::new()
+                    } else {
+                        format!(", prev_id bigint REFERENCES t{} (id)", i - 1)
+                    };
+                    format!(
+                        "CREATE TABLE t{i} (id bigserial PRIMARY KEY, name text NOT NULL{fk});
+                         CREATE INDEX t{i}_name ON t{i} (name);
+                         COMMENT ON TABLE t{i} IS 'table {i}';"
+                    )
+                })
+                .collect::<String>()
+        })
+        .collect();
+    execute_each(&mut db.conn, &statements).await.unwrap();
+
+    let mut inspect_times = Vec::new();
+    let mut realm = Realm::default();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        realm = db.inspect().await;
+        inspect_times.push(started.elapsed());
+    }
+    let mut dump_times = Vec::new();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let admin = admin_options();
+        let status = std::process::Command::new("pg_dump")
+            .args([
+                "--schema-only",
+                "-h",
+                admin.get_host(),
+                "-U",
+                admin.get_username(),
+            ])
+            .args([
+                "-p",
+                &admin.get_port().to_string(),
+                "-f",
+                "/dev/null",
+                &db.name,
+            ])
+            .status()
+            .expect("pg_dump");
+        assert!(status.success());
+        dump_times.push(started.elapsed());
+    }
+    db.drop().await;
+
+    let public = &realm.schemas["public"];
+    assert_eq!(public.tables.len(), TABLES);
+    assert_eq!(public.sequences.len(), TABLES);
+    let last = &public.tables[&format!("t{}", TABLES - 1)];
+    assert_eq!(last.constraints.len(), 2);
+    assert_eq!(last.indexes.len(), 1);
+    assert!(last.comment.is_some());
+    println!(
+        "inspect_realm of {TABLES} tables: {inspect_times:?}; pg_dump --schema-only: {dump_times:?}"
+    );
 }
