@@ -1,1 +1,10 @@
 //! PostgreSQL driver: connection, script execution and catalog inspection.
+
+mod connect;
+mod execute;
+mod inspect;
+
+pub use connect::{connect, server_version};
+pub use execute::{StatementError, execute_each};
+pub use inspect::inspect_realm;
+pub use sqlx::postgres::{PgConnectOptions, PgConnection};

@@ -1,0 +1,109 @@
+//! Catalog inspection: a fixed number of catalog queries read in one snapshot with an empty
+//! `search_path` (so the server renders canonical, schema-qualified text), then joined in memory
+//! into a [`Realm`].
+
+mod assemble;
+mod columns;
+mod comments;
+mod constraints;
+mod depends;
+mod fragments;
+mod functions;
+mod indexes;
+mod namespaces;
+mod policies;
+mod refs;
+mod relations;
+mod sequences;
+mod triggers;
+mod types;
+
+use crate::driver::Scope;
+use crate::schema::Realm;
+use anyhow::Context;
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+/// Everything the catalog queries return, before it is joined into a model.
+pub(crate) struct CatalogRows {
+    pub schemas: Vec<namespaces::SchemaRow>,
+    pub extensions: Vec<namespaces::ExtensionRow>,
+    pub relations: Vec<relations::RelationRow>,
+    pub columns: Vec<columns::ColumnRow>,
+    pub constraints: Vec<constraints::ConstraintRow>,
+    pub domain_checks: Vec<constraints::DomainCheckRow>,
+    pub indexes: Vec<indexes::IndexRow>,
+    pub triggers: Vec<triggers::TriggerRow>,
+    pub policies: Vec<policies::PolicyRow>,
+    pub types: Vec<types::TypeRow>,
+    pub sequences: Vec<sequences::SequenceRow>,
+    pub functions: Vec<functions::FunctionRow>,
+    pub comments: comments::Comments,
+    pub depends: Vec<depends::Dependency>,
+}
+
+/// Inspect every object in scope. Constant number of catalog queries per object kind: NEVER a
+/// query per table.
+pub async fn inspect_realm(conn: &mut PgConnection, scope: &Scope) -> anyhow::Result<Realm> {
+    let mut tx = conn
+        .begin()
+        .await
+        .context("starting the inspection transaction")?;
+    sqlx::raw_sql(
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL search_path = ''",
+    )
+    .execute(&mut *tx)
+    .await
+    .context("preparing the inspection transaction")?;
+    let rows = read_catalog(&mut tx, scope).await?;
+    tx.rollback()
+        .await
+        .context("ending the inspection transaction")?;
+    Ok(assemble::build_realm(rows))
+}
+
+async fn read_catalog(conn: &mut PgConnection, scope: &Scope) -> anyhow::Result<CatalogRows> {
+    let schemas = namespaces::load_schemas(conn, scope)
+        .await
+        .context("inspecting schemas")?;
+    let names: Vec<String> = schemas.iter().map(|s| s.name.clone()).collect();
+    let names = names.as_slice();
+    Ok(CatalogRows {
+        extensions: namespaces::load_extensions(conn)
+            .await
+            .context("inspecting extensions")?,
+        relations: relations::load(conn, names)
+            .await
+            .context("inspecting tables and views")?,
+        columns: columns::load(conn, names)
+            .await
+            .context("inspecting columns")?,
+        constraints: constraints::load(conn, names)
+            .await
+            .context("inspecting constraints")?,
+        domain_checks: constraints::load_domain_checks(conn, names)
+            .await
+            .context("inspecting domain constraints")?,
+        indexes: indexes::load(conn, names)
+            .await
+            .context("inspecting indexes")?,
+        triggers: triggers::load(conn, names)
+            .await
+            .context("inspecting triggers")?,
+        policies: policies::load(conn, names)
+            .await
+            .context("inspecting policies")?,
+        types: types::load(conn, names).await.context("inspecting types")?,
+        sequences: sequences::load(conn, names)
+            .await
+            .context("inspecting sequences")?,
+        functions: functions::load(conn, names)
+            .await
+            .context("inspecting functions")?,
+        comments: comments::load(conn).await.context("inspecting comments")?,
+        depends: depends::load(conn)
+            .await
+            .context("inspecting dependencies")?,
+        schemas,
+    })
+}
