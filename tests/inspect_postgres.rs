@@ -700,8 +700,6 @@ const UNMAPPED_CENSUS: &str = "
             AND (a.attstorage <> t.typstorage OR a.attcompression <> '')
         UNION ALL SELECT 'column statistics target' FROM pg_attribute a
             WHERE a.attrelid >= 16384 AND a.attnum > 0 AND a.attstattarget >= 0
-        UNION ALL SELECT 'NO INHERIT check' FROM pg_constraint
-            WHERE contype = 'c' AND connoinherit AND oid >= 16384
         UNION ALL SELECT 'constraint trigger' FROM pg_trigger WHERE tgconstraint <> 0 AND NOT tgisinternal
         UNION ALL SELECT 'table in a tablespace' FROM pg_class WHERE reltablespace <> 0 AND oid >= 16384
         UNION ALL SELECT 'table access method' FROM pg_class c JOIN pg_am am ON am.oid = c.relam
