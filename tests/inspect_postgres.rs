@@ -561,7 +561,16 @@ async fn comments_schemas_and_scope() {
         .await
         .unwrap();
     assert!(server_version(&mut db.conn).await.unwrap() >= 15);
+    let search_path: String = sqlx::query_scalar("SHOW search_path")
+        .fetch_one(&mut db.conn)
+        .await
+        .unwrap();
     db.drop().await;
+
+    assert_eq!(
+        search_path, "\"$user\", public",
+        "inspection restores search_path"
+    );
 
     assert_eq!(all.schemas.keys().collect::<Vec<_>>(), ["app", "public"]);
     assert_eq!(only_app.schemas.keys().collect::<Vec<_>>(), ["app"]);
