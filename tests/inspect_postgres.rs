@@ -561,7 +561,16 @@ async fn comments_schemas_and_scope() {
         .await
         .unwrap();
     assert!(server_version(&mut db.conn).await.unwrap() >= 15);
+    let search_path: String = sqlx::query_scalar("SHOW search_path")
+        .fetch_one(&mut db.conn)
+        .await
+        .unwrap();
     db.drop().await;
+
+    assert_eq!(
+        search_path, "\"$user\", public",
+        "inspection restores search_path"
+    );
 
     assert_eq!(all.schemas.keys().collect::<Vec<_>>(), ["app", "public"]);
     assert_eq!(only_app.schemas.keys().collect::<Vec<_>>(), ["app"]);
@@ -700,8 +709,6 @@ const UNMAPPED_CENSUS: &str = "
             AND (a.attstorage <> t.typstorage OR a.attcompression <> '')
         UNION ALL SELECT 'column statistics target' FROM pg_attribute a
             WHERE a.attrelid >= 16384 AND a.attnum > 0 AND a.attstattarget >= 0
-        UNION ALL SELECT 'NO INHERIT check' FROM pg_constraint
-            WHERE contype = 'c' AND connoinherit AND oid >= 16384
         UNION ALL SELECT 'constraint trigger' FROM pg_trigger WHERE tgconstraint <> 0 AND NOT tgisinternal
         UNION ALL SELECT 'table in a tablespace' FROM pg_class WHERE reltablespace <> 0 AND oid >= 16384
         UNION ALL SELECT 'table access method' FROM pg_class c JOIN pg_am am ON am.oid = c.relam
