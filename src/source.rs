@@ -1,1 +1,164 @@
-//! Turning a URL into a schema model: inspect a database, or load SQL files on a dev database.
+//! Turning a URL into a schema model: inspect a live database, or load SQL files into a scratch
+//! database on the dev server and inspect that.
+
+use crate::devdb::DevServer;
+use crate::driver::Scope;
+use crate::driver::postgres::{self, PgConnection};
+use crate::error::bad_input;
+use crate::schema::{Realm, Schema};
+use crate::sql::split_statements;
+use crate::url::{DbUrl, FileUrl, PgUrl};
+use anyhow::{Context, Result};
+use tokio::sync::OnceCell;
+
+/// A SQL script and where it came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// File path, or a label such as `desired state` when the SQL has no file.
+    pub origin: String,
+    pub text: String,
+}
+
+impl Script {
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            origin: origin.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// The dev server of one run, opened on first use and shared by every source that needs it.
+pub struct Dev {
+    url: Option<PgUrl>,
+    server: OnceCell<DevServer>,
+}
+
+impl Dev {
+    /// `url` is the `--dev-url`; without it, a local ephemeral cluster is started when needed.
+    pub fn new(url: Option<PgUrl>) -> Self {
+        Self {
+            url,
+            server: OnceCell::new(),
+        }
+    }
+
+    pub async fn server(&self) -> Result<&DevServer> {
+        self.server
+            .get_or_try_init(|| DevServer::open(self.url.as_ref()))
+            .await
+    }
+
+    /// The scope dev inspections use: the dev URL's search_path, or the whole database.
+    pub fn scope(&self) -> Scope {
+        scope_of(self.url.as_ref())
+    }
+
+    /// Drops what the run created on the dev server and stops a cluster it started.
+    pub async fn close(self) -> Result<()> {
+        match self.server.into_inner() {
+            Some(server) => server.close().await,
+            None => Ok(()),
+        }
+    }
+}
+
+pub fn scope_of(url: Option<&PgUrl>) -> Scope {
+    match url.and_then(|u| u.schemas()) {
+        Some(schemas) => Scope::Schemas(schemas),
+        None => Scope::AllSchemas,
+    }
+}
+
+/// The model of whatever `url` names.
+pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
+    match url {
+        DbUrl::Postgres(pg) => {
+            let mut conn = postgres::connect(&pg.connect_options()).await?;
+            postgres::inspect_realm(&mut conn, &scope_of(Some(pg))).await
+        }
+        DbUrl::File(files) => {
+            let scripts = read_scripts(files)?;
+            realm_from_scripts(&scripts, dev).await
+        }
+        other => Err(bad_input(format!(
+            "{} URLs are not supported here yet; use postgres:// or file://",
+            url_kind(other)
+        ))),
+    }
+}
+
+/// Loads `scripts` into a fresh scratch database on the dev server and inspects it.
+pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> {
+    let server = dev.server().await?;
+    let scratch = server.scratch().await?;
+    let result = async {
+        let mut conn = scratch.connect().await?;
+        load_scripts(&mut conn, scripts).await?;
+        postgres::inspect_realm(&mut conn, &dev.scope()).await
+    }
+    .await;
+    scratch.drop_now().await?;
+    result
+}
+
+/// Runs every statement of every script, in order; the first failure names the file, the line,
+/// the statement and the server's message.
+pub async fn load_scripts(conn: &mut PgConnection, scripts: &[Script]) -> Result<()> {
+    for script in scripts {
+        let statements = split_statements(&script.text);
+        let texts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
+        if let Err(failed) = postgres::execute_each(conn, &texts).await {
+            let line = statements[failed.index].line;
+            let mut message = format!(
+                "{}:{line}: statement failed on the dev database: {}",
+                script.origin, failed.message
+            );
+            if let Some(detail) = &failed.detail {
+                message.push_str(&format!("\n  detail: {detail}"));
+            }
+            if let Some(hint) = &failed.hint {
+                message.push_str(&format!("\n  hint: {hint}"));
+            }
+            message.push_str(&format!("\n  statement: {}", failed.statement.trim()));
+            return Err(bad_input(message));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the files a `file://` URL names, in order.
+pub fn read_scripts(files: &FileUrl) -> Result<Vec<Script>> {
+    files
+        .files()
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))
+                .map_err(|e| bad_input(format!("{e:#}")))?;
+            Ok(Script::new(path.display().to_string(), text))
+        })
+        .collect()
+}
+
+/// The model of a freshly created PostgreSQL database: just the `public` schema.
+pub fn fresh_postgres_realm() -> Realm {
+    let public = Schema {
+        name: "public".into(),
+        comment: Some("standard public schema".into()),
+        ..Default::default()
+    };
+    let mut realm = Realm::default();
+    realm.schemas.insert(public.name.clone(), public);
+    realm
+}
+
+fn url_kind(url: &DbUrl) -> &'static str {
+    match url {
+        DbUrl::Postgres(_) => "postgres",
+        DbUrl::Mysql(_) => "mysql",
+        DbUrl::Sqlite(_) => "sqlite",
+        DbUrl::Docker(_) => "docker",
+        DbUrl::File(_) => "file",
+    }
+}

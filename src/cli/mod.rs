@@ -1,5 +1,94 @@
-//! Command line: clap commands, output formats, exit codes.
+//! Command line: clap commands, output formats and exit codes. Behaviour lives in the library;
+//! this module parses, dispatches and reports.
 
+mod schema_cmd;
+
+use crate::error::exit_code;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schemactl",
+    version,
+    about = "Plan and run database schema migrations from a desired state"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Project file.
+    #[arg(long, global = true, default_value = "schemactl.hcl")]
+    pub config: String,
+    /// Environment of the project file to use.
+    #[arg(long, global = true)]
+    pub env: Option<String>,
+    /// Project variable, `name=value` (repeatable).
+    #[arg(long = "var", global = true, value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect and compare schemas.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the schema of a database or of SQL files.
+    Inspect(schema_cmd::InspectArgs),
+    /// Print the SQL that turns one schema into another.
+    Diff(schema_cmd::DiffArgs),
+}
+
+/// Output format of `schema` commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Sql,
+    Json,
+}
+
+/// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    let result = runtime.block_on(crate::devdb::with_cleanup(run(cli)));
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            report(&error);
+            crate::devdb::interrupted_exit_code(&error).unwrap_or_else(|| exit_code(&error))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Schema(SchemaCommand::Inspect(args)) => schema_cmd::inspect(args).await,
+        Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(args).await,
+    }
+}
+
+/// Prints an error and its causes on stderr, one per line.
+fn report(error: &anyhow::Error) {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
 }

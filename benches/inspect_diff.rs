@@ -1,0 +1,162 @@
+//! Benchmark: `schemactl schema diff` between a 2,000-table database and a modified copy,
+//! against `pg_dump --schema-only` of the same database, measured in the same run.
+//!
+//! Run: `.ci/test-postgres.sh start && cargo bench --bench inspect_diff`
+//! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_TABLES another size.)
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
+    let tables: usize = std::env::var("BENCH_TABLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    let base = server
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .expect("URL with a database");
+    let (db_a, db_b) = ("schemactl_bench_a", "schemactl_bench_b");
+
+    for (db, modified) in [(db_a, false), (db_b, true)] {
+        psql(&server, &format!("DROP DATABASE IF EXISTS {db}"));
+        psql(&server, &format!("CREATE DATABASE {db}"));
+        let started = Instant::now();
+        psql_file(&format!("{base}/{db}"), &schema_sql(tables, modified));
+        eprintln!(
+            "created {db} ({tables} tables) in {:.1}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let url_a = format!("{base}/{db_a}");
+    let url_b = format!("{base}/{db_b}");
+
+    let schemactl = env!("CARGO_BIN_EXE_schemactl");
+    let pg_dump = median(runs, || {
+        run(Command::new("pg_dump").args(["--schema-only", "-d", &url_a]))
+    });
+    let inspect = median(runs, || {
+        run(Command::new(schemactl)
+            .args(["schema", "inspect", "--format", "json", "--url", &url_a]))
+    });
+    let diff = median(runs, || {
+        run(Command::new(schemactl).args(["schema", "diff", "--from", &url_a, "--to", &url_b]))
+    });
+
+    println!("inspect + diff, {tables} tables against a modified copy (median of {runs} runs)");
+    println!(
+        "  pg_dump --schema-only (one database)   {:>8.3}s  1.00x",
+        pg_dump.as_secs_f64()
+    );
+    println!(
+        "  schemactl schema inspect (one database) {:>7.3}s  {:.2}x",
+        inspect.as_secs_f64(),
+        ratio(inspect, pg_dump)
+    );
+    println!(
+        "  schemactl schema diff (two databases)  {:>8.3}s  {:.2}x",
+        diff.as_secs_f64(),
+        ratio(diff, pg_dump)
+    );
+
+    for db in [db_a, db_b] {
+        psql(&server, &format!("DROP DATABASE IF EXISTS {db}"));
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f(); // warm-up
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn run(command: &mut Command) {
+    let output = command.output().expect("spawn");
+    assert!(
+        output.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn psql(url: &str, sql: &str) {
+    run(Command::new("psql").args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]));
+}
+
+fn psql_file(url: &str, sql: &str) {
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), sql).expect("write SQL");
+    run(Command::new("psql")
+        .args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"])
+        .arg(file.path()));
+}
+
+/// `tables` tables, each with a primary key, a foreign key to the previous one, an enum, a
+/// check, an index and a comment, and a view every 10 tables. The modified copy widens a type
+/// every 50 tables, adds a column every 20, drops an index every 100 and adds 5 tables.
+fn schema_sql(tables: usize, modified: bool) -> String {
+    let mut sql = String::from("CREATE TYPE status AS ENUM ('new', 'active', 'closed');\n");
+    for i in 0..tables {
+        let name_type = if modified && i % 50 == 0 {
+            "varchar(200)"
+        } else {
+            "varchar(100)"
+        };
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("parent_id bigint REFERENCES t{}(id),", i - 1)
+        };
+        let extra = if modified && i % 20 == 0 {
+            ", note text"
+        } else {
+            ""
+        };
+        writeln!(
+            sql,
+            "CREATE TABLE t{i} (id bigserial PRIMARY KEY, {parent} name {name_type} NOT NULL, \
+             status status NOT NULL DEFAULT 'new', amount numeric(10,2) CHECK (amount >= 0), \
+             created_at timestamptz NOT NULL DEFAULT now(), data jsonb{extra});"
+        )
+        .unwrap();
+        if !(modified && i % 100 == 0) {
+            writeln!(sql, "CREATE INDEX t{i}_name_idx ON t{i} (name);").unwrap();
+        }
+        writeln!(sql, "COMMENT ON TABLE t{i} IS 'table number {i}';").unwrap();
+        if i % 10 == 0 {
+            writeln!(
+                sql,
+                "CREATE VIEW v{i} AS SELECT id, name FROM t{i} WHERE status = 'active';"
+            )
+            .unwrap();
+        }
+    }
+    if modified {
+        for i in 0..5 {
+            writeln!(
+                sql,
+                "CREATE TABLE extra{i} (id int PRIMARY KEY, t0_id bigint REFERENCES t0(id));"
+            )
+            .unwrap();
+        }
+    }
+    sql
+}

@@ -1,0 +1,113 @@
+//! `schema inspect` and `schema diff`.
+
+use super::Format;
+use crate::diff::{self, DiffOptions};
+use crate::plan::postgres::PostgresPlanner;
+use crate::plan::{Plan, Planner};
+use crate::schema::Realm;
+use crate::source::{Dev, fresh_postgres_realm, realm_from_url};
+use crate::url::{self, DbUrl, PgUrl};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Database (`postgres://...`) or SQL files (`file://schema.sql`, `file://dir/*.sql`).
+    #[arg(long, short = 'u')]
+    pub url: String,
+    /// Dev database server for loading SQL files; default: a local ephemeral cluster.
+    #[arg(long)]
+    pub dev_url: Option<String>,
+    #[arg(long, value_enum, default_value = "sql")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Current state.
+    #[arg(long)]
+    pub from: String,
+    /// Desired state.
+    #[arg(long)]
+    pub to: String,
+    /// Dev database server for loading SQL files; default: a local ephemeral cluster.
+    #[arg(long)]
+    pub dev_url: Option<String>,
+    #[arg(long, value_enum, default_value = "sql")]
+    pub format: Format,
+}
+
+pub async fn inspect(args: InspectArgs) -> Result<i32> {
+    let url = url::parse(&args.url)?;
+    let dev = Dev::new(parse_dev_url(args.dev_url.as_deref())?);
+    let result = realm_from_url(&url, &dev).await;
+    dev.close().await?;
+    let realm = result?;
+    match args.format {
+        Format::Json => print_json(&realm)?,
+        Format::Sql => print_sql(&plan_between(&fresh_postgres_realm(), &realm))?,
+    }
+    Ok(0)
+}
+
+async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev) -> Result<Plan> {
+    let (current, desired) = tokio::try_join!(realm_from_url(from, dev), realm_from_url(to, dev))?;
+    Ok(plan_between(&current, &desired))
+}
+
+pub async fn diff(args: DiffArgs) -> Result<i32> {
+    let from = url::parse(&args.from)?;
+    let to = url::parse(&args.to)?;
+    let dev = Dev::new(parse_dev_url(args.dev_url.as_deref())?);
+    let result = plan_from_urls(&from, &to, &dev).await;
+    dev.close().await?;
+    let plan = result?;
+    match args.format {
+        Format::Json => print_json(&plan)?,
+        Format::Sql => print_sql(&plan)?,
+    }
+    if plan.is_empty() {
+        eprintln!("schemas are in sync");
+    }
+    Ok(0)
+}
+
+/// The plan from `current` to `desired`.
+pub fn plan_between(current: &Realm, desired: &Realm) -> Plan {
+    let changes = diff::diff(current, desired, &DiffOptions::default());
+    PostgresPlanner.plan(&changes)
+}
+
+fn parse_dev_url(dev_url: Option<&str>) -> Result<Option<PgUrl>> {
+    match dev_url.map(url::parse).transpose()? {
+        None => Ok(None),
+        Some(DbUrl::Postgres(pg)) => Ok(Some(pg)),
+        Some(_) => Err(crate::error::bad_input(
+            "--dev-url must be a postgres:// URL (docker:// dev databases come later)",
+        )),
+    }
+}
+
+/// The plan as a SQL script, each step under a comment saying what it does.
+fn print_sql(plan: &Plan) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for step in &plan.steps {
+        if step.statements.is_empty() {
+            continue;
+        }
+        writeln!(out, "-- {}", step.summary)?;
+        for statement in &step.statements {
+            writeln!(out, "{};", statement.sql.trim_end().trim_end_matches(';'))?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
