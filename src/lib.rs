@@ -5,11 +5,14 @@
 //! `devdb` (throwaway dev databases), `source` (turning a URL into a model) and `cli`.
 
 pub mod cli;
+pub mod config;
 pub mod devdb;
 pub mod diff;
 pub mod driver;
 pub mod error;
+pub mod migrate;
 pub mod plan;
+pub mod provider;
 pub mod schema;
 pub mod source;
 pub mod sql;

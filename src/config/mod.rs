@@ -1,0 +1,1 @@
+//! The project file `schemactl.hcl`: environments, external schemas, variables, locals.

@@ -1,0 +1,1 @@
+//! Migration directories: formats, file directives, the sum file, writing files atomically.

@@ -1,0 +1,1 @@
+//! External schema providers: run a program (argv, no shell) and capture the DDL it prints.
