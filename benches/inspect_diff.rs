@@ -50,6 +50,15 @@ fn main() {
         run(Command::new(schemactl).args(["schema", "diff", "--from", &url_a, "--to", &url_b]))
     });
 
+    let plan = Command::new(schemactl)
+        .args(["schema", "diff", "--from", &url_a, "--to", &url_b])
+        .output()
+        .expect("diff");
+    let statements = String::from_utf8_lossy(&plan.stdout)
+        .lines()
+        .filter(|l| l.starts_with("-- "))
+        .count();
+    println!("inspect + diff, {tables} tables against a modified copy: {statements} planned steps");
     println!("inspect + diff, {tables} tables against a modified copy (median of {runs} runs)");
     println!(
         "  pg_dump --schema-only (one database)   {:>8.3}s  1.00x",
