@@ -6,7 +6,7 @@ use crate::driver::Scope;
 use crate::driver::postgres::{self, PgConnection};
 use crate::error::bad_input;
 use crate::schema::{Realm, Schema};
-use crate::sql::split_statements;
+use crate::sql::{SplitStatement, split_statements};
 use crate::url::{DbUrl, FileUrl, PgUrl};
 use anyhow::{Context, Result};
 use tokio::sync::OnceCell;
@@ -90,11 +90,23 @@ pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
 
 /// Loads `scripts` into a fresh scratch database on the dev server and inspects it.
 pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> {
+    realm_after(dev, async |conn: &mut PgConnection| {
+        load_scripts(conn, scripts).await
+    })
+    .await
+}
+
+/// Runs `load` on a fresh scratch database of the dev server, inspects what it left, and drops
+/// the scratch database whatever happened.
+pub async fn realm_after(
+    dev: &Dev,
+    load: impl AsyncFnOnce(&mut PgConnection) -> Result<()>,
+) -> Result<Realm> {
     let server = dev.server().await?;
     let scratch = server.scratch().await?;
     let result = async {
         let mut conn = scratch.connect().await?;
-        load_scripts(&mut conn, scripts).await?;
+        load(&mut conn).await?;
         postgres::inspect_realm(&mut conn, &dev.scope()).await
     }
     .await;
@@ -106,25 +118,35 @@ pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> 
 /// the statement and the server's message.
 pub async fn load_scripts(conn: &mut PgConnection, scripts: &[Script]) -> Result<()> {
     for script in scripts {
-        let statements = split_statements(&script.text);
-        let texts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
-        if let Err(failed) = postgres::execute_each(conn, &texts).await {
-            let line = statements[failed.index].line;
-            let mut message = format!(
-                "{}:{line}: statement failed on the dev database: {}",
-                script.origin, failed.message
-            );
-            if let Some(detail) = &failed.detail {
-                message.push_str(&format!("\n  detail: {detail}"));
-            }
-            if let Some(hint) = &failed.hint {
-                message.push_str(&format!("\n  hint: {hint}"));
-            }
-            message.push_str(&format!("\n  statement: {}", failed.statement.trim()));
-            return Err(bad_input(message));
-        }
+        execute_statements(conn, &script.origin, &split_statements(&script.text)).await?;
     }
     Ok(())
+}
+
+/// Runs already split statements of one file; a failure is bad input naming `origin`, the line,
+/// the statement and the server's message (with its detail and hint).
+pub async fn execute_statements(
+    conn: &mut PgConnection,
+    origin: &str,
+    statements: &[SplitStatement],
+) -> Result<()> {
+    let texts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
+    let Err(failed) = postgres::execute_each(conn, &texts).await else {
+        return Ok(());
+    };
+    let line = statements[failed.index].line;
+    let mut message = format!(
+        "{origin}:{line}: statement failed on the dev database: {}",
+        failed.message
+    );
+    if let Some(detail) = &failed.detail {
+        message.push_str(&format!("\n  detail: {detail}"));
+    }
+    if let Some(hint) = &failed.hint {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    message.push_str(&format!("\n  statement: {}", failed.statement.trim()));
+    Err(bad_input(message))
 }
 
 /// Reads the files a `file://` URL names, in order.

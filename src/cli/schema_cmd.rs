@@ -92,15 +92,7 @@ fn parse_dev_url(dev_url: Option<&str>) -> Result<Option<PgUrl>> {
 /// The plan as a SQL script, each step under a comment saying what it does.
 fn print_sql(plan: &Plan) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    for step in &plan.steps {
-        if step.statements.is_empty() {
-            continue;
-        }
-        writeln!(out, "-- {}", step.summary)?;
-        for statement in &step.statements {
-            writeln!(out, "{};", statement.sql.trim_end().trim_end_matches(';'))?;
-        }
-    }
+    out.write_all(plan.to_commented_sql().as_bytes())?;
     out.flush()?;
     Ok(())
 }

@@ -76,6 +76,35 @@ impl Plan {
     pub fn to_reverse_sql(&self) -> String {
         render_script(self.reverse_statements())
     }
+
+    /// The forward plan as a script with each step under a `-- summary` comment: the text of a
+    /// migration file and of `schema diff`.
+    pub fn to_commented_sql(&self) -> String {
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| (s.summary.clone(), &s.statements));
+        render_commented(steps)
+    }
+
+    /// The reverse plan, last step first, each under a `-- undo: summary` comment.
+    pub fn to_commented_reverse_sql(&self) -> String {
+        let steps = self
+            .steps
+            .iter()
+            .rev()
+            .map(|s| (format!("undo: {}", s.summary), &s.reverse));
+        render_commented(steps)
+    }
+}
+
+fn render_commented<'a>(steps: impl Iterator<Item = (String, &'a Vec<Statement>)>) -> String {
+    let mut out = String::new();
+    for (summary, statements) in steps.filter(|(_, statements)| !statements.is_empty()) {
+        out.push_str(&format!("-- {summary}\n"));
+        out.push_str(&render_script(statements.iter()));
+    }
+    out
 }
 
 fn render_script<'a>(statements: impl Iterator<Item = &'a Statement>) -> String {
