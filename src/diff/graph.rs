@@ -32,7 +32,9 @@ pub(crate) enum Res {
     Member(QualifiedName, MemberKind, String),
     /// The parked state of a column whose type or default waits for a re-created object.
     Parked(QualifiedName, String),
-    /// A relation (table, sequence, index) under the new name a rename gives it.
+    /// A table under the new name a rename gives it.
+    RenamedTable(QualifiedName),
+    /// A sequence or index under the new name a rename gives it.
     Renamed(QualifiedName),
     /// A column under the new name a rename gives it.
     RenamedColumn(QualifiedName, String),

@@ -219,7 +219,7 @@ pub(crate) fn nodes(from: &Realm, renamed: &Realm, renames: &Renames) -> Vec<Nod
             Rank::Rename,
             new.to_string(),
         );
-        node.makes.push(Res::Renamed(new.clone()));
+        node.makes.push(Res::RenamedTable(new.clone()));
         node.kills
             .extend([table_res(old), Res::RelationName(old.clone())]);
         // Another relation holding the new name must be dropped first.
@@ -247,7 +247,7 @@ pub(crate) fn nodes(from: &Realm, renamed: &Realm, renames: &Renames) -> Vec<Nod
             );
             node.makes
                 .push(Res::RenamedColumn(table.clone(), new.clone()));
-            node.needs.push(Res::Renamed(table.clone()));
+            node.needs.push(Res::RenamedTable(table.clone()));
             out.push(node);
         }
     }
@@ -274,7 +274,7 @@ pub(crate) fn nodes(from: &Realm, renamed: &Realm, renames: &Renames) -> Vec<Nod
             .and_then(|s| s.sequences.get(&new.name))
             .and_then(|s| s.owned_by.as_ref());
         if let Some(owner) = owner {
-            node.needs.push(Res::Renamed(owner.table.clone()));
+            node.needs.push(Res::RenamedTable(owner.table.clone()));
         }
         out.push(node);
     }
@@ -296,7 +296,7 @@ pub(crate) fn nodes(from: &Realm, renamed: &Realm, renames: &Renames) -> Vec<Nod
             on.schema.clone(),
             old.clone(),
         )));
-        node.needs.push(Res::Renamed(on.clone()));
+        node.needs.push(Res::RenamedTable(on.clone()));
         out.push(node);
     }
     for (table, old, new) in &renames.constraints {
@@ -329,7 +329,7 @@ pub(crate) fn nodes(from: &Realm, renamed: &Realm, renames: &Renames) -> Vec<Nod
                 old.clone(),
             )));
         }
-        node.needs.push(Res::Renamed(table.clone()));
+        node.needs.push(Res::RenamedTable(table.clone()));
         out.push(node);
     }
     out
@@ -346,7 +346,7 @@ pub(crate) fn wait_for_renames(nodes: &mut [Node]) {
 
 fn named(change: &Change) -> Vec<Res> {
     use Change::*;
-    let relation = |qn: &QualifiedName| Res::Renamed(qn.clone());
+    let relation = |qn: &QualifiedName| Res::RenamedTable(qn.clone());
     let column = |t: &QualifiedName, c: &str| Res::RenamedColumn(t.clone(), c.to_string());
     let in_schema = |schema: &str, name: &str| Res::Renamed(QualifiedName::new(schema, name));
     match change {
@@ -388,33 +388,27 @@ fn named(change: &Change) -> Vec<Res> {
             table,
             partition_of,
         } => vec![relation(table), relation(&partition_of.parent)],
-        CreateView { name, view } | DropView { name, view } => {
-            let mut out = vec![relation(name)];
-            out.extend(view_tables(view));
-            out
-        }
-        ReplaceView { name, from, to } => {
-            let mut out = vec![relation(name)];
-            out.extend(view_tables(from));
+        CreateView { view, .. } | DropView { view, .. } => view_tables(view),
+        ReplaceView { from, to, .. } => {
+            let mut out = view_tables(from);
             out.extend(view_tables(to));
             out
         }
         CreateTrigger { on, .. } | DropTrigger { on, .. } => vec![relation(on)],
         AlterSequence { name, from, to } => {
-            let mut out = vec![relation(name)];
+            let mut out = vec![Res::Renamed(name.clone())];
             for owner in from.owned_by.iter().chain(to.owned_by.iter()) {
                 out.push(relation(&owner.table));
                 out.push(column(&owner.table, &owner.column));
             }
             out
         }
-        DropSequence { name, .. } => vec![relation(name)],
+        DropSequence { name, .. } => vec![Res::Renamed(name.clone())],
         SetComment { target, .. } => {
             use super::CommentTarget as T;
             match target {
-                T::Table { name } | T::Sequence { name } | T::Index { name } => {
-                    vec![relation(name)]
-                }
+                T::Table { name } => vec![relation(name)],
+                T::Sequence { name } | T::Index { name } => vec![Res::Renamed(name.clone())],
                 T::Column { table, column: c } => vec![relation(table), column(table, c)],
                 T::Constraint { table, name } => vec![
                     relation(table),
@@ -433,7 +427,7 @@ fn view_tables(view: &crate::schema::View) -> Vec<Res> {
     view.depends_on
         .iter()
         .filter_map(|d| match d {
-            ObjectRef::Table { schema, name } => Some(Res::Renamed(QualifiedName::new(
+            ObjectRef::Table { schema, name } => Some(Res::RenamedTable(QualifiedName::new(
                 schema.clone(),
                 name.clone(),
             ))),
