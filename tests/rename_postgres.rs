@@ -300,3 +300,28 @@ async fn hint_that_does_not_apply_is_reported_and_the_diff_drops_and_adds() {
     a.drop_now().await.expect("drop A");
     b.drop_now().await.expect("drop B");
 }
+
+#[tokio::test]
+async fn view_keeping_its_output_name_over_a_renamed_column_is_left_alone() {
+    let current = "CREATE TABLE t (id integer PRIMARY KEY, name text);
+        CREATE VIEW v AS SELECT id, name FROM t WHERE name <> '';";
+    let desired = "CREATE TABLE t (id integer PRIMARY KEY, label text);
+        CREATE VIEW v AS SELECT id, label AS name FROM t WHERE label <> '';";
+    let out = converge(
+        current,
+        "INSERT INTO t VALUES (1, 'x');",
+        desired,
+        vec![column_hint("t", "name", "label")],
+        "SELECT name FROM v",
+    )
+    .await;
+    assert_eq!(out.rows, ["x"]);
+    assert_eq!(
+        out.changes,
+        vec![Change::RenameColumn {
+            table: qn("public", "t"),
+            from: "name".into(),
+            to: "label".into(),
+        }]
+    );
+}

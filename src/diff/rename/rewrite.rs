@@ -5,7 +5,7 @@
 //! A rewrite that misses the server's spelling only makes the diff see a difference that is not
 //! there (a needless replace), never hide one: the target state's texts are the server's own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What was renamed, as the rewriter needs it.
 #[derive(Debug, Default, Clone)]
@@ -296,6 +296,7 @@ pub(crate) fn rewrite(text: &str, renaming: &Renaming, columns: &Columns) -> Str
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let ident = |i: usize| tokens.get(i).filter(|t| t.kind == Kind::Ident);
     let is = |i: usize, kind: Kind| tokens.get(i).is_some_and(|t| t.kind == kind);
+    let whole_items = whole_select_items(&tokens, text);
     let mut i = 0;
     while i < tokens.len() {
         let token = &tokens[i];
@@ -317,7 +318,15 @@ pub(crate) fn rewrite(text: &str, renaming: &Renaming, columns: &Columns) -> Str
                         edits.push((token.start, token.end, quote(new)));
                     }
                     if let Some(new) = qualified_column(columns, &token.value, &name.value) {
-                        edits.push((name.start, name.end, quote(new)));
+                        // The output column keeps its name: the server spells it out.
+                        let keeps_name =
+                            matches!(columns, Columns::Qualified(_)) && whole_items.contains(&i);
+                        let spelled = if keeps_name {
+                            format!("{} AS {}", quote(new), quote(&name.value))
+                        } else {
+                            quote(new)
+                        };
+                        edits.push((name.start, name.end, spelled));
                     }
                 }
                 i += 3;
@@ -355,6 +364,45 @@ pub(crate) fn rewrite(text: &str, renaming: &Renaming, columns: &Columns) -> Str
         last = end;
     }
     out.push_str(&text[last..]);
+    out
+}
+
+/// Indexes of `q.column` tokens that make up a whole item of a select list (between `SELECT`
+/// or a comma and a comma or `FROM`, at the list's own parenthesis depth).
+fn whole_select_items(tokens: &[Token], text: &str) -> BTreeSet<usize> {
+    let raw = |i: usize| tokens.get(i).map(|t| &text[t.start..t.end]);
+    let word = |i: usize, w: &str| raw(i).is_some_and(|r| r.eq_ignore_ascii_case(w));
+    let mut out = BTreeSet::new();
+    let mut depth = 0usize;
+    let mut lists: Vec<usize> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        match raw(i) {
+            Some("(") => depth += 1,
+            Some(")") => {
+                depth = depth.saturating_sub(1);
+                while lists.last().is_some_and(|&d| d > depth) {
+                    lists.pop();
+                }
+            }
+            _ if word(i, "select") => lists.push(depth),
+            _ if word(i, "from") && lists.last() == Some(&depth) => {
+                lists.pop();
+            }
+            _ => {}
+        }
+        let item = token.kind == Kind::Ident
+            && lists.last() == Some(&depth)
+            && tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Dot)
+            && tokens.get(i + 2).is_some_and(|t| t.kind == Kind::Ident)
+            && i > 0
+            && (word(i - 1, "select") || word(i - 1, "distinct") || raw(i - 1) == Some(","))
+            && (i + 3 >= tokens.len()
+                || word(i + 3, "from")
+                || matches!(raw(i + 3), Some("," | ";")));
+        if item {
+            out.insert(i);
+        }
+    }
     out
 }
 
@@ -426,7 +474,17 @@ mod tests {
         let cols = columns();
         assert_eq!(
             rewrite(text, &renaming(), &Columns::Qualified(&cols)),
-            "SELECT accounts.id,\n    accounts.full_name\n   FROM other.accounts\n  WHERE (accounts.full_name <> 'users.name'::text);"
+            "SELECT accounts.id,\n    accounts.full_name AS name\n   FROM other.accounts\n  WHERE (accounts.full_name <> 'users.name'::text);"
+        );
+    }
+
+    #[test]
+    fn keeps_output_names_only_for_whole_select_items() {
+        let cols = columns();
+        let text = "SELECT u.name,\n    lower(u.name) AS l,\n    ( SELECT x.name\n           FROM public.x) AS s\n   FROM public.t u\n  GROUP BY u.name, u.id;";
+        assert_eq!(
+            rewrite(text, &Renaming::default(), &Columns::Qualified(&cols)),
+            "SELECT u.full_name AS name,\n    lower(u.full_name) AS l,\n    ( SELECT x.full_name AS name\n           FROM public.x) AS s\n   FROM public.t u\n  GROUP BY u.full_name, u.id;"
         );
     }
 
