@@ -178,6 +178,36 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+
+    /// A table moved to another schema and/or given another name; it keeps its rows, columns,
+    /// indexes, constraints and owned sequences (which move along to the new schema).
+    RenameTable {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    /// `table` is the table's name at the time of the rename (its name in the target state).
+    RenameColumn {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
+    /// An index of table (or materialized view) `on`; it stays in `on`'s schema.
+    RenameIndex {
+        on: QualifiedName,
+        from: String,
+        to: String,
+    },
+    /// A sequence renamed within its schema (`from.schema == to.schema`).
+    RenameSequence {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    /// A constraint of `table` (a primary key's or unique constraint's index follows its name).
+    RenameConstraint {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,6 +369,23 @@ impl Change {
             },
             SetComment { target, from, to } => SetComment {
                 target,
+                from: to,
+                to: from,
+            },
+            RenameTable { from, to } => RenameTable { from: to, to: from },
+            RenameColumn { table, from, to } => RenameColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            RenameIndex { on, from, to } => RenameIndex {
+                on,
+                from: to,
+                to: from,
+            },
+            RenameSequence { from, to } => RenameSequence { from: to, to: from },
+            RenameConstraint { table, from, to } => RenameConstraint {
+                table,
                 from: to,
                 to: from,
             },

@@ -32,6 +32,14 @@ pub(crate) enum Res {
     Member(QualifiedName, MemberKind, String),
     /// The parked state of a column whose type or default waits for a re-created object.
     Parked(QualifiedName, String),
+    /// A table under the new name a rename gives it.
+    RenamedTable(QualifiedName),
+    /// A sequence or index under the new name a rename gives it.
+    Renamed(QualifiedName),
+    /// A column under the new name a rename gives it.
+    RenamedColumn(QualifiedName, String),
+    /// A constraint under the new name a rename gives it.
+    RenamedMember(QualifiedName, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,6 +53,7 @@ pub(crate) enum MemberKind {
 /// The conventional position of a change when the graph leaves a choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rank {
+    Rename,
     DropTrigger,
     DropPolicy,
     DropView,

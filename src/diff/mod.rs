@@ -28,6 +28,7 @@ mod change;
 mod emit;
 mod graph;
 mod mention;
+mod rename;
 mod table;
 mod view;
 
@@ -35,20 +36,33 @@ mod view;
 mod tests;
 
 pub use change::{Change, CommentTarget, RowSecurity, TableOptions};
+pub use rename::{RenameCandidate, RenameHint, UnusedHint, rename_candidates, unused_hints};
 
 use crate::schema::Realm;
 
 /// Knobs of the comparison.
 #[derive(Debug, Clone, Default)]
-pub struct DiffOptions {}
+pub struct DiffOptions {
+    /// Current tables and columns that are target ones under new names: renamed (rows kept)
+    /// rather than dropped and added. Hints that do not apply are ignored; see [`unused_hints`].
+    pub renames: Vec<RenameHint>,
+}
 
 /// The changes that turn `from` into `to`, in an order a database can run them.
-pub fn diff(from: &Realm, to: &Realm, _opts: &DiffOptions) -> Vec<Change> {
+///
+/// With rename hints, the renames come first (unless a name they take must be freed first)
+/// and the rest compares the renamed objects with their targets as usual, so a renamed column
+/// whose type changes also gets its `AlterColumn`.
+pub fn diff(from: &Realm, to: &Realm, opts: &DiffOptions) -> Vec<Change> {
+    let (renames, _) = rename::resolve(from, to, &opts.renames);
+    let renamed = rename::apply(from, &renames);
     let mut forced = cascade::Forced::default();
     loop {
-        let nodes = emit::emit(from, to, &forced);
-        let wider = cascade::widen(from, to, &forced, &nodes);
+        let mut nodes = emit::emit(&renamed, to, &forced);
+        let wider = cascade::widen(&renamed, to, &forced, &nodes);
         if wider == forced {
+            rename::wait_for_renames(&mut nodes);
+            nodes.extend(rename::nodes(from, &renamed, &renames));
             return graph::order(nodes);
         }
         forced = wider;

@@ -18,6 +18,8 @@ pub enum RiskKind {
     DataDependent,
     /// Takes a lock that blocks reads or writes for a while (table rewrite, index build).
     Locking,
+    /// Keeps the data but breaks code that reads the old name (renames).
+    BackwardIncompatible,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

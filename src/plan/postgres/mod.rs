@@ -10,6 +10,7 @@ mod comment;
 mod namespace;
 mod policy;
 mod quote;
+mod rename;
 mod routine;
 mod sequence;
 mod statement;
@@ -138,6 +139,12 @@ fn render(change: &Change, created: &Created) -> Vec<Statement> {
         AlterPolicy { table, from, to } => policy::alter(table, from, to),
 
         SetComment { target, to, .. } => vec![comment::set(target, to)],
+
+        RenameTable { from, to } => rename::table(from, to),
+        RenameColumn { table, from, to } => vec![rename::column(table, from, to)],
+        RenameIndex { on, from, to } => vec![rename::index(on, from, to)],
+        RenameSequence { from, to } => vec![rename::sequence(from, to)],
+        RenameConstraint { table, from, to } => vec![rename::constraint(table, from, to)],
     }
 }
 

@@ -110,6 +110,15 @@ pub fn describe(change: &Change) -> String {
             Some(_) => format!("set comment on {}", comment_target(target)),
             None => format!("remove comment on {}", comment_target(target)),
         },
+        RenameTable { from, to } => format!("rename table {from} to {to}"),
+        RenameColumn { table, from, to } => {
+            format!("rename column \"{from}\" of {table} to \"{to}\"")
+        }
+        RenameIndex { on, from, to } => format!("rename index \"{from}\" on {on} to \"{to}\""),
+        RenameSequence { from, to } => format!("rename sequence {from} to {to}"),
+        RenameConstraint { table, from, to } => {
+            format!("rename constraint \"{from}\" of {table} to \"{to}\"")
+        }
     }
 }
 

@@ -404,3 +404,36 @@ fn creates_views_routines_triggers_and_partitions() {
         },
     ]));
 }
+
+#[test]
+fn renames_tables_columns_and_their_members_with_reverses() {
+    insta::assert_snapshot!(plan(vec![
+        Change::RenameTable {
+            from: name("users"),
+            to: QualifiedName::new("billing", "accounts"),
+        },
+        Change::RenameTable {
+            from: name("tags"),
+            to: name("labels"),
+        },
+        Change::RenameColumn {
+            table: QualifiedName::new("billing", "accounts"),
+            from: "name".into(),
+            to: "Full Name".into(),
+        },
+        Change::RenameConstraint {
+            table: QualifiedName::new("billing", "accounts"),
+            from: "users_pkey".into(),
+            to: "accounts_pkey".into(),
+        },
+        Change::RenameIndex {
+            on: QualifiedName::new("billing", "accounts"),
+            from: "users_name_idx".into(),
+            to: "accounts_name_idx".into(),
+        },
+        Change::RenameSequence {
+            from: QualifiedName::new("billing", "users_id_seq"),
+            to: QualifiedName::new("billing", "accounts_id_seq"),
+        },
+    ]));
+}
