@@ -61,6 +61,13 @@ impl MigrationFile {
     }
 }
 
+/// The files of one version while listing: the up (or whole) file and a down file's name and text.
+#[derive(Default)]
+struct VersionFiles {
+    up: Option<MigrationFile>,
+    down: Option<(String, String)>,
+}
+
 /// A `.sql` file as read from disk.
 struct RawFile {
     name: String,
@@ -95,8 +102,8 @@ impl MigrationDir {
     /// the format, a duplicate version or a golang-migrate `.down.sql` without its `.up.sql`
     /// is bad input naming the file.
     pub fn files(&self) -> Result<Vec<MigrationFile>> {
-        let mut by_version: BTreeMap<String, (Option<MigrationFile>, Option<(String, String)>)> =
-            BTreeMap::new();
+        // Keyed by the version without leading zeros: `01` and `1` are the same version.
+        let mut by_version: BTreeMap<String, VersionFiles> = BTreeMap::new();
         for raw in self.read_sql_files()? {
             let parsed = self.format.parse_file_name(&raw.name).ok_or_else(|| {
                 bad_input(format!(
@@ -112,24 +119,25 @@ impl MigrationDir {
                     self.path.join(&raw.name).display()
                 ))
             })?;
-            let entry = by_version.entry(parsed.version.clone()).or_default();
+            let key = parsed.version.trim_start_matches('0').to_string();
+            let entry = by_version.entry(key).or_default();
             match parsed.part {
                 FilePart::Down => {
-                    if let Some((other, _)) = &entry.1 {
+                    if let Some((other, _)) = &entry.down {
                         return Err(self.duplicate(&parsed.version, other, &raw.name));
                     }
-                    entry.1 = Some((raw.name, text));
+                    entry.down = Some((raw.name, text));
                 }
                 FilePart::Whole | FilePart::Up => {
-                    if let Some(other) = &entry.0 {
+                    if let Some(other) = &entry.up {
                         return Err(self.duplicate(&parsed.version, &other.file_name(), &raw.name));
                     }
-                    entry.0 = Some(self.parse_file(parsed, &raw.name, text)?);
+                    entry.up = Some(self.parse_file(parsed, &raw.name, text)?);
                 }
             }
         }
         let mut files = Vec::new();
-        for (_, (up, down)) in by_version {
+        for (_, VersionFiles { up, down }) in by_version {
             match (up, down) {
                 (Some(mut file), down) => {
                     if let Some((_, text)) = down {
@@ -147,7 +155,7 @@ impl MigrationDir {
             }
         }
         match self.format {
-            DirFormat::Atlas => files.sort_by(|a, b| a.file_name().cmp(&b.file_name())),
+            DirFormat::Atlas => files.sort_by_key(MigrationFile::file_name),
             _ => files.sort_by(|a, b| compare_versions(&a.version, &b.version)),
         }
         Ok(files)
