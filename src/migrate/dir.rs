@@ -243,6 +243,12 @@ impl MigrationDir {
         ))
     }
 
+    /// The sum of the directory as it is now (not the recorded one). Its running hash at file k
+    /// identifies the state after replaying files 1..k, a key for caching replayed states.
+    pub fn current_sum(&self) -> Result<SumFile> {
+        self.compute_sum(&[])
+    }
+
     /// Compares the directory with its sum file. A missing sum with files present, a file
     /// changed, added or removed, or a hand-edited sum is bad input naming the file and telling
     /// to run `schemactl migrate hash` if the change was intended.
