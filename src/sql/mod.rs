@@ -2,4 +2,4 @@
 
 mod split;
 
-pub use split::{SplitStatement, split_statements};
+pub use split::{SplitStatement, split_statements, split_statements_with};

@@ -9,6 +9,10 @@
 //! comments inside it are kept. Pieces that hold only comments and whitespace are dropped. An
 //! unterminated string, identifier or comment runs to the end of the script, so the server, not
 //! the splitter, reports it.
+//!
+//! A migration file may set its own delimiter (`-- atlas:delimiter X`); then
+//! [`split_statements_with`] ends statements at `X` instead, outside strings, quoted identifiers,
+//! dollar quotes and block comments, and `;` is an ordinary character.
 
 /// One statement of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +73,79 @@ pub fn split_statements(script: &str) -> Vec<SplitStatement> {
                 body.see_other();
                 i + 1
             }
+        };
+    }
+    if let Some(s) = start {
+        statements.push(statement(script, s, bytes.len(), &line_starts));
+    }
+    statements
+}
+
+/// Splits `script` at `delimiter` (see the module docs); `None` or `";"` is [`split_statements`].
+///
+/// A delimiter that ends in a letter, digit or `_` only matches where no identifier character
+/// follows, so `GO` does not split `GOTO`. The delimiter is not part of any statement's text.
+pub fn split_statements_with(script: &str, delimiter: Option<&str>) -> Vec<SplitStatement> {
+    match delimiter {
+        None | Some(";") | Some("") => split_statements(script),
+        Some(delimiter) => split_at_custom_delimiter(script, delimiter),
+    }
+}
+
+fn split_at_custom_delimiter(script: &str, delimiter: &str) -> Vec<SplitStatement> {
+    let bytes = script.as_bytes();
+    let delim = delimiter.as_bytes();
+    let word_like_end = delim.last().is_some_and(|&b| is_ident_continue(b));
+    let line_starts = line_starts(script);
+    let mut statements = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // The delimiter wins over everything else at a token boundary: it may look like a
+        // comment (`-- end`), whitespace (`\n\n`) or a dollar quote (`$$`).
+        if bytes[i..].starts_with(delim)
+            && !(word_like_end
+                && bytes
+                    .get(i + delim.len())
+                    .is_some_and(|&b| is_ident_continue(b)))
+        {
+            if let Some(s) = start.take() {
+                statements.push(statement(script, s, i, &line_starts));
+            }
+            i += delim.len();
+            continue;
+        }
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if b == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            // Stop before the newline: it may begin a delimiter such as `\n\n`.
+            i = skip_line_comment(bytes, i);
+            if bytes.get(i - 1) == Some(&b'\n') {
+                i -= 1;
+            }
+            continue;
+        }
+        if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i = skip_block_comment(bytes, i);
+            continue;
+        }
+        start.get_or_insert(i);
+        i = match b {
+            b'\'' => skip_quoted(bytes, i, b'\'', false),
+            b'"' => skip_quoted(bytes, i, b'"', false),
+            b'$' => skip_dollar(bytes, i),
+            b if is_ident_start(b) => {
+                let end = word_end(bytes, i);
+                if bytes.get(end) == Some(&b'\'') && script[i..end].eq_ignore_ascii_case("e") {
+                    skip_quoted(bytes, end, b'\'', true)
+                } else {
+                    end
+                }
+            }
+            _ => i + 1,
         };
     }
     if let Some(s) = start {
@@ -369,6 +446,69 @@ mod tests {
     fn unterminated_quote_runs_to_the_end() {
         assert_eq!(texts("select 'abc; select 2;"), ["select 'abc; select 2;"]);
         assert_eq!(texts("select 1; /* open"), ["select 1"]);
+    }
+
+    fn texts_with(script: &str, delimiter: &str) -> Vec<String> {
+        split_statements_with(script, Some(delimiter))
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    #[test]
+    fn custom_delimiter_replaces_the_semicolon() {
+        let script = "-- atlas:delimiter //\ncreate function f() returns int language sql\nbegin atomic select 1; end//\ninsert into t values (';//'); select 2//\n";
+        assert_eq!(
+            texts_with(script, "//"),
+            [
+                "create function f() returns int language sql\nbegin atomic select 1; end",
+                "insert into t values (';//'); select 2"
+            ]
+        );
+        let lines: Vec<usize> = split_statements_with(script, Some("//"))
+            .iter()
+            .map(|s| s.line)
+            .collect();
+        assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn comment_like_delimiter_splits() {
+        let script = "select 1;\nselect 2;\n-- end\nselect 3\n-- end\n";
+        assert_eq!(
+            texts_with(script, "-- end"),
+            ["select 1;\nselect 2;", "select 3"]
+        );
+    }
+
+    #[test]
+    fn blank_line_delimiter_splits_after_a_comment_line() {
+        let script = "select 1 -- one\n\nselect $$a\n\nb$$\n\n\n/* c\n\n*/ select 3";
+        assert_eq!(
+            texts_with(script, "\n\n"),
+            ["select 1 -- one", "select $$a\n\nb$$", "select 3"]
+        );
+    }
+
+    #[test]
+    fn word_delimiter_does_not_split_inside_a_longer_word() {
+        assert_eq!(
+            texts_with("select GOTOIT\nGO\nselect 2 GO", "GO"),
+            ["select GOTOIT", "select 2"]
+        );
+    }
+
+    #[test]
+    fn semicolon_delimiter_is_the_default_splitter() {
+        let script = "select 1; create function f() returns int begin atomic select 1; end;";
+        assert_eq!(
+            split_statements_with(script, Some(";")),
+            split_statements(script)
+        );
+        assert_eq!(
+            split_statements_with(script, None),
+            split_statements(script)
+        );
     }
 
     #[test]
