@@ -143,12 +143,39 @@ pub(crate) fn evaluate(
     ctx: &Context,
 ) -> anyhow::Result<Value> {
     let expr: hcl::Expression = attr.value.clone().into();
-    expr.evaluate(ctx).map_err(|errors| {
+    expr.evaluate(ctx).map_err(|error| {
         file.error_at(
             attr,
-            format!("attribute `{}` in {place}: {errors}", attr.key.as_str()),
+            format!(
+                "attribute `{}` in {place}: {}",
+                attr.key.as_str(),
+                explain(&error)
+            ),
         )
     })
+}
+
+/// An evaluation error in the project's terms: a missing key under `var`, `local` or `data` is
+/// an undeclared name, not a "key".
+fn explain(error: &hcl::eval::Error) -> String {
+    if let hcl::eval::ErrorKind::NoSuchKey(key) = error.kind()
+        && let Some(expr) = error.expr()
+    {
+        let written = expr.to_string();
+        let what = if written.starts_with("var.") {
+            Some(format!("no variable \"{key}\" is declared"))
+        } else if written.starts_with("local.") {
+            Some(format!("no local `{key}` is defined"))
+        } else if written.starts_with("data.external_schema.") {
+            Some(format!("no data \"external_schema\" \"{key}\" is declared"))
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return format!("{what} (in `{written}`)");
+        }
+    }
+    error.to_string()
 }
 
 /// How messages name a block: its identifier and quoted labels, e.g. `env "local"`.

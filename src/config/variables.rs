@@ -58,7 +58,7 @@ impl VarType {
     }
 
     /// Converts one `--var` text to a value of a scalar type.
-    fn from_text(&self, text: &str) -> Result<Value, String> {
+    fn value_of(&self, text: &str) -> Result<Value, String> {
         match self {
             VarType::String | VarType::Any => Ok(Value::from(text)),
             VarType::Number => text
@@ -77,7 +77,7 @@ impl VarType {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err(format!("expected true or false, got {text:?}")),
             },
-            VarType::List(inner) => inner.from_text(text),
+            VarType::List(inner) => inner.value_of(text),
         }
     }
 }
@@ -173,11 +173,11 @@ pub(crate) fn evaluate(
             (VarType::List(_), texts) => Value::Array(
                 texts
                     .iter()
-                    .map(|t| var_type.from_text(t))
+                    .map(|t| var_type.value_of(t))
                     .collect::<Result<_, _>>()
                     .map_err(bad_var)?,
             ),
-            (_, [text]) => var_type.from_text(text).map_err(bad_var)?,
+            (_, [text]) => var_type.value_of(text).map_err(bad_var)?,
             (_, _) => {
                 return Err(bad_var(format!(
                     "given {} times, but the variable is a {}, not a list",
@@ -208,10 +208,10 @@ mod tests {
 
     #[test]
     fn converts_var_text_to_the_declared_type() {
-        assert_eq!(VarType::Number.from_text("42"), Ok(Value::from(42)));
-        assert_eq!(VarType::Bool.from_text("true"), Ok(Value::Bool(true)));
-        assert!(VarType::Number.from_text("forty").is_err());
-        assert!(VarType::Bool.from_text("yes").is_err());
-        assert_eq!(VarType::Any.from_text("7"), Ok(Value::from("7")));
+        assert_eq!(VarType::Number.value_of("42"), Ok(Value::from(42)));
+        assert_eq!(VarType::Bool.value_of("true"), Ok(Value::Bool(true)));
+        assert!(VarType::Number.value_of("forty").is_err());
+        assert!(VarType::Bool.value_of("yes").is_err());
+        assert_eq!(VarType::Any.value_of("7"), Ok(Value::from("7")));
     }
 }
