@@ -360,7 +360,7 @@ fn locals_that_refer_to_themselves_are_an_error() {
     let project = ProjectDir::with("locals {\n  a = local.b\n  b = local.a\n}\n");
     let message = project.error(&[], 2);
     assert!(
-        message.contains("attribute `a`") && message.contains("no local `b` is defined"),
+        message.contains("attribute `a`") && message.contains("`a`, `b` could not be evaluated"),
         "{message}"
     );
 }

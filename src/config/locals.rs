@@ -48,7 +48,19 @@ pub(crate) fn evaluate_into(
         if still_pending.len() == pending.len()
             && let Some(error) = first_error
         {
-            return Err(error);
+            if still_pending.len() < 2 {
+                return Err(error);
+            }
+            let names: Vec<String> = still_pending
+                .iter()
+                .map(|a| format!("`{}`", a.key.as_str()))
+                .collect();
+            // Keep the first failure's `file:line:` prefix; name the whole knot after it.
+            return Err(crate::error::bad_input(format!(
+                "{error} (the locals {} could not be evaluated: they refer to each other or to \
+                 something undefined)",
+                names.join(", ")
+            )));
         }
         pending = still_pending;
     }

@@ -268,3 +268,41 @@ fn expected_names(names: &[&str], what: &str) -> String {
         format!(" (known {what}: {})", names.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(Path::new("p.hcl"), PathBuf::from("/p"), text.to_string())
+    }
+
+    #[test]
+    fn block_json_nests_labels_and_lists_repeated_blocks() {
+        let f =
+            file("check \"a\" {\n  on = true\n}\ncheck \"b\" {\n  on = false\n}\nlevel = WARN\n");
+        let body = hcl::edit::parser::parse_body(&f.text).unwrap();
+        let json = block_json(&f, &body, "lint", &Context::new()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "check": [{"a": {"on": true}}, {"b": {"on": false}}],
+                "level": "WARN"
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_names_and_suggests_attribute_syntax() {
+        let f = file("x {\n}\n");
+        let body = hcl::edit::parser::parse_body(&f.text).unwrap();
+        let err = Section::new(&f, &body, "env \"e\"".into(), &["x"], &[])
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "p.hcl:1: unknown block `x` in env \"e\" (`x` is an attribute: write `x = ...`)"
+        );
+    }
+}
