@@ -1,1 +1,0 @@
-//! External schema providers: run a program (argv, no shell) and capture the DDL it prints.
