@@ -17,3 +17,4 @@ pub mod schema;
 pub mod source;
 pub mod sql;
 pub mod url;
+pub mod versioned;

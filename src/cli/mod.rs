@@ -1,6 +1,8 @@
 //! Command line: clap commands, output formats and exit codes. Behaviour lives in the library;
 //! this module parses, dispatches and reports.
 
+mod migrate_cmd;
+mod project;
 mod schema_cmd;
 
 use crate::error::exit_code;
@@ -38,6 +40,21 @@ pub enum Command {
     /// Inspect and compare schemas.
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Versioned migrations: plan, create, hash and validate migration files.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Write the next migration: the difference between the directory and the desired state.
+    Diff(migrate_cmd::DiffArgs),
+    /// Write an empty migration file.
+    New(migrate_cmd::NewArgs),
+    /// Recompute the directory's sum file after intended edits.
+    Hash(migrate_cmd::HashArgs),
+    /// Check the sum file and replay every file on the dev database.
+    Validate(migrate_cmd::ValidateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +99,12 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Schema(SchemaCommand::Inspect(args)) => schema_cmd::inspect(args).await,
         Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(args).await,
+        Command::Migrate(MigrateCommand::Diff(args)) => migrate_cmd::diff(&cli.global, args).await,
+        Command::Migrate(MigrateCommand::New(args)) => migrate_cmd::new(&cli.global, args).await,
+        Command::Migrate(MigrateCommand::Hash(args)) => migrate_cmd::hash(&cli.global, args).await,
+        Command::Migrate(MigrateCommand::Validate(args)) => {
+            migrate_cmd::validate(&cli.global, args).await
+        }
     }
 }
 

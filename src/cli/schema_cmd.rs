@@ -1,12 +1,13 @@
 //! `schema inspect` and `schema diff`.
 
 use super::Format;
+use super::project::parse_dev_url;
 use crate::diff::{self, DiffOptions};
 use crate::plan::postgres::PostgresPlanner;
 use crate::plan::{Plan, Planner};
 use crate::schema::Realm;
 use crate::source::{Dev, fresh_postgres_realm, realm_from_url};
-use crate::url::{self, DbUrl, PgUrl};
+use crate::url::{self, DbUrl};
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -77,16 +78,6 @@ pub async fn diff(args: DiffArgs) -> Result<i32> {
 pub fn plan_between(current: &Realm, desired: &Realm) -> Plan {
     let changes = diff::diff(current, desired, &DiffOptions::default());
     PostgresPlanner.plan(&changes)
-}
-
-fn parse_dev_url(dev_url: Option<&str>) -> Result<Option<PgUrl>> {
-    match dev_url.map(url::parse).transpose()? {
-        None => Ok(None),
-        Some(DbUrl::Postgres(pg)) => Ok(Some(pg)),
-        Some(_) => Err(crate::error::bad_input(
-            "--dev-url must be a postgres:// URL (docker:// dev databases come later)",
-        )),
-    }
 }
 
 /// The plan as a SQL script, each step under a comment saying what it does.

@@ -1,0 +1,170 @@
+//! `migrate diff`, `migrate new`, `migrate hash` and `migrate validate`.
+
+use super::GlobalArgs;
+use super::project::{Settings, parse_rename_flag};
+use crate::diff::{DiffOptions, RenameCandidate, rename_candidates};
+use crate::migrate::next_version;
+use crate::source::Dev;
+use crate::versioned::{current_and_desired, plan_changes, realm_from_dir, write_next_migration};
+use anyhow::Result;
+use clap::Args;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Where the migration directory is and how its files are laid out.
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// Migration directory, e.g. `file://migrations` (default: the env's, else `file://migrations`).
+    #[arg(long)]
+    pub dir: Option<String>,
+    /// Directory format: atlas (= schemactl), dbmate or golang-migrate.
+    #[arg(long)]
+    pub dir_format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Name of the new migration file (`VERSION_NAME.sql`).
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// Desired state: a database or SQL files (default: the env's `src`).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Dev database server (default: the env's `dev`, else a local ephemeral cluster).
+    #[arg(long)]
+    pub dev_url: Option<String>,
+    /// Write nothing; exit 1 when a migration would be generated (CI drift gate).
+    #[arg(long)]
+    pub check: bool,
+    /// A rename to plan as such: `table=new_table`, `schema.table=schema2.table2`, or
+    /// `[schema.]table.column=new_column` (repeatable).
+    #[arg(long = "rename", value_name = "OLD=NEW")]
+    pub renames: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Name of the new, empty migration file.
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HashArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// Dev database server to replay on (default: the env's `dev`, else a local ephemeral cluster).
+    #[arg(long)]
+    pub dev_url: Option<String>,
+}
+
+pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
+    let settings = Settings::load(global)?;
+    let dir = settings.migration_dir(&args.dir)?;
+    dir.verify_sum()?;
+    let source = settings.desired_source(args.to.as_deref())?;
+    let mut options = DiffOptions {
+        renames: settings.rename_hints()?,
+    };
+    for flag in &args.renames {
+        options.renames.push(parse_rename_flag(flag)?);
+    }
+    let dev = Dev::new(settings.dev_url(args.dev_url.as_deref())?);
+    let loaded = current_and_desired(&dir, &source, &dev).await;
+    dev.close().await?;
+    let (current, desired) = loaded?;
+
+    let (changes, mut plan) = plan_changes(&current, &desired, &options);
+    let accepted = confirm_renames(&rename_candidates(&changes))?;
+    if !accepted.is_empty() {
+        options.renames.extend(accepted);
+        plan = plan_changes(&current, &desired, &options).1;
+    }
+
+    if plan.is_empty() {
+        eprintln!("The migration directory is in sync with the desired state; nothing to write.");
+        return Ok(0);
+    }
+    let statements = plan.statements().count();
+    if args.check {
+        eprintln!(
+            "The desired state differs from the migration directory: a new migration would hold {statements} statement(s). Run `schemactl migrate diff` to write it."
+        );
+        return Ok(1);
+    }
+    let name = args.name.unwrap_or_default();
+    let written = write_next_migration(&dir, &name, &plan)?;
+    eprintln!("planned {statements} statement(s)");
+    for path in &written {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(0)
+}
+
+pub async fn new(global: &GlobalArgs, args: NewArgs) -> Result<i32> {
+    let settings = Settings::load(global)?;
+    let dir = settings.migration_dir(&args.dir)?;
+    dir.verify_sum()?;
+    let version = next_version(&dir)?;
+    for path in dir.new_migration(&version, &args.name.unwrap_or_default())? {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(0)
+}
+
+pub async fn hash(global: &GlobalArgs, args: HashArgs) -> Result<i32> {
+    let settings = Settings::load(global)?;
+    let dir = settings.migration_dir(&args.dir)?;
+    dir.write_sum()?;
+    eprintln!("wrote the sum file of {}", dir.path().display());
+    Ok(0)
+}
+
+pub async fn validate(global: &GlobalArgs, args: ValidateArgs) -> Result<i32> {
+    let settings = Settings::load(global)?;
+    let dir = settings.migration_dir(&args.dir)?;
+    dir.verify_sum()?;
+    let dev = Dev::new(settings.dev_url(args.dev_url.as_deref())?);
+    let replayed = realm_from_dir(&dir, &dev).await;
+    dev.close().await?;
+    let realm = replayed?;
+    eprintln!(
+        "{}: {} file(s) replay cleanly ({} objects)",
+        dir.path().display(),
+        dir.files()?.len(),
+        realm.object_count()
+    );
+    Ok(0)
+}
+
+/// Asks on a terminal whether each drop-and-add pair is a rename; without a terminal, warns
+/// loudly and keeps the drop.
+fn confirm_renames(candidates: &[RenameCandidate]) -> Result<Vec<crate::diff::RenameHint>> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut accepted = Vec::new();
+    for candidate in candidates {
+        if !interactive {
+            eprintln!(
+                "WARNING: {}. The plan DROPS it and adds a new one, losing its data. If it is a rename, \
+                 say so with --rename or a `diff {{ rename {{ ... }} }}` block in the project file.",
+                candidate.reason
+            );
+            continue;
+        }
+        eprint!("{}. Is it a rename? [y/N] ", candidate.reason);
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if matches!(answer.trim(), "y" | "Y" | "yes") {
+            accepted.push(candidate.hint.clone());
+        }
+    }
+    Ok(accepted)
+}

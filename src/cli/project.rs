@@ -1,0 +1,210 @@
+//! Settings of one command: flags first, then the chosen environment of the project file.
+
+use super::GlobalArgs;
+use super::migrate_cmd::DirArgs;
+use crate::config::{self, Env, RenameKind, Source};
+use crate::diff::RenameHint;
+use crate::error::bad_input;
+use crate::migrate::{DirFormat, MigrationDir};
+use crate::provider::ProgramSpec;
+use crate::schema::QualifiedName;
+use crate::url::{self, DbUrl, PgUrl};
+use crate::versioned::DesiredSource;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const DEFAULT_DIR: &str = "file://migrations";
+const DEFAULT_SCHEMA: &str = "public";
+const PROVIDER_TIMEOUT: Duration = Duration::from_secs(300);
+const PROVIDER_MAX_OUTPUT: usize = 64 << 20;
+
+pub struct Settings {
+    env: Option<Env>,
+}
+
+impl Settings {
+    /// Loads the project file when `--env` names an environment.
+    pub fn load(global: &GlobalArgs) -> Result<Settings> {
+        let Some(name) = &global.env else {
+            return Ok(Settings { env: None });
+        };
+        let vars = global
+            .vars
+            .iter()
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) => Ok((k.to_string(), v.to_string())),
+                None => Err(bad_input(format!("--var {pair}: expected NAME=VALUE"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let project = config::load_project(Path::new(&global.config), &vars)?;
+        Ok(Settings {
+            env: Some(project.env(name)?.clone()),
+        })
+    }
+
+    pub fn migration_dir(&self, args: &DirArgs) -> Result<MigrationDir> {
+        let env_dir = self.env.as_ref().and_then(|e| e.migration.dir.clone());
+        let dir = args
+            .dir
+            .clone()
+            .or(env_dir)
+            .unwrap_or_else(|| DEFAULT_DIR.to_string());
+        let env_format = self.env.as_ref().and_then(|e| e.migration.format.clone());
+        let format: DirFormat = match args.dir_format.clone().or(env_format) {
+            Some(f) => f.parse()?,
+            None => DirFormat::Atlas,
+        };
+        MigrationDir::open(&dir_path(&dir)?, format)
+    }
+
+    pub fn desired_source(&self, to: Option<&str>) -> Result<DesiredSource> {
+        if let Some(to) = to {
+            return Ok(DesiredSource::Url(url::parse(to)?));
+        }
+        match self.env.as_ref().and_then(|e| e.src.clone()) {
+            Some(Source::Url(u)) => Ok(DesiredSource::Url(url::parse(&u)?)),
+            Some(Source::External(ext)) => Ok(DesiredSource::Program(ProgramSpec {
+                name: ext.name.clone(),
+                argv: ext.program.clone(),
+                working_dir: ext.working_dir.clone(),
+                timeout: ext.timeout.unwrap_or(PROVIDER_TIMEOUT),
+                max_output: PROVIDER_MAX_OUTPUT,
+            })),
+            None => Err(bad_input(
+                "no desired state: pass --to URL, or --env NAME with an env that sets `src`",
+            )),
+        }
+    }
+
+    pub fn dev_url(&self, flag: Option<&str>) -> Result<Option<PgUrl>> {
+        let env_dev = self
+            .env
+            .as_ref()
+            .and_then(|e| e.dev.clone())
+            .filter(|d| !d.is_empty());
+        parse_dev_url(flag.map(str::to_string).or(env_dev).as_deref())
+    }
+
+    pub fn rename_hints(&self) -> Result<Vec<RenameHint>> {
+        let Some(env) = &self.env else {
+            return Ok(Vec::new());
+        };
+        env.diff
+            .renames
+            .iter()
+            .map(|hint| match hint.kind {
+                RenameKind::Table => table_rename(&hint.from, &hint.to),
+                RenameKind::Column => column_rename(&hint.from, &hint.to),
+            })
+            .collect()
+    }
+}
+
+/// `--dev-url`: a PostgreSQL server, or none for a local ephemeral cluster.
+pub fn parse_dev_url(dev_url: Option<&str>) -> Result<Option<PgUrl>> {
+    match dev_url.map(url::parse).transpose()? {
+        None => Ok(None),
+        Some(DbUrl::Postgres(pg)) => Ok(Some(pg)),
+        Some(other) => Err(bad_input(format!(
+            "dev URL {other}: only postgres:// dev databases are supported so far"
+        ))),
+    }
+}
+
+/// `file://path` of a migration directory; the directory need not exist yet.
+fn dir_path(dir: &str) -> Result<PathBuf> {
+    match dir.strip_prefix("file://") {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => Err(bad_input(format!(
+            "migration directory {dir}: expected file://PATH"
+        ))),
+    }
+}
+
+/// `--rename OLD=NEW`: a column when NEW is a bare name and OLD has a dot, else a table.
+pub fn parse_rename_flag(flag: &str) -> Result<RenameHint> {
+    let Some((from, to)) = flag.split_once('=') else {
+        return Err(bad_input(format!("--rename {flag}: expected OLD=NEW")));
+    };
+    if !to.contains('.') && from.contains('.') {
+        column_rename(from, to)
+    } else {
+        table_rename(from, to)
+    }
+}
+
+fn table_rename(from: &str, to: &str) -> Result<RenameHint> {
+    Ok(RenameHint::Table {
+        from: qualified(from)?,
+        to: qualified(to)?,
+    })
+}
+
+/// `[schema.]table.column` → `column`.
+fn column_rename(from: &str, to: &str) -> Result<RenameHint> {
+    let Some((table, column)) = from.rsplit_once('.') else {
+        return Err(bad_input(format!(
+            "rename {from}: expected [schema.]table.column"
+        )));
+    };
+    Ok(RenameHint::Column {
+        table: qualified(table)?,
+        from: column.to_string(),
+        to: to.to_string(),
+    })
+}
+
+fn qualified(name: &str) -> Result<QualifiedName> {
+    match name.split('.').collect::<Vec<_>>().as_slice() {
+        [table] if !table.is_empty() => Ok(QualifiedName::new(DEFAULT_SCHEMA, *table)),
+        [schema, table] if !schema.is_empty() && !table.is_empty() => {
+            Ok(QualifiedName::new(*schema, *table))
+        }
+        _ => Err(bad_input(format!("{name}: expected [schema.]name"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rename_flag_with_bare_new_name_is_a_column_rename() {
+        let hint = parse_rename_flag("users.fullname=name").unwrap();
+        assert_eq!(
+            hint,
+            RenameHint::Column {
+                table: QualifiedName::new("public", "users"),
+                from: "fullname".into(),
+                to: "name".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rename_flag_between_tables_is_a_table_rename() {
+        let hint = parse_rename_flag("app.users=app.accounts").unwrap();
+        assert_eq!(
+            hint,
+            RenameHint::Table {
+                from: QualifiedName::new("app", "users"),
+                to: QualifiedName::new("app", "accounts")
+            }
+        );
+        let hint = parse_rename_flag("users=accounts").unwrap();
+        assert_eq!(
+            hint,
+            RenameHint::Table {
+                from: QualifiedName::new("public", "users"),
+                to: QualifiedName::new("public", "accounts")
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_rename_flag_is_bad_input() {
+        let error = parse_rename_flag("users").unwrap_err();
+        assert_eq!(crate::error::exit_code(&error), 2);
+    }
+}
