@@ -232,7 +232,7 @@ fn rename_hint_plans_a_rename_instead_of_drop_and_add() {
         .migrations()
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .last()
+        .next_back()
         .unwrap();
     let sql = std::fs::read_to_string(newest).unwrap();
     assert!(
