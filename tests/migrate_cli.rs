@@ -231,8 +231,7 @@ fn rename_hint_plans_a_rename_instead_of_drop_and_add() {
     let newest = project
         .migrations()
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .next_back()
+        .rfind(|p| p.extension().is_some_and(|x| x == "sql"))
         .unwrap();
     let sql = std::fs::read_to_string(newest).unwrap();
     assert!(
