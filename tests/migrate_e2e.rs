@@ -215,3 +215,93 @@ fn models_to_migrations_and_drift_check() {
     let out = schemactl(&project, &["migrate", "validate", "--env", "local"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+/// A project whose provider is a small script printing `ddl`, dev database the test server.
+fn script_project(ddl: &str, format: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("provider.sh");
+    std::fs::write(&script, format!("#!/bin/sh\ncat <<'SQL'\n{ddl}\nSQL\n")).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hcl = format!(
+        "data \"external_schema\" \"app\" {{\n  program = [\"./provider.sh\"]\n}}\n\
+         env \"local\" {{\n  src = data.external_schema.app.url\n  dev = getenv(\"SCHEMACTL_DEV_URL\")\n  \
+         migration {{\n    dir = \"file://migrations\"\n    format = \"{format}\"\n  }}\n}}\n"
+    );
+    std::fs::write(dir.path().join("schemactl.hcl"), hcl).unwrap();
+    dir
+}
+
+#[test]
+fn provider_schemas_and_extensions_are_created_and_planned() {
+    let project = script_project(
+        "CREATE EXTENSION IF NOT EXISTS citext;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\n\
+         CREATE SCHEMA IF NOT EXISTS billing;\n\
+         CREATE TABLE billing.accounts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email citext NOT NULL UNIQUE);",
+        "atlas",
+    );
+    let out = schemactl(
+        project.path(),
+        &["migrate", "diff", "init", "--env", "local"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let files = migration_files(project.path());
+    let sql = std::fs::read_to_string(&files[0]).unwrap();
+    for expected in [
+        "CREATE EXTENSION IF NOT EXISTS \"citext\"",
+        "CREATE SCHEMA \"billing\"",
+        "CREATE TABLE \"billing\".\"accounts\"",
+    ] {
+        assert!(sql.contains(expected), "lacks {expected}:\n{sql}");
+    }
+    let out = schemactl(
+        project.path(),
+        &["migrate", "diff", "--check", "--env", "local"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "replayed directory must match: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn dbmate_and_golang_migrate_directories_get_down_sections_from_the_reverse_plan() {
+    for (format, down_marker) in [("dbmate", "-- migrate:down"), ("golang-migrate", "")] {
+        let project = script_project("CREATE TABLE users (id int PRIMARY KEY);", format);
+        let out = schemactl(
+            project.path(),
+            &["migrate", "diff", "init", "--env", "local"],
+        );
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        let ddl = "#!/bin/sh\necho 'CREATE TABLE users (id int PRIMARY KEY, age int);'\n";
+        std::fs::write(project.path().join("provider.sh"), ddl).unwrap();
+        let out = schemactl(
+            project.path(),
+            &["migrate", "diff", "add_age", "--env", "local"],
+        );
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        let files = migration_files(project.path());
+        let down: String = files
+            .iter()
+            .filter(|f| f.to_string_lossy().contains("add_age"))
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        assert!(down.contains(down_marker), "{format}: {down}");
+        assert!(
+            down.contains("DROP COLUMN \"age\""),
+            "{format}: down section missing:\n{down}"
+        );
+        let out = schemactl(
+            project.path(),
+            &["migrate", "diff", "--check", "--env", "local"],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+    }
+}
