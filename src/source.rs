@@ -2,8 +2,9 @@
 //! database on the dev server and inspect that.
 
 use crate::devdb::DevServer;
-use crate::driver::Scope;
-use crate::driver::postgres::{self, PgConnection};
+use crate::driver::postgres;
+use crate::driver::sqlite;
+use crate::driver::{DevConnection, Dialect, Scope, StatementRunner};
 use crate::error::bad_input;
 use crate::schema::{Realm, Schema};
 use crate::sql::{SplitStatement, split_statements};
@@ -28,10 +29,12 @@ impl Script {
     }
 }
 
-/// The dev server of one run, opened on first use and shared by every source that needs it.
+/// The dev database of one run: a PostgreSQL server (opened on first use and shared by every
+/// source that needs it), or SQLite, where each scratch database is a fresh one in memory.
 pub struct Dev {
     url: Option<PgUrl>,
     server: OnceCell<DevServer>,
+    dialect: Dialect,
 }
 
 impl Dev {
@@ -40,13 +43,50 @@ impl Dev {
         Self {
             url,
             server: OnceCell::new(),
+            dialect: Dialect::Postgres,
         }
     }
 
+    /// SQLite dev databases (`sqlite://NAME?mode=memory`): nothing to start or clean up.
+    pub fn sqlite() -> Self {
+        Self {
+            url: None,
+            server: OnceCell::new(),
+            dialect: Dialect::Sqlite,
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     pub async fn server(&self) -> Result<&DevServer> {
+        if self.dialect == Dialect::Sqlite {
+            return Err(bad_input(
+                "a SQLite dev database has no server; use a postgres:// dev URL here",
+            ));
+        }
         self.server
             .get_or_try_init(|| DevServer::open(self.url.as_ref()))
             .await
+    }
+
+    /// A connection to a fresh, empty scratch database, and its name on the server (None for
+    /// SQLite, whose scratch databases vanish with their connection).
+    async fn scratch(&self) -> Result<(DevConnection, Option<crate::devdb::ScratchDb>)> {
+        match self.dialect {
+            Dialect::Sqlite => Ok((DevConnection::Sqlite(sqlite::connect_memory().await?), None)),
+            Dialect::Postgres => {
+                let scratch = self.server().await?.scratch().await?;
+                match scratch.connect().await {
+                    Ok(conn) => Ok((DevConnection::Postgres(conn), Some(scratch))),
+                    Err(e) => {
+                        scratch.drop_now().await?;
+                        Err(e)
+                    }
+                }
+            }
+        }
     }
 
     /// The scope dev inspections use: the dev URL's search_path, or the whole database.
@@ -77,46 +117,51 @@ pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
             let mut conn = postgres::connect(&pg.connect_options()).await?;
             postgres::inspect_realm(&mut conn, &scope_of(Some(pg))).await
         }
+        DbUrl::Sqlite(url) => {
+            let mut conn = sqlite::connect(url).await?;
+            sqlite::inspect_realm(&mut conn).await
+        }
         DbUrl::File(files) => {
             let scripts = read_scripts(files)?;
             realm_from_scripts(&scripts, dev).await
         }
         other => Err(bad_input(format!(
-            "{} URLs are not supported here yet; use postgres:// or file://",
+            "{} URLs are not supported here yet; use postgres://, sqlite:// or file://",
             url_kind(other)
         ))),
     }
 }
 
-/// Loads `scripts` into a fresh scratch database on the dev server and inspects it.
+/// Loads `scripts` into a fresh scratch database of the dev database and inspects it.
 pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> {
-    realm_after(dev, async |conn: &mut PgConnection| {
+    realm_after(dev, async |conn: &mut DevConnection| {
         load_scripts(conn, scripts).await
     })
     .await
 }
 
-/// Runs `load` on a fresh scratch database of the dev server, inspects what it left, and drops
-/// the scratch database whatever happened.
+/// Runs `load` on a fresh scratch database of the dev database, inspects what it left, and
+/// drops the scratch database whatever happened.
 pub async fn realm_after(
     dev: &Dev,
-    load: impl AsyncFnOnce(&mut PgConnection) -> Result<()>,
+    load: impl AsyncFnOnce(&mut DevConnection) -> Result<()>,
 ) -> Result<Realm> {
-    let server = dev.server().await?;
-    let scratch = server.scratch().await?;
+    let (mut conn, scratch) = dev.scratch().await?;
     let result = async {
-        let mut conn = scratch.connect().await?;
         load(&mut conn).await?;
-        postgres::inspect_realm(&mut conn, &dev.scope()).await
+        conn.inspect_realm(&dev.scope()).await
     }
     .await;
-    scratch.drop_now().await?;
+    drop(conn);
+    if let Some(scratch) = scratch {
+        scratch.drop_now().await?;
+    }
     result
 }
 
 /// Runs every statement of every script, in order; the first failure names the file, the line,
 /// the statement and the server's message.
-pub async fn load_scripts(conn: &mut PgConnection, scripts: &[Script]) -> Result<()> {
+pub async fn load_scripts(conn: &mut impl StatementRunner, scripts: &[Script]) -> Result<()> {
     for script in scripts {
         execute_statements(conn, &script.origin, &split_statements(&script.text)).await?;
     }
@@ -126,12 +171,12 @@ pub async fn load_scripts(conn: &mut PgConnection, scripts: &[Script]) -> Result
 /// Runs already split statements of one file; a failure is bad input naming `origin`, the line,
 /// the statement and the server's message (with its detail and hint).
 pub async fn execute_statements(
-    conn: &mut PgConnection,
+    conn: &mut impl StatementRunner,
     origin: &str,
     statements: &[SplitStatement],
 ) -> Result<()> {
     let texts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
-    let Err(failed) = postgres::execute_each(conn, &texts).await else {
+    let Err(failed) = conn.execute_each(&texts).await else {
         return Ok(());
     };
     let line = statements[failed.index].line;
@@ -161,6 +206,14 @@ pub fn read_scripts(files: &FileUrl) -> Result<Vec<Script>> {
             Ok(Script::new(path.display().to_string(), text))
         })
         .collect()
+}
+
+/// The model of a freshly created database of `dialect`.
+pub fn fresh_realm(dialect: Dialect) -> Realm {
+    match dialect {
+        Dialect::Postgres => fresh_postgres_realm(),
+        Dialect::Sqlite => sqlite::empty_realm(),
+    }
 }
 
 /// The model of a freshly created PostgreSQL database: just the `public` schema.

@@ -2,9 +2,9 @@
 //! an environment, and the next migration file between the two.
 
 use crate::diff::{self, Change, DiffOptions};
+use crate::driver::{DevConnection, Dialect, StatementRunner};
 use crate::migrate::{MigrationDir, next_version};
-use crate::plan::postgres::PostgresPlanner;
-use crate::plan::{Plan, Planner};
+use crate::plan::{Plan, plan_for};
 use crate::provider::{ProgramSpec, run_program};
 use crate::schema::Realm;
 use crate::source::{
@@ -12,7 +12,6 @@ use crate::source::{
 };
 use crate::url::DbUrl;
 use anyhow::Result;
-use sqlx::PgConnection;
 use std::path::PathBuf;
 
 /// Where the desired state comes from.
@@ -24,7 +23,7 @@ pub enum DesiredSource {
 
 /// Replays every file of `dir` on `conn`, in version order; a failure names the file, the line,
 /// the statement and the server's message.
-pub async fn replay_dir(conn: &mut PgConnection, dir: &MigrationDir) -> Result<()> {
+pub async fn replay_dir(conn: &mut impl StatementRunner, dir: &MigrationDir) -> Result<()> {
     for file in dir.files()? {
         execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
     }
@@ -33,7 +32,7 @@ pub async fn replay_dir(conn: &mut PgConnection, dir: &MigrationDir) -> Result<(
 
 /// The schema the directory's files produce, replayed on a scratch database of the dev server.
 pub async fn realm_from_dir(dir: &MigrationDir, dev: &Dev) -> Result<Realm> {
-    realm_after(dev, async |conn: &mut PgConnection| {
+    realm_after(dev, async |conn: &mut DevConnection| {
         replay_dir(conn, dir).await
     })
     .await
@@ -60,14 +59,15 @@ pub async fn current_and_desired(
     tokio::try_join!(realm_from_dir(dir, dev), desired_realm(source, dev))
 }
 
-/// The changes and plan from `current` to `desired`.
+/// The changes and plan from `current` to `desired` in `dialect`.
 pub fn plan_changes(
     current: &Realm,
     desired: &Realm,
     options: &DiffOptions,
+    dialect: Dialect,
 ) -> (Vec<Change>, Plan) {
     let changes = diff::diff(current, desired, options);
-    let plan = PostgresPlanner.plan(&changes);
+    let plan = plan_for(dialect, current, desired, &changes);
     (changes, plan)
 }
 

@@ -4,7 +4,6 @@ use super::GlobalArgs;
 use super::project::{Settings, parse_rename_flag};
 use crate::diff::{DiffOptions, RenameCandidate, rename_candidates};
 use crate::migrate::next_version;
-use crate::source::Dev;
 use crate::versioned::{current_and_desired, plan_changes, realm_from_dir, write_next_migration};
 use anyhow::Result;
 use clap::Args;
@@ -76,16 +75,17 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     for flag in &args.renames {
         options.renames.push(parse_rename_flag(flag)?);
     }
-    let dev = Dev::new(settings.dev_url(args.dev_url.as_deref())?);
+    let dev = settings.dev(args.dev_url.as_deref())?;
+    let dialect = dev.dialect();
     let loaded = current_and_desired(&dir, &source, &dev).await;
     dev.close().await?;
     let (current, desired) = loaded?;
 
-    let (changes, mut plan) = plan_changes(&current, &desired, &options);
+    let (changes, mut plan) = plan_changes(&current, &desired, &options, dialect);
     let accepted = confirm_renames(&rename_candidates(&changes))?;
     if !accepted.is_empty() {
         options.renames.extend(accepted);
-        plan = plan_changes(&current, &desired, &options).1;
+        plan = plan_changes(&current, &desired, &options, dialect).1;
     }
 
     if plan.is_empty() {
@@ -131,7 +131,7 @@ pub async fn validate(global: &GlobalArgs, args: ValidateArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let dir = settings.migration_dir(&args.dir)?;
     dir.verify_sum()?;
-    let dev = Dev::new(settings.dev_url(args.dev_url.as_deref())?);
+    let dev = settings.dev(args.dev_url.as_deref())?;
     let replayed = realm_from_dir(&dir, &dev).await;
     dev.close().await?;
     let realm = replayed?;

@@ -8,7 +8,8 @@ use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir};
 use crate::provider::ProgramSpec;
 use crate::schema::QualifiedName;
-use crate::url::{self, DbUrl, PgUrl};
+use crate::source::Dev;
+use crate::url::{self, DbUrl};
 use crate::versioned::DesiredSource;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -77,13 +78,14 @@ impl Settings {
         }
     }
 
-    pub fn dev_url(&self, flag: Option<&str>) -> Result<Option<PgUrl>> {
+    /// The dev database: `--dev-url`, else the env's `dev`, else a local ephemeral cluster.
+    pub fn dev(&self, flag: Option<&str>) -> Result<Dev> {
         let env_dev = self
             .env
             .as_ref()
             .and_then(|e| e.dev.clone())
             .filter(|d| !d.is_empty());
-        parse_dev_url(flag.map(str::to_string).or(env_dev).as_deref())
+        open_dev(flag.map(str::to_string).or(env_dev).as_deref(), &[])
     }
 
     pub fn rename_hints(&self) -> Result<Vec<RenameHint>> {
@@ -101,13 +103,19 @@ impl Settings {
     }
 }
 
-/// `--dev-url`: a PostgreSQL server, or none for a local ephemeral cluster.
-pub fn parse_dev_url(dev_url: Option<&str>) -> Result<Option<PgUrl>> {
+/// `--dev-url`: a PostgreSQL server, `sqlite://NAME?mode=memory`, or none: then SQLite when
+/// one of `targets` is a SQLite database, else a local ephemeral PostgreSQL cluster.
+pub fn open_dev(dev_url: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
     match dev_url.map(url::parse).transpose()? {
-        None => Ok(None),
-        Some(DbUrl::Postgres(pg)) => Ok(Some(pg)),
+        None if targets.iter().any(|t| matches!(t, DbUrl::Sqlite(_))) => Ok(Dev::sqlite()),
+        None => Ok(Dev::new(None)),
+        Some(DbUrl::Postgres(pg)) => Ok(Dev::new(Some(pg))),
+        Some(DbUrl::Sqlite(lite)) if lite.in_memory() => Ok(Dev::sqlite()),
+        Some(DbUrl::Sqlite(lite)) => Err(bad_input(format!(
+            "dev URL {lite}: a SQLite dev database must be in memory (sqlite://NAME?mode=memory), so that nothing is written to a file"
+        ))),
         Some(other) => Err(bad_input(format!(
-            "dev URL {other}: only postgres:// dev databases are supported so far"
+            "dev URL {other}: only postgres:// and sqlite://NAME?mode=memory dev databases are supported so far"
         ))),
     }
 }

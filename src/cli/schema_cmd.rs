@@ -1,12 +1,12 @@
 //! `schema inspect` and `schema diff`.
 
 use super::Format;
-use super::project::parse_dev_url;
+use super::project::open_dev;
 use crate::diff::{self, DiffOptions};
-use crate::plan::postgres::PostgresPlanner;
-use crate::plan::{Plan, Planner};
+use crate::driver::Dialect;
+use crate::plan::{Plan, plan_for};
 use crate::schema::Realm;
-use crate::source::{Dev, fresh_postgres_realm, realm_from_url};
+use crate::source::{Dev, fresh_realm, realm_from_url};
 use crate::url::{self, DbUrl};
 use anyhow::Result;
 use clap::Args;
@@ -14,10 +14,11 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Database (`postgres://...`) or SQL files (`file://schema.sql`, `file://dir/*.sql`).
+    /// Database (`postgres://...`, `sqlite://file.db`) or SQL files (`file://schema.sql`, `file://dir/*.sql`).
     #[arg(long, short = 'u')]
     pub url: String,
-    /// Dev database server for loading SQL files; default: a local ephemeral cluster.
+    /// Dev database for loading SQL files (`postgres://…` or `sqlite://dev?mode=memory`);
+    /// default: SQLite in memory when a URL is sqlite://, else a local ephemeral cluster.
     #[arg(long)]
     pub dev_url: Option<String>,
     #[arg(long, value_enum, default_value = "sql")]
@@ -32,7 +33,8 @@ pub struct DiffArgs {
     /// Desired state.
     #[arg(long)]
     pub to: String,
-    /// Dev database server for loading SQL files; default: a local ephemeral cluster.
+    /// Dev database for loading SQL files (`postgres://…` or `sqlite://dev?mode=memory`);
+    /// default: SQLite in memory when a URL is sqlite://, else a local ephemeral cluster.
     #[arg(long)]
     pub dev_url: Option<String>,
     #[arg(long, value_enum, default_value = "sql")]
@@ -41,26 +43,27 @@ pub struct DiffArgs {
 
 pub async fn inspect(args: InspectArgs) -> Result<i32> {
     let url = url::parse(&args.url)?;
-    let dev = Dev::new(parse_dev_url(args.dev_url.as_deref())?);
+    let dev = open_dev(args.dev_url.as_deref(), &[&url])?;
+    let dialect = dev.dialect();
     let result = realm_from_url(&url, &dev).await;
     dev.close().await?;
     let realm = result?;
     match args.format {
         Format::Json => print_json(&realm)?,
-        Format::Sql => print_sql(&plan_between(&fresh_postgres_realm(), &realm))?,
+        Format::Sql => print_sql(&plan_between(&fresh_realm(dialect), &realm, dialect))?,
     }
     Ok(0)
 }
 
 async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev) -> Result<Plan> {
     let (current, desired) = tokio::try_join!(realm_from_url(from, dev), realm_from_url(to, dev))?;
-    Ok(plan_between(&current, &desired))
+    Ok(plan_between(&current, &desired, dev.dialect()))
 }
 
 pub async fn diff(args: DiffArgs) -> Result<i32> {
     let from = url::parse(&args.from)?;
     let to = url::parse(&args.to)?;
-    let dev = Dev::new(parse_dev_url(args.dev_url.as_deref())?);
+    let dev = open_dev(args.dev_url.as_deref(), &[&from, &to])?;
     let result = plan_from_urls(&from, &to, &dev).await;
     dev.close().await?;
     let plan = result?;
@@ -75,9 +78,9 @@ pub async fn diff(args: DiffArgs) -> Result<i32> {
 }
 
 /// The plan from `current` to `desired`.
-pub fn plan_between(current: &Realm, desired: &Realm) -> Plan {
+pub fn plan_between(current: &Realm, desired: &Realm, dialect: Dialect) -> Plan {
     let changes = diff::diff(current, desired, &DiffOptions::default());
-    PostgresPlanner.plan(&changes)
+    plan_for(dialect, current, desired, &changes)
 }
 
 /// The plan as a SQL script, each step under a comment saying what it does.

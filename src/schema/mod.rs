@@ -123,6 +123,10 @@ pub struct Table {
     /// Objects this table needs before it can be created (types, sequences, functions used by
     /// columns, defaults, checks and generated expressions). Foreign keys are in `constraints`.
     pub depends_on: BTreeSet<ObjectRef>,
+    /// The `CREATE TABLE` text on servers that keep it (SQLite), for rebuilds; never compared
+    /// (the comparable parts are in the other fields).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_sql: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

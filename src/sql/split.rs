@@ -154,11 +154,16 @@ fn split_at_custom_delimiter(script: &str, delimiter: &str) -> Vec<SplitStatemen
     statements
 }
 
-/// Tracks `BEGIN ATOMIC … END` so that `;` inside the body does not end the statement.
+/// Tracks `BEGIN ATOMIC … END` (and a SQLite `CREATE TRIGGER … BEGIN … END`) so that `;`
+/// inside the body does not end the statement.
 #[derive(Default)]
 struct AtomicBody {
     /// The previous token was the word BEGIN.
     after_begin: bool,
+    /// The statement's leading words so far, while they may still spell `CREATE [TEMP] TRIGGER`.
+    leading: Vec<String>,
+    /// The statement is a `CREATE [TEMP|TEMPORARY] TRIGGER`, whose SQLite body is `BEGIN … END`.
+    trigger: bool,
     /// Open BEGIN ATOMIC / CASE blocks.
     depth: usize,
 }
@@ -170,8 +175,16 @@ impl AtomicBody {
 
     fn see_word(&mut self, word: &str) {
         let is = |kw: &str| word.eq_ignore_ascii_case(kw);
+        if self.leading.len() < 3 && !self.trigger {
+            self.leading.push(word.to_ascii_uppercase());
+            let words: Vec<&str> = self.leading.iter().map(String::as_str).collect();
+            self.trigger = matches!(
+                words.as_slice(),
+                ["CREATE", "TRIGGER"] | ["CREATE", "TEMP" | "TEMPORARY", "TRIGGER"]
+            );
+        }
         if self.depth == 0 {
-            if self.after_begin && is("atomic") {
+            if (self.after_begin && is("atomic")) || (self.trigger && is("begin")) {
                 self.depth = 1;
             }
             self.after_begin = is("begin");
@@ -184,6 +197,9 @@ impl AtomicBody {
 
     fn see_other(&mut self) {
         self.after_begin = false;
+        if self.leading.len() < 3 {
+            self.leading.push(String::new());
+        }
     }
 }
 
@@ -311,6 +327,18 @@ mod tests {
             .into_iter()
             .map(|s| s.line)
             .collect()
+    }
+
+    #[test]
+    fn sqlite_trigger_body_keeps_its_semicolons() {
+        let script = "CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET a = CASE WHEN 1 THEN 2 END;\n  DELETE FROM u;\nEND;\nSELECT 1;";
+        let texts: Vec<String> = split_statements(script)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[0].ends_with("END"));
+        assert_eq!(texts[1], "SELECT 1");
     }
 
     #[test]

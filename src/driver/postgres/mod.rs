@@ -4,7 +4,8 @@ mod connect;
 mod execute;
 mod inspect;
 
+pub use crate::driver::StatementError;
 pub use connect::{connect, server_version};
-pub use execute::{StatementError, execute_each};
+pub use execute::execute_each;
 pub use inspect::inspect_realm;
 pub use sqlx::postgres::{PgConnectOptions, PgConnection};

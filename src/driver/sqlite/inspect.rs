@@ -1,0 +1,590 @@
+//! Reading a SQLite database into the schema model: `sqlite_master` and the table-valued
+//! pragmas (table_xinfo, index_list, index_xinfo, foreign_key_list, table_list), one query per
+//! kind for the whole database, joined in memory.
+//!
+//! SQLite keeps each object's `CREATE` text, so the model keeps it too: index, view and trigger
+//! definitions are that text, and a table's `options` hold its flags (`strict`,
+//! `without_rowid`, `autoincrement`) and the normalized text of every body item (`item: …`),
+//! sorted so that column order alone is no difference. Any other difference of the text is then
+//! a difference of the model, which the planner carries out by a table rebuild.
+
+use super::text::{TokenKind, group_after, is_table_constraint, normalize, table_text, tokenize};
+use crate::schema::{
+    Column, Constraint, ConstraintKind, DataType, Index, ObjectRef, QualifiedName, Realm, Schema,
+    Table, Trigger, View,
+};
+use anyhow::{Context, Result};
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
+
+/// The only schema of a SQLite realm (attached databases are out of scope).
+pub const MAIN: &str = "main";
+
+/// The model of a fresh SQLite database: an empty `main` schema.
+pub fn empty_realm() -> Realm {
+    let mut realm = Realm::default();
+    realm.schemas.insert(
+        MAIN.into(),
+        Schema {
+            name: MAIN.into(),
+            ..Default::default()
+        },
+    );
+    realm
+}
+
+struct MasterRow {
+    kind: String,
+    name: String,
+    table: String,
+    sql: String,
+}
+
+pub async fn inspect_realm(conn: &mut SqliteConnection) -> Result<Realm> {
+    let master: Vec<MasterRow> = sqlx::query(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master \
+         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading sqlite_master")?
+    .iter()
+    .map(|r| MasterRow {
+        kind: r.get(0),
+        name: r.get(1),
+        table: r.get(2),
+        sql: r.get(3),
+    })
+    .collect();
+    let flags = table_flags(conn).await?;
+    let columns = table_columns(conn).await?;
+    let uniques = unique_indexes(conn).await?;
+    let foreign_keys = foreign_keys(conn).await?;
+
+    let mut realm = empty_realm();
+    let schema = realm.schemas.get_mut(MAIN).expect("main schema");
+    for row in master.iter().filter(|r| r.kind == "table") {
+        let (strict, without_rowid) = flags.get(&row.name).copied().unwrap_or_default();
+        let table = build_table(
+            row,
+            columns
+                .get(&row.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            uniques
+                .get(&row.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            foreign_keys
+                .get(&row.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            strict,
+            without_rowid,
+        );
+        schema.tables.insert(row.name.clone(), table);
+    }
+    let relation_names: Vec<(String, bool)> = master
+        .iter()
+        .filter(|r| r.kind == "table" || r.kind == "view")
+        .map(|r| (r.name.clone(), r.kind == "view"))
+        .collect();
+    for row in master.iter().filter(|r| r.kind == "view") {
+        let view = View {
+            name: row.name.clone(),
+            definition: row.sql.trim().to_string(),
+            depends_on: mentioned_relations(&row.sql, &relation_names, &row.name),
+            ..Default::default()
+        };
+        schema.views.insert(row.name.clone(), view);
+    }
+    for row in &master {
+        match row.kind.as_str() {
+            "index" => {
+                let index = build_index(row, uniques_of(&uniques, &row.table, &row.name));
+                if let Some(table) = schema.tables.get_mut(&row.table) {
+                    table.indexes.push(index);
+                }
+            }
+            "trigger" => {
+                let trigger = Trigger {
+                    name: row.name.clone(),
+                    definition: row.sql.trim().to_string(),
+                    function: QualifiedName::new(MAIN, ""),
+                    enabled: "O".into(),
+                    comment: None,
+                };
+                if let Some(table) = schema.tables.get_mut(&row.table) {
+                    table.triggers.push(trigger);
+                } else if let Some(view) = schema.views.get_mut(&row.table) {
+                    view.triggers.push(trigger);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(realm)
+}
+
+fn uniques_of(uniques: &BTreeMap<String, Vec<IndexInfo>>, table: &str, index: &str) -> bool {
+    uniques
+        .get(table)
+        .into_iter()
+        .flatten()
+        .any(|i| i.name == index && i.unique)
+}
+
+/// `(strict, without_rowid)` of every table.
+async fn table_flags(conn: &mut SqliteConnection) -> Result<BTreeMap<String, (bool, bool)>> {
+    let rows = sqlx::query("SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main'")
+        .fetch_all(&mut *conn)
+        .await
+        .context("reading pragma table_list")?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let strict: i64 = r.get(1);
+            let wr: i64 = r.get(2);
+            (r.get(0), (strict != 0, wr != 0))
+        })
+        .collect())
+}
+
+struct ColumnInfo {
+    name: String,
+    declared: String,
+    not_null: bool,
+    default: Option<String>,
+    pk: i64,
+    /// 0 ordinary, 1 hidden (virtual tables), 2 generated virtual, 3 generated stored.
+    hidden: i64,
+}
+
+async fn table_columns(conn: &mut SqliteConnection) -> Result<BTreeMap<String, Vec<ColumnInfo>>> {
+    let rows = sqlx::query(
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+         FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p \
+         WHERE m.type = 'table' ORDER BY m.name, p.cid",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading pragma table_xinfo")?;
+    let mut out: BTreeMap<String, Vec<ColumnInfo>> = BTreeMap::new();
+    for r in rows {
+        let not_null: i64 = r.get(3);
+        out.entry(r.get(0)).or_default().push(ColumnInfo {
+            name: r.get(1),
+            declared: r.get(2),
+            not_null: not_null != 0,
+            default: r.get(4),
+            pk: r.get(5),
+            hidden: r.get(6),
+        });
+    }
+    Ok(out)
+}
+
+struct IndexInfo {
+    name: String,
+    unique: bool,
+    /// `c` CREATE INDEX, `u` UNIQUE constraint, `pk` PRIMARY KEY.
+    origin: String,
+    columns: Vec<String>,
+}
+
+async fn unique_indexes(conn: &mut SqliteConnection) -> Result<BTreeMap<String, Vec<IndexInfo>>> {
+    let rows = sqlx::query(
+        "SELECT m.name, il.name, il.\"unique\", il.origin, ix.name \
+         FROM sqlite_master m JOIN pragma_index_list(m.name) il \
+         JOIN pragma_index_xinfo(il.name) ix \
+         WHERE m.type = 'table' AND ix.key = 1 ORDER BY m.name, il.name, ix.seqno",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading pragma index_list and index_xinfo")?;
+    let mut out: BTreeMap<String, Vec<IndexInfo>> = BTreeMap::new();
+    for r in rows {
+        let table: String = r.get(0);
+        let name: String = r.get(1);
+        let unique: i64 = r.get(2);
+        let column: Option<String> = r.get(4);
+        let list = out.entry(table).or_default();
+        if list.last().is_none_or(|i| i.name != name) {
+            list.push(IndexInfo {
+                name,
+                unique: unique != 0,
+                origin: r.get(3),
+                columns: Vec::new(),
+            });
+        }
+        let index = list.last_mut().expect("pushed");
+        index
+            .columns
+            .push(column.unwrap_or_else(|| "<expression>".into()));
+    }
+    Ok(out)
+}
+
+struct ForeignKeyInfo {
+    id: i64,
+    parent: String,
+    from: String,
+    to: Option<String>,
+    on_update: String,
+    on_delete: String,
+}
+
+async fn foreign_keys(
+    conn: &mut SqliteConnection,
+) -> Result<BTreeMap<String, Vec<ForeignKeyInfo>>> {
+    let rows = sqlx::query(
+        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+         FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+         WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading pragma foreign_key_list")?;
+    let mut out: BTreeMap<String, Vec<ForeignKeyInfo>> = BTreeMap::new();
+    for r in rows {
+        out.entry(r.get(0)).or_default().push(ForeignKeyInfo {
+            id: r.get(1),
+            parent: r.get(2),
+            from: r.get(3),
+            to: r.get(4),
+            on_update: r.get(5),
+            on_delete: r.get(6),
+        });
+    }
+    Ok(out)
+}
+
+fn build_table(
+    row: &MasterRow,
+    columns: &[ColumnInfo],
+    indexes: &[IndexInfo],
+    foreign_keys: &[ForeignKeyInfo],
+    strict: bool,
+    without_rowid: bool,
+) -> Table {
+    let parsed = table_text(&row.sql);
+    let items = parsed.as_ref().map(|p| p.items.clone()).unwrap_or_default();
+    let column_item = |name: &str| {
+        items.iter().find(|item| {
+            !is_table_constraint(item)
+                && tokenize(item)
+                    .first()
+                    .is_some_and(|t| t.ident(item).eq_ignore_ascii_case(name))
+        })
+    };
+    let mut table = Table {
+        name: row.name.clone(),
+        create_sql: Some(row.sql.trim().to_string()),
+        ..Default::default()
+    };
+    for info in columns.iter().filter(|c| c.hidden != 1) {
+        let item = column_item(&info.name).map(String::as_str).unwrap_or("");
+        let mut generated = clause_group(item, &["AS"]).map(|e| normalize(&e));
+        if let Some(expr) = &mut generated
+            && info.hidden == 3
+        {
+            expr.push_str(" STORED");
+        }
+        table.columns.push(Column {
+            name: info.name.clone(),
+            data_type: data_type(&info.declared),
+            not_null: info.not_null,
+            default: info.default.clone(),
+            identity: None,
+            generated,
+            collation: word_after(item, "COLLATE"),
+            comment: None,
+        });
+    }
+    table.constraints = constraints(&row.name, columns, indexes, foreign_keys, &items);
+    table.options = options(&row.sql, &items, strict, without_rowid);
+    table
+}
+
+fn constraints(
+    table: &str,
+    columns: &[ColumnInfo],
+    indexes: &[IndexInfo],
+    foreign_keys: &[ForeignKeyInfo],
+    items: &[String],
+) -> Vec<Constraint> {
+    let mut out = Vec::new();
+    let mut pk: Vec<&ColumnInfo> = columns.iter().filter(|c| c.pk > 0).collect();
+    pk.sort_by_key(|c| c.pk);
+    if !pk.is_empty() {
+        let cols: Vec<String> = pk.iter().map(|c| c.name.clone()).collect();
+        out.push(constraint(
+            format!("{table}_pkey"),
+            ConstraintKind::PrimaryKey,
+            format!("PRIMARY KEY ({})", cols.join(", ")),
+            cols,
+        ));
+    }
+    for index in indexes.iter().filter(|i| i.origin == "u") {
+        out.push(constraint(
+            format!("{table}_{}_key", index.columns.join("_")),
+            ConstraintKind::Unique,
+            format!("UNIQUE ({})", index.columns.join(", ")),
+            index.columns.clone(),
+        ));
+    }
+    let mut ids: Vec<i64> = foreign_keys.iter().map(|f| f.id).collect();
+    ids.dedup();
+    for id in ids {
+        let parts: Vec<&ForeignKeyInfo> = foreign_keys.iter().filter(|f| f.id == id).collect();
+        let from: Vec<String> = parts.iter().map(|f| f.from.clone()).collect();
+        let to: Vec<String> = parts.iter().filter_map(|f| f.to.clone()).collect();
+        let first = parts[0];
+        let mut fk = constraint(
+            format!("{table}_{}_fkey{id}", from.join("_")),
+            ConstraintKind::ForeignKey,
+            format!(
+                "FOREIGN KEY ({}) REFERENCES {}({}) ON UPDATE {} ON DELETE {}",
+                from.join(", "),
+                first.parent,
+                to.join(", "),
+                first.on_update,
+                first.on_delete
+            ),
+            from,
+        );
+        fk.references = Some(QualifiedName::new(MAIN, &first.parent));
+        fk.referenced_columns = to;
+        out.push(fk);
+    }
+    let mut checks: Vec<(String, Vec<String>)> = items
+        .iter()
+        .flat_map(|item| {
+            let column = (!is_table_constraint(item))
+                .then(|| tokenize(item).first().map(|t| t.ident(item)))
+                .flatten();
+            all_clause_groups(item, "CHECK")
+                .into_iter()
+                .map(move |expr| (normalize(&expr), column.clone().into_iter().collect()))
+        })
+        .collect();
+    checks.sort();
+    for (n, (expr, cols)) in checks.into_iter().enumerate() {
+        out.push(constraint(
+            format!("{table}_check{}", n + 1),
+            ConstraintKind::Check,
+            format!("CHECK ({expr})"),
+            cols,
+        ));
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn constraint(
+    name: String,
+    kind: ConstraintKind,
+    definition: String,
+    columns: Vec<String>,
+) -> Constraint {
+    Constraint {
+        name,
+        kind,
+        definition,
+        columns,
+        references: None,
+        referenced_columns: Vec::new(),
+        validated: true,
+        deferrable: false,
+        initially_deferred: false,
+        comment: None,
+    }
+}
+
+/// Flags and normalized body items, sorted (see the module comment).
+fn options(sql: &str, items: &[String], strict: bool, without_rowid: bool) -> Vec<String> {
+    let mut options: Vec<String> = items
+        .iter()
+        .map(|item| format!("item: {}", normalize(item)))
+        .collect();
+    if strict {
+        options.push("strict".into());
+    }
+    if without_rowid {
+        options.push("without_rowid".into());
+    }
+    if tokenize(sql)
+        .iter()
+        .any(|t| t.is_word(sql, "AUTOINCREMENT"))
+    {
+        options.push("autoincrement".into());
+    }
+    options.sort();
+    options
+}
+
+/// A declared type kept as written (spacing normalized, upper-cased); its category is the
+/// SQLite affinity: I integer, T text, B blob, R real, N numeric.
+pub fn data_type(declared: &str) -> DataType {
+    let sql = normalize(declared)
+        .replace(" ( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",");
+    let category = affinity(&sql);
+    let mut data_type = DataType::builtin(&sql, category);
+    if sql.is_empty() {
+        data_type.base = String::new();
+    }
+    data_type
+}
+
+/// SQLite's rules for a column's type affinity, in their order.
+pub fn affinity(declared: &str) -> &'static str {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        "I"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
+        "T"
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        "B"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
+        "R"
+    } else {
+        "N"
+    }
+}
+
+/// The parenthesized text after the keyword sequence `keywords` in `item`.
+fn clause_group(item: &str, keywords: &[&str]) -> Option<String> {
+    let tokens = tokenize(item);
+    (0..tokens.len()).find_map(|i| {
+        let matches = keywords
+            .iter()
+            .enumerate()
+            .all(|(k, kw)| tokens.get(i + k).is_some_and(|t| t.is_word(item, kw)));
+        if matches {
+            group_after(item, &tokens, i + keywords.len()).map(|(text, _)| text)
+        } else {
+            None
+        }
+    })
+}
+
+fn all_clause_groups(item: &str, keyword: &str) -> Vec<String> {
+    let tokens = tokenize(item);
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_word(item, keyword))
+        .filter_map(|(i, _)| group_after(item, &tokens, i + 1).map(|(text, _)| text))
+        .collect()
+}
+
+fn word_after(item: &str, keyword: &str) -> Option<String> {
+    let tokens = tokenize(item);
+    let at = tokens.iter().position(|t| t.is_word(item, keyword))?;
+    tokens
+        .get(at + 1)
+        .map(|t| t.ident(item).to_ascii_uppercase())
+}
+
+fn build_index(row: &MasterRow, unique: bool) -> Index {
+    let sql = &row.sql;
+    let tokens = tokenize(sql);
+    let open = tokens.iter().position(|t| t.is_punct(sql, "("));
+    let (keys, close) = open
+        .and_then(|o| group_after(sql, &tokens, o))
+        .map(|(inner, close)| (split_top_level(&inner), Some(close)))
+        .unwrap_or_default();
+    let predicate = close.and_then(|c| {
+        let at = tokens[c..].iter().position(|t| t.is_word(sql, "WHERE"))? + c;
+        let rest = tokens.get(at + 1)?;
+        Some(normalize(&sql[rest.span.start..]))
+    });
+    Index {
+        name: row.name.clone(),
+        definition: sql.trim().to_string(),
+        unique,
+        method: "btree".into(),
+        keys,
+        include: Vec::new(),
+        predicate,
+        nulls_not_distinct: false,
+        comment: None,
+    }
+}
+
+fn split_top_level(text: &str) -> Vec<String> {
+    let tokens = tokenize(text);
+    let mut depth = 0;
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for t in &tokens {
+        if t.is_punct(text, "(") {
+            depth += 1;
+        } else if t.is_punct(text, ")") {
+            depth -= 1;
+        } else if depth == 0 && t.is_punct(text, ",") {
+            parts.push(normalize(&text[start..t.span.start]));
+            start = t.span.end;
+        }
+    }
+    parts.push(normalize(&text[start..]));
+    parts
+}
+
+/// Tables and views whose names appear in `sql` (other than `own`), for ordering.
+fn mentioned_relations(
+    sql: &str,
+    relations: &[(String, bool)],
+    own: &str,
+) -> std::collections::BTreeSet<ObjectRef> {
+    let words: std::collections::BTreeSet<String> = tokenize(sql)
+        .iter()
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
+        .map(|t| t.ident(sql).to_ascii_lowercase())
+        .collect();
+    relations
+        .iter()
+        .filter(|(name, _)| name != own && words.contains(&name.to_ascii_lowercase()))
+        .map(|(name, is_view)| {
+            if *is_view {
+                ObjectRef::View {
+                    schema: MAIN.into(),
+                    name: name.clone(),
+                }
+            } else {
+                ObjectRef::Table {
+                    schema: MAIN.into(),
+                    name: name.clone(),
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affinity_follows_sqlite_rules() {
+        assert_eq!(affinity("INT"), "I");
+        assert_eq!(affinity("VARCHAR(10)"), "T");
+        assert_eq!(affinity(""), "B");
+        assert_eq!(affinity("DOUBLE PRECISION"), "R");
+        assert_eq!(affinity("DECIMAL(10,2)"), "N");
+        assert_eq!(data_type("varchar ( 10 )").sql, "VARCHAR(10)");
+    }
+
+    #[test]
+    fn generated_and_check_clauses_are_found() {
+        let item = "total int GENERATED ALWAYS AS (a + b) STORED CHECK (total > 0)";
+        assert_eq!(clause_group(item, &["AS"]).as_deref(), Some("a + b"));
+        assert_eq!(all_clause_groups(item, "CHECK"), ["total > 0"]);
+        assert_eq!(
+            word_after("a text collate nocase", "COLLATE").as_deref(),
+            Some("NOCASE")
+        );
+    }
+}

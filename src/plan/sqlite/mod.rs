@@ -1,0 +1,389 @@
+//! SQLite plans: `ALTER TABLE` where SQLite can (add a column, renames), and otherwise one table
+//! rebuild per table that gathers all of that table's changes (see `rebuild`).
+//!
+//! SQLite keeps each object's `CREATE` text; the planner re-runs the desired text, so that the
+//! migrated database holds the same definitions as one loaded from the desired SQL.
+
+mod rebuild;
+
+use super::{Plan, Planner, Risk, RiskKind, Statement, Step};
+use crate::diff::Change;
+use crate::driver::sqlite::text::{is_table_constraint, normalize, quote, table_text, tokenize};
+use crate::schema::{ConstraintKind, QualifiedName, Realm, Table};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Plans between two inspected SQLite realms; it needs both whole states because a rebuild
+/// re-creates a table from its desired definition and copies the rows of its current one.
+pub struct SqlitePlanner<'a> {
+    pub current: &'a Realm,
+    pub desired: &'a Realm,
+}
+
+impl Planner for SqlitePlanner<'_> {
+    fn plan(&self, changes: &[Change]) -> Plan {
+        let forward = Sides {
+            from: self.current,
+            to: self.desired,
+        };
+        let backward = Sides {
+            from: self.desired,
+            to: self.current,
+        };
+        let created: BTreeSet<&QualifiedName> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+        let dropped: BTreeSet<&QualifiedName> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropTable { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+        let renamed = column_renames(changes);
+        let mut by_table: BTreeMap<&QualifiedName, Vec<usize>> = BTreeMap::new();
+        for (i, change) in changes.iter().enumerate() {
+            if let Some(table) = altered_table(change) {
+                by_table.entry(table).or_default().push(i);
+            }
+        }
+        let rebuilt: BTreeMap<&QualifiedName, usize> = by_table
+            .iter()
+            .filter(|(t, _)| !created.contains(*t) && !dropped.contains(*t))
+            .filter(|(t, indices)| {
+                let ours: Vec<&Change> = indices.iter().map(|&i| &changes[i]).collect();
+                forward.needs_rebuild(t, &ours, renamed.get(*t))
+            })
+            .map(|(t, indices)| (*t, *indices.last().expect("nonempty")))
+            .collect();
+
+        let mut steps = Vec::new();
+        for (i, change) in changes.iter().enumerate() {
+            let table = altered_table(change);
+            if let Some(t) = table {
+                if let Some(&last) = rebuilt.get(t) {
+                    if i == last {
+                        steps.push(Step {
+                            change: change.clone(),
+                            summary: format!("rebuild table {t} (create, copy rows, drop, rename)"),
+                            statements: forward.rebuild(t, renamed.get(t)),
+                            reverse: backward.rebuild(t, None),
+                        });
+                    }
+                    continue;
+                }
+                if created.contains(t) && matches!(change, Change::AddConstraint { .. }) {
+                    continue;
+                }
+                if dropped.contains(t) && is_member_drop(change) {
+                    continue;
+                }
+            }
+            let statements = forward.render(change);
+            let reverse = backward.render(&change.inverse());
+            steps.push(Step {
+                change: change.clone(),
+                summary: summary(change),
+                statements,
+                reverse,
+            });
+        }
+        Plan { steps }
+    }
+}
+
+/// The table a change alters in place (not creations, drops or renames of the table itself).
+fn altered_table(change: &Change) -> Option<&QualifiedName> {
+    match change {
+        Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::AlterColumn { table, .. }
+        | Change::AddConstraint { table, .. }
+        | Change::DropConstraint { table, .. }
+        | Change::SetTableOptions { table, .. } => Some(table),
+        Change::CreateIndex { on, .. }
+        | Change::DropIndex { on, .. }
+        | Change::RenameIndex { on, .. }
+        | Change::CreateTrigger { on, .. }
+        | Change::DropTrigger { on, .. } => Some(on),
+        _ => None,
+    }
+}
+
+fn is_member_drop(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::DropConstraint { .. } | Change::DropIndex { .. } | Change::DropTrigger { .. }
+    )
+}
+
+/// Column renames per table: new name → old name.
+fn column_renames(changes: &[Change]) -> BTreeMap<&QualifiedName, BTreeMap<String, String>> {
+    let mut out: BTreeMap<&QualifiedName, BTreeMap<String, String>> = BTreeMap::new();
+    for change in changes {
+        if let Change::RenameColumn { table, from, to } = change {
+            out.entry(table)
+                .or_default()
+                .insert(to.clone(), from.clone());
+        }
+    }
+    out
+}
+
+/// The state a statement is rendered from and the one it leads to.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    from: &'a Realm,
+    to: &'a Realm,
+}
+
+impl Sides<'_> {
+    /// The table before the plan, under its name after table renames.
+    fn from_table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.from.table(name).or_else(|| {
+            // A renamed table is found by the name it had.
+            self.from
+                .schemas
+                .get(&name.schema)?
+                .tables
+                .values()
+                .find(|t| t.name == name.name)
+        })
+    }
+
+    /// Whether `table`'s changes need a rebuild instead of `ALTER TABLE … ADD COLUMN`.
+    fn needs_rebuild(
+        &self,
+        table: &QualifiedName,
+        changes: &[&Change],
+        renames: Option<&BTreeMap<String, String>>,
+    ) -> bool {
+        let (Some(from), Some(to)) = (self.from_table(table), self.to.table(table)) else {
+            return false;
+        };
+        let added: Vec<&str> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::AddColumn { column, .. } => Some(column.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let in_place = changes.iter().all(|c| match c {
+            Change::AddColumn { .. }
+            | Change::SetTableOptions { .. }
+            | Change::CreateIndex { .. }
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. }
+            | Change::CreateTrigger { .. }
+            | Change::DropTrigger { .. } => true,
+            Change::AddConstraint { constraint, .. } => {
+                matches!(
+                    constraint.kind,
+                    ConstraintKind::ForeignKey | ConstraintKind::Check
+                ) && !constraint.columns.is_empty()
+                    && constraint
+                        .columns
+                        .iter()
+                        .all(|c| added.contains(&c.as_str()))
+            }
+            _ => false,
+        });
+        if !in_place {
+            return true;
+        }
+        let Some(items) = to.create_sql.as_deref().and_then(table_text) else {
+            return !added.is_empty();
+        };
+        let mut expected: BTreeSet<String> = from
+            .options
+            .iter()
+            .map(|o| rename_tokens(o, renames))
+            .collect();
+        for name in &added {
+            match column_item(&items.items, name) {
+                Some(item) if can_add_column(item) => {
+                    expected.insert(format!("item: {}", normalize(item)));
+                }
+                _ => return true,
+            }
+        }
+        expected != to.options.iter().cloned().collect::<BTreeSet<_>>()
+    }
+
+    fn render(&self, change: &Change) -> Vec<Statement> {
+        match change {
+            Change::CreateTable { name, table } => {
+                let sql = table
+                    .create_sql
+                    .clone()
+                    .or_else(|| self.to.table(name).and_then(|t| t.create_sql.clone()))
+                    .unwrap_or_else(|| format!("CREATE TABLE {} (\"?\")", quote(&name.name)));
+                vec![plain(sql)]
+            }
+            Change::DropTable { name, .. } => vec![risky(
+                format!("DROP TABLE {}", quote(&name.name)),
+                RiskKind::Destructive,
+                format!("drops table {name} and its rows"),
+            )],
+            Change::AddColumn { table, column } => {
+                let item = self
+                    .to
+                    .table(table)
+                    .and_then(|t| t.create_sql.as_deref())
+                    .and_then(table_text)
+                    .and_then(|t| column_item(&t.items, &column.name).map(str::to_string))
+                    .unwrap_or_else(|| format!("{} {}", quote(&column.name), column.data_type.sql));
+                vec![plain(format!(
+                    "ALTER TABLE {} ADD COLUMN {item}",
+                    quote(&table.name)
+                ))]
+            }
+            Change::CreateIndex { index, .. } => vec![plain(index.definition.clone())],
+            Change::DropIndex { index, .. } => {
+                vec![plain(format!("DROP INDEX {}", quote(&index.name)))]
+            }
+            Change::RenameIndex { on, from, to } => {
+                let index = self
+                    .to
+                    .table(on)
+                    .and_then(|t| t.indexes.iter().find(|i| &i.name == to));
+                let mut out = vec![plain(format!("DROP INDEX {}", quote(from)))];
+                out.extend(index.map(|i| plain(i.definition.clone())));
+                out
+            }
+            Change::CreateView { view, .. } => vec![plain(view.definition.clone())],
+            Change::DropView { name, .. } => {
+                vec![plain(format!("DROP VIEW {}", quote(&name.name)))]
+            }
+            Change::ReplaceView { name, to, .. } => vec![
+                plain(format!("DROP VIEW {}", quote(&name.name))),
+                plain(to.definition.clone()),
+            ],
+            Change::CreateTrigger { trigger, .. } => vec![plain(trigger.definition.clone())],
+            Change::DropTrigger { trigger, .. } => {
+                vec![plain(format!("DROP TRIGGER {}", quote(&trigger.name)))]
+            }
+            Change::RenameTable { from, to } => vec![risky(
+                format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    quote(&from.name),
+                    quote(&to.name)
+                ),
+                RiskKind::BackwardIncompatible,
+                format!("renames table {from} to {to}"),
+            )],
+            Change::RenameColumn { table, from, to } => vec![risky(
+                format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    quote(&table.name),
+                    quote(from),
+                    quote(to)
+                ),
+                RiskKind::BackwardIncompatible,
+                format!("renames column {from:?} of {table} to {to:?}"),
+            )],
+            // Nothing else has SQLite syntax outside a rebuild (comments, schemas, ...).
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Replaces whole name tokens of a normalized option by their new names.
+fn rename_tokens(option: &str, renames: Option<&BTreeMap<String, String>>) -> String {
+    let Some(renames) = renames else {
+        return option.to_string();
+    };
+    let by_old: BTreeMap<String, String> = renames
+        .iter()
+        .map(|(new, old)| (old.to_ascii_uppercase(), new.to_ascii_uppercase()))
+        .collect();
+    option
+        .split(' ')
+        .map(|word| {
+            by_old
+                .get(word)
+                .cloned()
+                .unwrap_or_else(|| word.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The raw definition of column `name` among a table's body items.
+fn column_item<'i>(items: &'i [String], name: &str) -> Option<&'i str> {
+    items
+        .iter()
+        .find(|item| {
+            !is_table_constraint(item)
+                && tokenize(item)
+                    .first()
+                    .is_some_and(|t| t.ident(item).eq_ignore_ascii_case(name))
+        })
+        .map(String::as_str)
+}
+
+/// What `ALTER TABLE … ADD COLUMN` accepts: no key, a constant default when NOT NULL, no
+/// stored generation, and a NULL default for a foreign key column.
+fn can_add_column(item: &str) -> bool {
+    let words: Vec<String> = normalize(item).split(' ').map(str::to_string).collect();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let default = words
+        .iter()
+        .position(|w| w == "DEFAULT")
+        .and_then(|at| words.get(at + 1).cloned());
+    if has("PRIMARY") || has("UNIQUE") || has("STORED") {
+        return false;
+    }
+    if let Some(d) = &default
+        && (d == "(" || d.starts_with("CURRENT_"))
+    {
+        return false;
+    }
+    let non_null_default = default.as_deref().is_some_and(|d| d != "NULL");
+    if words.windows(2).any(|w| w[0] == "NOT" && w[1] == "NULL") && !non_null_default {
+        return false;
+    }
+    !(has("REFERENCES") && non_null_default)
+}
+
+fn plain(sql: String) -> Statement {
+    Statement {
+        sql,
+        risks: Vec::new(),
+        transactional: true,
+    }
+}
+
+fn risky(sql: String, kind: RiskKind, note: String) -> Statement {
+    Statement {
+        sql,
+        risks: vec![Risk { kind, note }],
+        transactional: true,
+    }
+}
+
+fn summary(change: &Change) -> String {
+    match change {
+        Change::CreateTable { name, .. } => format!("create table {name}"),
+        Change::DropTable { name, .. } => format!("drop table {name}"),
+        Change::AddColumn { table, column } => {
+            format!("add column {:?} to {table}", column.name)
+        }
+        Change::CreateIndex { index, .. } => format!("create index {:?}", index.name),
+        Change::DropIndex { index, .. } => format!("drop index {:?}", index.name),
+        Change::RenameIndex { from, to, .. } => format!("rename index {from:?} to {to:?}"),
+        Change::CreateView { name, .. } => format!("create view {name}"),
+        Change::DropView { name, .. } => format!("drop view {name}"),
+        Change::ReplaceView { name, .. } => format!("replace view {name}"),
+        Change::CreateTrigger { trigger, .. } => format!("create trigger {:?}", trigger.name),
+        Change::DropTrigger { trigger, .. } => format!("drop trigger {:?}", trigger.name),
+        Change::RenameTable { from, to } => format!("rename table {from} to {to}"),
+        Change::RenameColumn { table, from, to } => {
+            format!("rename column {from:?} of {table} to {to:?}")
+        }
+        other => format!("{other:?}").chars().take(60).collect(),
+    }
+}
