@@ -4,9 +4,14 @@
 //! second plan is empty. Prints the rate per file and in total, and fails when the total drops
 //! below the floor in testdata/conformance/postgres.floor.
 
+mod common;
+
+use common::conformance::{
+    Case, Outcome, assert_floor, corpus_dir, failed, load_cases, loses_data, report,
+};
 use futures::StreamExt;
 use schemactl::devdb::DevServer;
-use schemactl::diff::{Change, DiffOptions, diff};
+use schemactl::diff::{DiffOptions, diff};
 use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::Planner;
@@ -14,39 +19,7 @@ use schemactl::plan::postgres::PostgresPlanner;
 use schemactl::schema::Realm;
 use schemactl::source::{Script, load_scripts};
 use schemactl::url::{DbUrl, PgUrl};
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone)]
-struct Case {
-    file: String,
-    name: String,
-    current: String,
-    desired: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Outcome {
-    /// The case's SQL does not load on this server: not counted.
-    Invalid(String),
-    Passed,
-    Failed {
-        cause: String,
-        detail: String,
-    },
-}
-
-fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("SCHEMACTL_CONFORMANCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
-    if beside.exists() {
-        beside
-    } else {
-        PathBuf::from("/work/shared/conformance")
-    }
-}
+use std::path::Path;
 
 fn test_url() -> PgUrl {
     let url = std::env::var("SCHEMACTL_TEST_PG_URL")
@@ -55,43 +28,6 @@ fn test_url() -> PgUrl {
         DbUrl::Postgres(pg) => pg,
         _ => panic!("SCHEMACTL_TEST_PG_URL must be a postgres URL"),
     }
-}
-
-fn load_cases(dir: &Path) -> Vec<Case> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
-        .collect();
-    files.sort();
-    let filter = std::env::var("CONFORMANCE_FILTER").ok();
-    let mut cases = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let doc: BTreeMap<String, serde_yaml::Value> = serde_yaml::from_str(&text).unwrap();
-        let file = path.file_name().unwrap().to_string_lossy().to_string();
-        for (name, body) in doc {
-            let field = |key: &str| {
-                body.get(key)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            if filter
-                .as_ref()
-                .is_some_and(|f| !name.contains(f.as_str()) && !file.contains(f.as_str()))
-            {
-                continue;
-            }
-            cases.push(Case {
-                file: file.clone(),
-                name,
-                current: field("current"),
-                desired: field("desired"),
-            });
-        }
-    }
-    cases
 }
 
 /// Column order is not a difference on PostgreSQL (an added column goes last).
@@ -154,41 +90,6 @@ fn normalize_statement(lines: &[String]) -> String {
         );
     }
     lines.join("\n")
-}
-
-/// A column or table dropped and added again under the same name loses data.
-fn loses_data(changes: &[Change]) -> Option<String> {
-    for change in changes {
-        match change {
-            Change::DropColumn { table, column } if column.generated.is_none() => {
-                let re_added = changes.iter().any(|c| {
-                    matches!(c, Change::AddColumn { table: t, column: added } if t == table && added.name == column.name)
-                });
-                if re_added {
-                    return Some(format!(
-                        "column {table}.{} dropped and re-added",
-                        column.name
-                    ));
-                }
-            }
-            Change::DropTable { name, .. }
-                if changes
-                    .iter()
-                    .any(|c| matches!(c, Change::CreateTable { name: n, .. } if n == name)) =>
-            {
-                return Some(format!("table {name} dropped and re-created"));
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-fn failed(cause: &str, detail: impl Into<String>) -> Outcome {
-    Outcome::Failed {
-        cause: cause.into(),
-        detail: detail.into(),
-    }
 }
 
 async fn run_case(server: &DevServer, case: &Case) -> Outcome {
@@ -290,96 +191,10 @@ async fn psqldef_conformance() {
         .collect()
         .await;
     server.close().await.expect("close dev server");
-    let report = report(&outcomes);
+    let report = report("psqldef", &outcomes);
     println!("{report}");
     let report_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/conformance-postgres.txt");
     let _ = std::fs::write(&report_path, &report);
 
-    let valid = outcomes
-        .iter()
-        .filter(|(_, o)| !matches!(o, Outcome::Invalid(_)))
-        .count();
-    let passed = outcomes
-        .iter()
-        .filter(|(_, o)| *o == Outcome::Passed)
-        .count();
-    let rate = 100.0 * passed as f64 / valid.max(1) as f64;
-    let floor_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/conformance/postgres.floor");
-    let floor: f64 = std::fs::read_to_string(&floor_path)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    if std::env::var("CONFORMANCE_FILTER").is_err() {
-        assert!(
-            rate >= floor,
-            "psqldef conformance {rate:.1}% is below the floor {floor}% ({})",
-            floor_path.display()
-        );
-    }
-}
-
-fn report(outcomes: &[(Case, Outcome)]) -> String {
-    let mut per_file: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    let mut by_cause: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut invalid = Vec::new();
-    for (case, outcome) in outcomes {
-        let entry = per_file.entry(&case.file).or_default();
-        match outcome {
-            Outcome::Invalid(why) => {
-                entry.2 += 1;
-                invalid.push(format!(
-                    "{}::{}: {}",
-                    case.file,
-                    case.name,
-                    why.lines().next().unwrap_or("")
-                ));
-            }
-            Outcome::Passed => {
-                entry.0 += 1;
-                entry.1 += 1;
-            }
-            Outcome::Failed { cause, detail } => {
-                entry.1 += 1;
-                by_cause.entry(cause.clone()).or_default().push(format!(
-                    "{}::{}\n      {}",
-                    case.file,
-                    case.name,
-                    detail.replace('\n', "\n      ")
-                ));
-            }
-        }
-    }
-    let mut out = String::from(
-        "psqldef conformance (passed / valid, invalid = does not load on this server)\n",
-    );
-    let (mut passed, mut valid, mut invalid_count) = (0, 0, 0);
-    for (file, (p, v, i)) in &per_file {
-        out.push_str(&format!(
-            "  {file:<34} {p:>4} / {v:<4} {:>6.1}%   ({i} invalid)\n",
-            100.0 * *p as f64 / (*v).max(1) as f64
-        ));
-        passed += p;
-        valid += v;
-        invalid_count += i;
-    }
-    out.push_str(&format!(
-        "  {:<34} {passed:>4} / {valid:<4} {:>6.1}%   ({invalid_count} invalid)\n",
-        "TOTAL",
-        100.0 * passed as f64 / valid.max(1) as f64
-    ));
-    for (cause, cases) in &by_cause {
-        out.push_str(&format!("\nfailed: {cause} ({})\n", cases.len()));
-        for case in cases {
-            out.push_str(&format!("  {case}\n"));
-        }
-    }
-    if std::env::var("CONFORMANCE_SHOW_INVALID").is_ok() {
-        out.push_str(&format!("\ninvalid ({})\n", invalid.len()));
-        for line in invalid {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    out
+    assert_floor("psqldef", &outcomes, "testdata/conformance/postgres.floor");
 }

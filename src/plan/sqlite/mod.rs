@@ -142,7 +142,7 @@ struct Sides<'a> {
 
 impl Sides<'_> {
     /// The table before the plan, under its name after table renames.
-    fn from_table(&self, name: &QualifiedName) -> Option<&Table> {
+    fn table_before(&self, name: &QualifiedName) -> Option<&Table> {
         self.from.table(name).or_else(|| {
             // A renamed table is found by the name it had.
             self.from
@@ -161,7 +161,7 @@ impl Sides<'_> {
         changes: &[&Change],
         renames: Option<&BTreeMap<String, String>>,
     ) -> bool {
-        let (Some(from), Some(to)) = (self.from_table(table), self.to.table(table)) else {
+        let (Some(from), Some(to)) = (self.table_before(table), self.to.table(table)) else {
             return false;
         };
         let added: Vec<&str> = changes

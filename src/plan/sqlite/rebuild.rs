@@ -25,7 +25,7 @@ impl Sides<'_> {
         name: &QualifiedName,
         renames: Option<&BTreeMap<String, String>>,
     ) -> Vec<Statement> {
-        let (Some(from), Some(to)) = (self.from_table(name), self.to.table(name)) else {
+        let (Some(from), Some(to)) = (self.table_before(name), self.to.table(name)) else {
             return Vec::new();
         };
         let Some(create) = to.create_sql.as_deref() else {
