@@ -1,0 +1,152 @@
+//! Rows through SQLite table rebuilds: a table with rows goes through a plan that changes a
+//! column's type, adds NOT NULL with a default, drops a column and adds a foreign key. Every
+//! row that the new definition can hold survives; a row that cannot makes the plan refuse and
+//! leaves the database as it was (the safer choice: no row is dropped silently).
+
+use schemactl::diff::{DiffOptions, diff};
+use schemactl::driver::sqlite::{
+    SqliteConnection, apply_statements, connect_memory, inspect_realm,
+};
+use schemactl::plan::sqlite::SqlitePlanner;
+use schemactl::plan::{Plan, Planner};
+use schemactl::source::{Script, load_scripts};
+
+const CURRENT: &str = "
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE);
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER,
+  amount TEXT,
+  status TEXT,
+  note TEXT
+);
+CREATE INDEX orders_status ON orders (status);
+CREATE TABLE audit (order_id INTEGER REFERENCES orders (id) ON DELETE CASCADE, what TEXT);
+";
+
+const DESIRED: &str = "
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE);
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER REFERENCES users (id),
+  amount NUMERIC(10, 2),
+  status TEXT NOT NULL DEFAULT 'new'
+);
+CREATE INDEX orders_status ON orders (status);
+CREATE TABLE audit (order_id INTEGER REFERENCES orders (id) ON DELETE CASCADE, what TEXT);
+";
+
+async fn load(sql: &str) -> SqliteConnection {
+    let mut conn = connect_memory().await.unwrap();
+    load_scripts(&mut conn, &[Script::new("test", sql)])
+        .await
+        .unwrap();
+    conn
+}
+
+async fn count(conn: &mut SqliteConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(conn).await.unwrap()
+}
+
+async fn plan_to_desired(conn: &mut SqliteConnection) -> Plan {
+    let current = inspect_realm(conn).await.unwrap();
+    let desired = inspect_realm(&mut load(DESIRED).await).await.unwrap();
+    let changes = diff(&current, &desired, &DiffOptions::default());
+    SqlitePlanner {
+        current: &current,
+        desired: &desired,
+    }
+    .plan(&changes)
+}
+
+async fn seed(conn: &mut SqliteConnection, orders: &str) {
+    let script = format!(
+        "INSERT INTO users VALUES (1, 'a@x'), (2, 'b@x');
+         INSERT INTO orders VALUES {orders};
+         INSERT INTO audit SELECT id, 'created' FROM orders;"
+    );
+    load_scripts(conn, &[Script::new("seed", script)])
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn rows_that_fit_survive_a_rebuild() {
+    let mut conn = load(CURRENT).await;
+    seed(
+        &mut conn,
+        "(1, 1, '10.50', 'paid', 'n1'), (2, 2, '7', NULL, 'n2'), (3, NULL, 'abc', 'open', NULL), \
+         (4, 1, '0.25', NULL, 'n4')",
+    )
+    .await;
+    let before = count(&mut conn, "SELECT count(*) FROM orders").await;
+    let plan = plan_to_desired(&mut conn).await;
+    let sql = plan.to_sql();
+    assert!(sql.contains("_schemactl_new_orders"), "no rebuild:\n{sql}");
+    assert!(sql.contains("COALESCE(\"status\", 'new')"), "{sql}");
+    let statements: Vec<_> = plan.statements().cloned().collect();
+    apply_statements(&mut conn, &statements).await.unwrap();
+
+    let after = count(&mut conn, "SELECT count(*) FROM orders").await;
+    let audit = count(&mut conn, "SELECT count(*) FROM audit").await;
+    eprintln!("orders before {before}, after {after}; audit rows kept {audit}");
+    assert_eq!((before, after, audit), (4, 4, 4));
+    // NULL statuses took the new default; amounts took NUMERIC affinity where they could.
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM orders WHERE status = 'new'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM orders WHERE typeof(amount) IN ('integer', 'real')"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM pragma_table_info('orders') WHERE name = 'note'"
+        )
+        .await,
+        0
+    );
+    // The index came back, foreign keys are on again, and a second plan is empty.
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'orders_status'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&mut conn, "PRAGMA foreign_keys").await, 1);
+    assert!(plan_to_desired(&mut conn).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_row_that_cannot_fit_makes_the_plan_refuse_and_change_nothing() {
+    let mut conn = load(CURRENT).await;
+    // Order 3 points at user 9, who does not exist: the new foreign key cannot hold it.
+    seed(
+        &mut conn,
+        "(1, 1, '10', 'paid', 'n1'), (2, 2, '7', NULL, 'n2'), (3, 9, '1', 'open', 'n3')",
+    )
+    .await;
+    let before_schema = inspect_realm(&mut conn).await.unwrap();
+    let plan = plan_to_desired(&mut conn).await;
+    let statements: Vec<_> = plan.statements().cloned().collect();
+    let error = apply_statements(&mut conn, &statements).await.unwrap_err();
+    eprintln!("refused: {}", error.message);
+    assert!(error.message.contains("foreign key violation"), "{error}");
+    assert!(error.message.contains("orders row 3"), "{error}");
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM orders").await, 3);
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM audit").await, 3);
+    assert_eq!(inspect_realm(&mut conn).await.unwrap(), before_schema);
+    assert_eq!(count(&mut conn, "PRAGMA foreign_keys").await, 1);
+}
