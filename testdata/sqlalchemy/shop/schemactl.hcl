@@ -1,8 +1,11 @@
 # The shop's schemactl project: the desired schema comes from the SQLAlchemy models.
 #
-#   schemactl migrate diff add_reviews --env local
+#   schemactl migrate diff add_reviews --env sqlite    # SQLite, in memory: nothing to install
+#   schemactl migrate diff add_reviews --env local     # PostgreSQL
 #
-# The dev database is a throwaway PostgreSQL 15 (never a real one): set SCHEMACTL_DEV_URL.
+# Dev databases are throwaway, never a real one. `sqlite` loads both states into fresh SQLite
+# databases in memory. `local` uses PostgreSQL 15: SCHEMACTL_DEV_URL, or, when it is empty, a
+# local ephemeral cluster. A project targets one database; each env keeps its own directory.
 
 data "external_schema" "sqlalchemy" {
   program = [
@@ -10,6 +13,22 @@ data "external_schema" "sqlalchemy" {
     "--path", "./models",
     "--dialect", "postgresql",
   ]
+}
+
+data "external_schema" "sqlalchemy_sqlite" {
+  program = [
+    "schemactl-sqlalchemy",
+    "--path", "./models",
+    "--dialect", "sqlite",
+  ]
+}
+
+env "sqlite" {
+  src = data.external_schema.sqlalchemy_sqlite.url
+  dev = "sqlite://dev?mode=memory"
+  migration {
+    dir = "file://migrations-sqlite"
+  }
 }
 
 env "local" {
