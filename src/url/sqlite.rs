@@ -1,6 +1,6 @@
 //! `sqlite://` URLs: a database file (relative or absolute) or a named in-memory database.
 
-use super::split_query;
+use super::{decode, split_query};
 use std::fmt;
 
 /// A parsed `sqlite://` URL; opening it belongs to the SQLite driver.
@@ -29,7 +29,7 @@ impl SqliteUrl {
             }
         }
         Ok(SqliteUrl {
-            path: path.to_string(),
+            path: decode(path, "the path")?,
             in_memory,
             params,
         })
@@ -86,6 +86,7 @@ mod tests {
         assert_eq!((mem.path(), mem.in_memory()), ("dev", true));
         assert_eq!(mem.params(), [("_fk".to_string(), "1".to_string())]);
         assert_eq!(mem.to_string(), "sqlite://dev?mode=memory&_fk=1");
+        assert_eq!(sqlite("sqlite://my%20dir/a.db").path(), "my dir/a.db");
     }
 
     #[test]
