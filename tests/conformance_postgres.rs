@@ -7,7 +7,8 @@
 mod common;
 
 use common::conformance::{
-    Case, Outcome, assert_floor, corpus_dir, failed, load_cases, loses_data, report,
+    Case, Outcome, assert_floor, compare_renderings, corpus_dir, failed, load_cases, loses_data,
+    report,
 };
 use futures::StreamExt;
 use schemactl::devdb::DevServer;
@@ -149,17 +150,8 @@ async fn check_case(
     if !again.is_empty() {
         return failed("second plan not empty", format!("{again:?}"));
     }
-    match (dump(a.url()), dump(b.url())) {
-        (Ok(da), Ok(db)) if da != db => {
-            let only_a: Vec<&String> = da.iter().filter(|s| !db.contains(s)).take(2).collect();
-            let only_b: Vec<&String> = db.iter().filter(|s| !da.contains(s)).take(2).collect();
-            return failed(
-                "not converged (pg_dump)",
-                format!("after plan: {only_a:?}\ndesired: {only_b:?}"),
-            );
-        }
-        (Err(e), _) | (_, Err(e)) => return failed("pg_dump error", e),
-        _ => {}
+    if let Some(outcome) = compare_renderings("pg_dump", dump(a.url()), dump(b.url())) {
+        return outcome;
     }
     if let Some(loss) = loses_data(&changes) {
         return failed("loses data", loss);

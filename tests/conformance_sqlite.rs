@@ -7,7 +7,8 @@
 mod common;
 
 use common::conformance::{
-    Case, Outcome, assert_floor, corpus_dir, failed, load_cases, loses_data, report,
+    Case, Outcome, assert_floor, compare_renderings, corpus_dir, failed, load_cases, loses_data,
+    report,
 };
 use schemactl::diff::{DiffOptions, diff};
 use schemactl::driver::sqlite::text::{normalize, table_text};
@@ -113,17 +114,9 @@ async fn check_case(case: &Case) -> Outcome {
     if !again.is_empty() {
         return failed("second plan not empty", format!("{again:?}"));
     }
-    match (master(&mut conn_a).await, master(&mut conn_b).await) {
-        (Ok(ma), Ok(mb)) if ma != mb => {
-            let only_a: Vec<&String> = ma.iter().filter(|s| !mb.contains(s)).take(2).collect();
-            let only_b: Vec<&String> = mb.iter().filter(|s| !ma.contains(s)).take(2).collect();
-            return failed(
-                "not converged (sqlite_master)",
-                format!("after plan: {only_a:?}\ndesired: {only_b:?}"),
-            );
-        }
-        (Err(e), _) | (_, Err(e)) => return failed("sqlite_master error", e),
-        _ => {}
+    let renderings = (master(&mut conn_a).await, master(&mut conn_b).await);
+    if let Some(outcome) = compare_renderings("sqlite_master", renderings.0, renderings.1) {
+        return outcome;
     }
     if let Some(loss) = loses_data(&changes) {
         return failed("loses data", loss);

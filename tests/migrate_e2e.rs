@@ -2,31 +2,15 @@
 //! example project in testdata/sqlalchemy, the real provider (`schemactl-sqlalchemy` on PATH,
 //! installed by .ci/test) and the test PostgreSQL server as dev database.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::project::{copy_dir, migration_files, require_provider, testdata, text};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn server_url() -> String {
     std::env::var("SCHEMACTL_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
-}
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sqlalchemy")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "__pycache__" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn schemactl(project: &Path, args: &[&str]) -> Output {
@@ -36,22 +20,6 @@ fn schemactl(project: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-fn migration_files(project: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(project.join("migrations"))
-        .map(|rd| {
-            rd.map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
 }
 
 fn psql(url: &str, args: &[&str]) {
@@ -69,17 +37,6 @@ fn db_url(name: &str) -> String {
     format!("{base}/{name}")
 }
 
-fn require_provider() {
-    let found = Command::new("schemactl-sqlalchemy")
-        .arg("--help")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "schemactl-sqlalchemy is not on PATH: run the tests with .ci/test (it installs the provider)"
-    );
-}
-
 #[test]
 fn models_to_migrations_and_drift_check() {
     require_provider();
@@ -94,7 +51,7 @@ fn models_to_migrations_and_drift_check() {
         "migrate diff init: {}",
         text(&out.stderr)
     );
-    let files = migration_files(&project);
+    let files = migration_files(&project.join("migrations"));
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(project.join("migrations/atlas.sum").exists());
     let init = std::fs::read_to_string(&files[0]).unwrap();
@@ -118,7 +75,7 @@ fn models_to_migrations_and_drift_check() {
         "migrate diff v2: {}",
         text(&out.stderr)
     );
-    let files = migration_files(&project);
+    let files = migration_files(&project.join("migrations"));
     assert_eq!(files.len(), 2, "{files:?}");
     let delta = std::fs::read_to_string(&files[1]).unwrap();
     for expected in [
@@ -203,13 +160,13 @@ fn models_to_migrations_and_drift_check() {
         "{}",
         text(&out.stderr)
     );
-    assert_eq!(migration_files(&project).len(), 2);
+    assert_eq!(migration_files(&project.join("migrations")).len(), 2);
 
     // Another model change: the gate fails and still writes nothing.
     copy_dir(&testdata().join("versions/v3"), &project.join("models"));
     let out = schemactl(&project, &["migrate", "diff", "--check", "--env", "local"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert_eq!(migration_files(&project).len(), 2);
+    assert_eq!(migration_files(&project.join("migrations")).len(), 2);
 
     // The directory replays cleanly.
     let out = schemactl(&project, &["migrate", "validate", "--env", "local"]);
@@ -245,7 +202,7 @@ fn provider_schemas_and_extensions_are_created_and_planned() {
         &["migrate", "diff", "init", "--env", "local"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let files = migration_files(project.path());
+    let files = migration_files(&project.path().join("migrations"));
     let sql = std::fs::read_to_string(&files[0]).unwrap();
     for expected in [
         "CREATE EXTENSION IF NOT EXISTS \"citext\"",
@@ -282,7 +239,7 @@ fn dbmate_and_golang_migrate_directories_get_down_sections_from_the_reverse_plan
             &["migrate", "diff", "add_age", "--env", "local"],
         );
         assert!(out.status.success(), "{format}: {}", text(&out.stderr));
-        let files = migration_files(project.path());
+        let files = migration_files(&project.path().join("migrations"));
         let down: String = files
             .iter()
             .filter(|f| f.to_string_lossy().contains("add_age"))

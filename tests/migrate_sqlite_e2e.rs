@@ -3,30 +3,14 @@
 //! then the v2 delta with nothing but SQLite (no PostgreSQL anywhere). The written files replay
 //! to the models' schema, and the v2 file keeps the rows of a database at v1.
 
+mod common;
+
+use common::project::{copy_dir, migration_files, require_provider, testdata, text};
 use schemactl::driver::sqlite::{SqliteConnectOptions, SqliteConnection};
 use schemactl::source::{Script, load_scripts};
 use sqlx::Connection;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sqlalchemy")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "__pycache__" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// Runs schemactl with no PostgreSQL reachable: a dev URL from the environment must not matter.
 fn schemactl(project: &Path, args: &[&str]) -> Output {
@@ -37,20 +21,6 @@ fn schemactl(project: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-fn migration_files(project: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(project.join("migrations-sqlite"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    files.sort();
-    files
 }
 
 async fn run_file(conn: &mut SqliteConnection, path: &Path) {
@@ -66,14 +36,7 @@ async fn count(conn: &mut SqliteConnection, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn models_to_sqlite_migrations_in_memory() {
-    let found = Command::new("schemactl-sqlalchemy")
-        .arg("--help")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "schemactl-sqlalchemy is not on PATH: run the tests with .ci/test"
-    );
+    require_provider();
     let work = tempfile::tempdir().unwrap();
     let project = work.path().join("shop");
     copy_dir(&testdata().join("shop"), &project);
@@ -84,7 +47,7 @@ async fn models_to_sqlite_migrations_in_memory() {
         "migrate diff init: {}",
         text(&out.stderr)
     );
-    let files = migration_files(&project);
+    let files = migration_files(&project.join("migrations-sqlite"));
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(project.join("migrations-sqlite/atlas.sum").exists());
     let init = std::fs::read_to_string(&files[0]).unwrap();
@@ -121,7 +84,7 @@ async fn models_to_sqlite_migrations_in_memory() {
         "migrate diff v2: {}",
         text(&out.stderr)
     );
-    let files = migration_files(&project);
+    let files = migration_files(&project.join("migrations-sqlite"));
     assert_eq!(files.len(), 2, "{files:?}");
     let delta = std::fs::read_to_string(&files[1]).unwrap();
     for expected in [

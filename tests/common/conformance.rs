@@ -1,8 +1,6 @@
 //! Shared by the conformance tests over sqldef's corpora (../shared/conformance): reading the
 //! cases, classifying outcomes, the data-loss check, the report and the floor.
 
-#![allow(dead_code)]
-
 use schemactl::diff::Change;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,6 +99,27 @@ pub fn loses_data(changes: &[Change]) -> Option<String> {
         }
     }
     None
+}
+
+/// Compares the server's own renderings (`pg_dump`, `sqlite_master`) of database A after the
+/// plan with those of B loaded from `desired`; None when equal.
+pub fn compare_renderings(
+    what: &str,
+    after: Result<Vec<String>, String>,
+    desired: Result<Vec<String>, String>,
+) -> Option<Outcome> {
+    match (after, desired) {
+        (Ok(a), Ok(b)) if a != b => {
+            let only_a: Vec<&String> = a.iter().filter(|s| !b.contains(s)).take(2).collect();
+            let only_b: Vec<&String> = b.iter().filter(|s| !a.contains(s)).take(2).collect();
+            Some(failed(
+                &format!("not converged ({what})"),
+                format!("after plan: {only_a:?}\ndesired: {only_b:?}"),
+            ))
+        }
+        (Err(e), _) | (_, Err(e)) => Some(failed(&format!("{what} error"), e)),
+        _ => None,
+    }
 }
 
 pub fn failed(cause: &str, detail: impl Into<String>) -> Outcome {

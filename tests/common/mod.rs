@@ -1,3 +1,6 @@
-//! Helpers shared by integration tests.
+//! Helpers shared by integration tests (each test uses some of them).
+
+#![allow(dead_code)]
 
 pub mod conformance;
+pub mod project;

@@ -1,0 +1,52 @@
+//! The example projects in testdata/sqlalchemy, copied into temporary directories.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sqlalchemy")
+}
+
+/// Copies a project (without Python caches).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "__pycache__" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// The `.sql` files of a migration directory in name order (none when it does not exist).
+pub fn migration_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+pub fn require_provider() {
+    let found = Command::new("schemactl-sqlalchemy")
+        .arg("--help")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "schemactl-sqlalchemy is not on PATH: run the tests with .ci/test (it installs the provider)"
+    );
+}
