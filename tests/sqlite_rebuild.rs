@@ -83,6 +83,7 @@ async fn rows_that_fit_survive_a_rebuild() {
     let plan = plan_to_desired(&mut conn).await;
     let sql = plan.to_sql();
     assert!(sql.contains("_schemactl_new_orders"), "no rebuild:\n{sql}");
+    insta::assert_snapshot!("orders_rebuild", plan.to_commented_sql());
     assert!(sql.contains("COALESCE(\"status\", 'new')"), "{sql}");
     let statements: Vec<_> = plan.statements().cloned().collect();
     apply_statements(&mut conn, &statements).await.unwrap();
@@ -149,4 +150,73 @@ async fn a_row_that_cannot_fit_makes_the_plan_refuse_and_change_nothing() {
     assert_eq!(count(&mut conn, "SELECT count(*) FROM audit").await, 3);
     assert_eq!(inspect_realm(&mut conn).await.unwrap(), before_schema);
     assert_eq!(count(&mut conn, "PRAGMA foreign_keys").await, 1);
+}
+
+#[tokio::test]
+async fn renames_run_as_alter_and_the_rebuild_after_them_copies_renamed_columns() {
+    use schemactl::diff::RenameHint;
+    use schemactl::schema::QualifiedName;
+    let mut conn = load(
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, fullname TEXT, age TEXT);
+         CREATE INDEX people_age ON people (age);
+         INSERT INTO people VALUES (1, 'Ann', '31'), (2, 'Bo', NULL);",
+    )
+    .await;
+    let desired_sql =
+        "CREATE TABLE persons (id INTEGER PRIMARY KEY, name TEXT, age INTEGER NOT NULL DEFAULT 0);
+         CREATE INDEX people_age ON persons (age);";
+    let current = inspect_realm(&mut conn).await.unwrap();
+    let desired = inspect_realm(&mut load(desired_sql).await).await.unwrap();
+    let options = DiffOptions {
+        renames: vec![
+            RenameHint::Table {
+                from: QualifiedName::new("main", "people"),
+                to: QualifiedName::new("main", "persons"),
+            },
+            RenameHint::Column {
+                table: QualifiedName::new("main", "persons"),
+                from: "fullname".into(),
+                to: "name".into(),
+            },
+        ],
+    };
+    let changes = diff(&current, &desired, &options);
+    let plan = SqlitePlanner {
+        current: &current,
+        desired: &desired,
+    }
+    .plan(&changes);
+    let sql = plan.to_sql();
+    assert!(
+        sql.contains("ALTER TABLE \"people\" RENAME TO \"persons\""),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("RENAME COLUMN \"fullname\" TO \"name\""),
+        "{sql}"
+    );
+    assert!(sql.contains("_schemactl_new_persons"), "{sql}");
+    let statements: Vec<_> = plan.statements().cloned().collect();
+    apply_statements(&mut conn, &statements).await.unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM persons WHERE name IN ('Ann', 'Bo')"
+        )
+        .await,
+        2
+    );
+    assert_eq!(count(&mut conn, "SELECT sum(age) FROM persons").await, 31);
+
+    // The reverse plan brings the old names and both rows back.
+    let reverse: Vec<_> = plan.reverse_statements().cloned().collect();
+    apply_statements(&mut conn, &reverse).await.unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM people WHERE fullname IN ('Ann', 'Bo')"
+        )
+        .await,
+        2
+    );
 }

@@ -1,7 +1,7 @@
 //! `migrate diff`, `migrate new`, `migrate hash` and `migrate validate`.
 
 use super::GlobalArgs;
-use super::project::{Settings, parse_rename_flag};
+use super::project::{Settings, hints_for_dialect, parse_rename_flag};
 use crate::diff::{DiffOptions, RenameCandidate, rename_candidates};
 use crate::migrate::next_version;
 use crate::versioned::{current_and_desired, plan_changes, realm_from_dir, write_next_migration};
@@ -77,6 +77,7 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     }
     let dev = settings.dev(args.dev_url.as_deref())?;
     let dialect = dev.dialect();
+    options.renames = hints_for_dialect(std::mem::take(&mut options.renames), dialect);
     let loaded = current_and_desired(&dir, &source, &dev).await;
     dev.close().await?;
     let (current, desired) = loaded?;

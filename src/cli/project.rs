@@ -4,6 +4,7 @@ use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use crate::config::{self, Env, RenameKind, Source};
 use crate::diff::RenameHint;
+use crate::driver::Dialect;
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir};
 use crate::provider::ProgramSpec;
@@ -118,6 +119,29 @@ pub fn open_dev(dev_url: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
             "dev URL {other}: only postgres:// and sqlite://NAME?mode=memory dev databases are supported so far"
         ))),
     }
+}
+
+/// Rename hints written without a schema name the default schema, `public`; on SQLite the
+/// only schema is `main`.
+pub fn hints_for_dialect(hints: Vec<RenameHint>, dialect: Dialect) -> Vec<RenameHint> {
+    if dialect != Dialect::Sqlite {
+        return hints;
+    }
+    let main = |name: QualifiedName| QualifiedName::new(crate::driver::sqlite::MAIN, name.name);
+    hints
+        .into_iter()
+        .map(|hint| match hint {
+            RenameHint::Table { from, to } => RenameHint::Table {
+                from: main(from),
+                to: main(to),
+            },
+            RenameHint::Column { table, from, to } => RenameHint::Column {
+                table: main(table),
+                from,
+                to,
+            },
+        })
+        .collect()
 }
 
 /// `file://path` of a migration directory; the directory need not exist yet.

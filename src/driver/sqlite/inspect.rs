@@ -63,8 +63,13 @@ pub async fn inspect_realm(conn: &mut SqliteConnection) -> Result<Realm> {
 
     let mut realm = empty_realm();
     let schema = realm.schemas.get_mut(MAIN).expect("main schema");
-    for row in master.iter().filter(|r| r.kind == "table") {
-        let (strict, without_rowid) = flags.get(&row.name).copied().unwrap_or_default();
+    // Tables missing from table_list are the shadow tables of virtual tables (FTS, R*Tree):
+    // their virtual table creates them.
+    for row in master
+        .iter()
+        .filter(|r| r.kind == "table" && flags.contains_key(&r.name))
+    {
+        let (strict, without_rowid) = flags[&row.name];
         let table = build_table(
             row,
             columns
@@ -136,10 +141,12 @@ fn uniques_of(uniques: &BTreeMap<String, Vec<IndexInfo>>, table: &str, index: &s
 
 /// `(strict, without_rowid)` of every table.
 async fn table_flags(conn: &mut SqliteConnection) -> Result<BTreeMap<String, (bool, bool)>> {
-    let rows = sqlx::query("SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main'")
-        .fetch_all(&mut *conn)
-        .await
-        .context("reading pragma table_list")?;
+    let rows = sqlx::query(
+        "SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main' AND type <> 'shadow'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading pragma table_list")?;
     Ok(rows
         .iter()
         .map(|r| {

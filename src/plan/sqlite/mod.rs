@@ -21,13 +21,23 @@ pub struct SqlitePlanner<'a> {
 
 impl Planner for SqlitePlanner<'_> {
     fn plan(&self, changes: &[Change]) -> Plan {
+        let table_renames: BTreeMap<QualifiedName, QualifiedName> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, to } => Some((to.clone(), from.clone())),
+                _ => None,
+            })
+            .collect();
         let forward = Sides {
             from: self.current,
             to: self.desired,
+            renamed_from: &table_renames,
         };
+        let no_renames = BTreeMap::new();
         let backward = Sides {
             from: self.desired,
             to: self.current,
+            renamed_from: &no_renames,
         };
         let created: BTreeSet<&QualifiedName> = changes
             .iter()
@@ -69,8 +79,8 @@ impl Planner for SqlitePlanner<'_> {
                         steps.push(Step {
                             change: change.clone(),
                             summary: format!("rebuild table {t} (create, copy rows, drop, rename)"),
-                            statements: forward.rebuild(t, renamed.get(t)),
-                            reverse: backward.rebuild(t, None),
+                            statements: forward.rebuild(t, renamed.get(t), true),
+                            reverse: backward.rebuild_back(t, renamed.get(t)),
                         });
                     }
                     continue;
@@ -138,20 +148,14 @@ fn column_renames(changes: &[Change]) -> BTreeMap<&QualifiedName, BTreeMap<Strin
 struct Sides<'a> {
     from: &'a Realm,
     to: &'a Realm,
+    /// Tables renamed by the plan: new name → name in `from`.
+    renamed_from: &'a BTreeMap<QualifiedName, QualifiedName>,
 }
 
 impl Sides<'_> {
-    /// The table before the plan, under its name after table renames.
+    /// The table before the plan, found by the name it had when the plan renames it.
     fn table_before(&self, name: &QualifiedName) -> Option<&Table> {
-        self.from.table(name).or_else(|| {
-            // A renamed table is found by the name it had.
-            self.from
-                .schemas
-                .get(&name.schema)?
-                .tables
-                .values()
-                .find(|t| t.name == name.name)
-        })
+        self.from.table(self.renamed_from.get(name).unwrap_or(name))
     }
 
     /// Whether `table`'s changes need a rebuild instead of `ALTER TABLE … ADD COLUMN`.
@@ -385,5 +389,49 @@ fn summary(change: &Change) -> String {
             format!("rename column {from:?} of {table} to {to:?}")
         }
         other => format!("{other:?}").chars().take(60).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_column_is_an_alter_only_where_sqlite_allows_it() {
+        assert!(can_add_column("note TEXT"));
+        assert!(can_add_column("n INT NOT NULL DEFAULT 0"));
+        assert!(can_add_column("u INT REFERENCES users (id)"));
+        assert!(can_add_column("v INT GENERATED ALWAYS AS (n + 1) VIRTUAL"));
+        assert!(!can_add_column("n INT NOT NULL"));
+        assert!(!can_add_column("n INT NOT NULL DEFAULT NULL"));
+        assert!(!can_add_column("id INTEGER PRIMARY KEY"));
+        assert!(!can_add_column("email TEXT UNIQUE"));
+        assert!(!can_add_column("at TEXT DEFAULT CURRENT_TIMESTAMP"));
+        assert!(!can_add_column("x INT DEFAULT (1 + 1)"));
+        assert!(!can_add_column("s INT GENERATED ALWAYS AS (n + 1) STORED"));
+        assert!(!can_add_column("u INT DEFAULT 1 REFERENCES users (id)"));
+    }
+
+    #[test]
+    fn renamed_columns_are_renamed_in_normalized_items() {
+        let renames = BTreeMap::from([("name".to_string(), "fullname".to_string())]);
+        assert_eq!(
+            rename_tokens(
+                "item: FULLNAME TEXT CHECK ( FULLNAME <> '' )",
+                Some(&renames)
+            ),
+            "item: NAME TEXT CHECK ( NAME <> '' )"
+        );
+        assert_eq!(rename_tokens("strict", None), "strict");
+    }
+
+    #[test]
+    fn column_items_are_found_by_name_not_by_table_constraints() {
+        let items = vec![
+            "\"Id\" INTEGER".to_string(),
+            "CONSTRAINT id_pk PRIMARY KEY (Id)".to_string(),
+        ];
+        assert_eq!(column_item(&items, "id"), Some("\"Id\" INTEGER"));
+        assert_eq!(column_item(&items, "constraint"), None);
     }
 }

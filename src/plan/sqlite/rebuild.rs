@@ -18,12 +18,29 @@ use std::collections::BTreeMap;
 pub const NEW_PREFIX: &str = "_schemactl_new_";
 
 impl Sides<'_> {
+    /// The reverse of a forward rebuild that ran after `renames` (new → old column names): it
+    /// runs before those renames are undone, so the columns still carry their new names.
+    pub(super) fn rebuild_back(
+        &self,
+        name: &QualifiedName,
+        renames: Option<&BTreeMap<String, String>>,
+    ) -> Vec<Statement> {
+        let inverted: Option<BTreeMap<String, String>> = renames.map(|r| {
+            r.iter()
+                .map(|(new, old)| (old.clone(), new.clone()))
+                .collect()
+        });
+        self.rebuild(name, inverted.as_ref(), false)
+    }
+
     /// Statements that rebuild `name` from its `from` definition to its `to` definition.
-    /// `renames` maps columns' new names to their names before the plan.
+    /// `renames` maps columns' names in `to` to their names in `from`; `renamed_already` says
+    /// whether the database already carries the `to` names (the renames ran before).
     pub(super) fn rebuild(
         &self,
         name: &QualifiedName,
         renames: Option<&BTreeMap<String, String>>,
+        renamed_already: bool,
     ) -> Vec<Statement> {
         let (Some(from), Some(to)) = (self.table_before(name), self.to.table(name)) else {
             return Vec::new();
@@ -51,7 +68,11 @@ impl Sides<'_> {
                 continue;
             };
             targets.push(quote(&column.name));
-            let value = quote(&source.name);
+            let value = if renamed_already {
+                quote(&column.name)
+            } else {
+                quote(&source.name)
+            };
             sources.push(
                 match (&column.default, column.not_null && !source.not_null) {
                     (Some(default), true) => format!("COALESCE({value}, {default})"),
