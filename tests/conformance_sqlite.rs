@@ -67,6 +67,13 @@ async fn master(conn: &mut SqliteConnection) -> Result<Vec<String>, String> {
 
 async fn check_case(case: &Case) -> Outcome {
     let mut conn_a = connect_memory().await.expect("memory A");
+    let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+        .fetch_one(&mut conn_a)
+        .await
+        .expect("sqlite_version");
+    if let Some(why) = case.restriction_unmet(&version) {
+        return Outcome::Invalid(format!("restriction: {why}"));
+    }
     let mut conn_b = connect_memory().await.expect("memory B");
     if let Err(e) = load_scripts(&mut conn_a, &[Script::new("current", &case.current)]).await {
         return Outcome::Invalid(format!("current: {e}"));

@@ -11,6 +11,35 @@ pub struct Case {
     pub name: String,
     pub current: String,
     pub desired: String,
+    /// sqldef's `min_version` / `max_version` (server version) and `flavor`, when given.
+    pub min_version: Option<String>,
+    pub max_version: Option<String>,
+    pub flavor: Option<String>,
+}
+
+impl Case {
+    /// Why the case does not apply to a server of `version` (dotted numbers) with no flavor.
+    pub fn restriction_unmet(&self, version: &str) -> Option<String> {
+        if let Some(flavor) = &self.flavor {
+            return Some(format!("needs flavor {flavor}"));
+        }
+        let number = |v: &str| -> Vec<u64> {
+            v.split('.')
+                .map(|p| p.trim().parse().unwrap_or(0))
+                .collect()
+        };
+        if let Some(min) = &self.min_version
+            && number(version) < number(min)
+        {
+            return Some(format!("needs version >= {min}"));
+        }
+        if let Some(max) = &self.max_version
+            && number(version) > number(max)
+        {
+            return Some(format!("needs version <= {max}"));
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,10 +96,22 @@ pub fn load_cases(dir: &Path) -> Vec<Case> {
                 name,
                 current: field("current"),
                 desired: field("desired"),
+                min_version: scalar(&body, "min_version"),
+                max_version: scalar(&body, "max_version"),
+                flavor: scalar(&body, "flavor"),
             });
         }
     }
     cases
+}
+
+/// A string or number field of a case.
+fn scalar(body: &serde_yaml::Value, key: &str) -> Option<String> {
+    match body.get(key)? {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// A column or table dropped and added again under the same name loses data.
