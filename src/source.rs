@@ -118,7 +118,7 @@ pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
             postgres::inspect_realm(&mut conn, &scope_of(Some(pg))).await
         }
         DbUrl::Sqlite(url) => {
-            let mut conn = sqlite::connect(url).await?;
+            let mut conn = sqlite::connect(url, true).await?;
             sqlite::inspect_realm(&mut conn).await
         }
         DbUrl::File(files) => {

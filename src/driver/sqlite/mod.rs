@@ -13,8 +13,9 @@ use crate::url::SqliteUrl;
 use sqlx::{Connection, Row};
 
 /// Opens what a `sqlite://` URL names: a fresh private in-memory database for `mode=memory`,
-/// else an existing file (never created by accident: a missing file is bad input).
-pub async fn connect(url: &SqliteUrl) -> anyhow::Result<SqliteConnection> {
+/// else an existing file (never created by accident: a missing file is bad input), read-only
+/// when `read_only` (inspection never writes).
+pub async fn connect(url: &SqliteUrl, read_only: bool) -> anyhow::Result<SqliteConnection> {
     if url.in_memory() {
         return connect_memory().await;
     }
@@ -25,7 +26,9 @@ pub async fn connect(url: &SqliteUrl) -> anyhow::Result<SqliteConnection> {
             path.display()
         )));
     }
-    let options = SqliteConnectOptions::new().filename(path);
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(read_only);
     SqliteConnection::connect_with(&options)
         .await
         .map_err(|e| crate::error::failure(format!("cannot open SQLite database {url}: {e}")))
