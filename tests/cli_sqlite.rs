@@ -62,6 +62,7 @@ async fn inspect_round_trips_and_diff_plans_between_files() {
     let json = text(&out.stdout);
     for expected in [
         "\"strict\"",
+        "\"generated\": \"EMAIL || '!'\"",
         "\"without_rowid\"",
         "\"autoincrement\"",
         "\"NOCASE\"",

@@ -220,3 +220,38 @@ async fn renames_run_as_alter_and_the_rebuild_after_them_copies_renamed_columns(
         2
     );
 }
+
+#[tokio::test]
+async fn a_null_under_a_new_not_null_without_default_refuses_the_plan() {
+    let mut conn = load(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+         INSERT INTO notes VALUES (1, 'kept'), (2, NULL), (3, 'kept too');",
+    )
+    .await;
+    let current = inspect_realm(&mut conn).await.unwrap();
+    let desired = inspect_realm(
+        &mut load("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);").await,
+    )
+    .await
+    .unwrap();
+    let changes = diff(&current, &desired, &DiffOptions::default());
+    let plan = SqlitePlanner {
+        current: &current,
+        desired: &desired,
+    }
+    .plan(&changes);
+    let copy = plan
+        .statements()
+        .find(|s| s.sql.starts_with("INSERT INTO"))
+        .expect("a rebuild copies rows");
+    assert!(
+        copy.risks.iter().any(|r| r.note.contains("NOT NULL")),
+        "{copy:?}"
+    );
+    let statements: Vec<_> = plan.statements().cloned().collect();
+    let error = apply_statements(&mut conn, &statements).await.unwrap_err();
+    eprintln!("refused: {}", error.message);
+    assert!(error.message.contains("NOT NULL"), "{error}");
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM notes").await, 3);
+    assert_eq!(inspect_realm(&mut conn).await.unwrap(), current);
+}
