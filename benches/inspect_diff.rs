@@ -4,9 +4,12 @@
 //! Run: `.ci/test-postgres.sh start && cargo bench --bench inspect_diff`
 //! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_TABLES another size.)
 
+mod common;
+
+use common::{median, ratio, run};
 use std::fmt::Write as _;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn main() {
     let server = std::env::var("SCHEMACTL_TEST_PG_URL")
@@ -78,32 +81,6 @@ fn main() {
     for db in [db_a, db_b] {
         psql(&server, &format!("DROP DATABASE IF EXISTS {db}"));
     }
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64()
-}
-
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().expect("spawn");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn psql(url: &str, sql: &str) {

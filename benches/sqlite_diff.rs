@@ -5,10 +5,13 @@
 //! Run: `cargo bench --bench sqlite_diff` (needs the sqlite3 shell for set-up and the baseline;
 //! BENCH_TABLES another size, BENCH_RUNS another number of runs).
 
+mod common;
+
+use common::{median, ratio, run};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn main() {
     let tables: usize = env_number("BENCH_TABLES", 2000);
@@ -67,32 +70,6 @@ fn env_number(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(default)
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64()
-}
-
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().expect("spawn");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn sqlite3(file: &Path, sql: &str) {

@@ -9,6 +9,7 @@ use schemactl::driver::sqlite::{
 };
 use schemactl::plan::sqlite::SqlitePlanner;
 use schemactl::plan::{Plan, Planner};
+use schemactl::schema::Realm;
 use schemactl::source::{Script, load_scripts};
 
 const CURRENT: &str = "
@@ -51,12 +52,12 @@ async fn count(conn: &mut SqliteConnection, sql: &str) -> i64 {
 async fn plan_to_desired(conn: &mut SqliteConnection) -> Plan {
     let current = inspect_realm(conn).await.unwrap();
     let desired = inspect_realm(&mut load(DESIRED).await).await.unwrap();
-    let changes = diff(&current, &desired, &DiffOptions::default());
-    SqlitePlanner {
-        current: &current,
-        desired: &desired,
-    }
-    .plan(&changes)
+    plan_between(&current, &desired, &DiffOptions::default())
+}
+
+fn plan_between(current: &Realm, desired: &Realm, options: &DiffOptions) -> Plan {
+    let changes = diff(current, desired, options);
+    SqlitePlanner { current, desired }.plan(&changes)
 }
 
 async fn seed(conn: &mut SqliteConnection, orders: &str) {
@@ -180,12 +181,7 @@ async fn renames_run_as_alter_and_the_rebuild_after_them_copies_renamed_columns(
             },
         ],
     };
-    let changes = diff(&current, &desired, &options);
-    let plan = SqlitePlanner {
-        current: &current,
-        desired: &desired,
-    }
-    .plan(&changes);
+    let plan = plan_between(&current, &desired, &options);
     let sql = plan.to_sql();
     assert!(
         sql.contains("ALTER TABLE \"people\" RENAME TO \"persons\""),
@@ -234,12 +230,7 @@ async fn a_null_under_a_new_not_null_without_default_refuses_the_plan() {
     )
     .await
     .unwrap();
-    let changes = diff(&current, &desired, &DiffOptions::default());
-    let plan = SqlitePlanner {
-        current: &current,
-        desired: &desired,
-    }
-    .plan(&changes);
+    let plan = plan_between(&current, &desired, &DiffOptions::default());
     let copy = plan
         .statements()
         .find(|s| s.sql.starts_with("INSERT INTO"))
