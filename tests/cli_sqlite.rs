@@ -178,4 +178,25 @@ async fn bad_sqlite_input_is_exit_2_naming_what() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("mode=memory"));
+
+    // States of two dialects do not compare.
+    let out = schemactl(
+        dir.path(),
+        &[
+            "schema",
+            "diff",
+            "--from",
+            "file://bad.sql",
+            "--to",
+            "postgres://u@127.0.0.1:1/db",
+            "--dev-url",
+            "sqlite://dev?mode=memory",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("dialect"),
+        "{}",
+        text(&out.stderr)
+    );
 }

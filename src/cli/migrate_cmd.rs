@@ -4,7 +4,10 @@ use super::GlobalArgs;
 use super::project::{Settings, hints_for_dialect, parse_rename_flag};
 use crate::diff::{DiffOptions, RenameCandidate, rename_candidates};
 use crate::migrate::next_version;
-use crate::versioned::{current_and_desired, plan_changes, realm_from_dir, write_next_migration};
+use crate::url::DbUrl;
+use crate::versioned::{
+    DesiredSource, current_and_desired, plan_changes, realm_from_dir, write_next_migration,
+};
 use anyhow::Result;
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
@@ -75,7 +78,11 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     for flag in &args.renames {
         options.renames.push(parse_rename_flag(flag)?);
     }
-    let dev = settings.dev(args.dev_url.as_deref())?;
+    let targets: Vec<&DbUrl> = match &source {
+        DesiredSource::Url(url) => vec![url],
+        DesiredSource::Program(_) => Vec::new(),
+    };
+    let dev = settings.dev(args.dev_url.as_deref(), &targets)?;
     let dialect = dev.dialect();
     options.renames = hints_for_dialect(std::mem::take(&mut options.renames), dialect);
     let loaded = current_and_desired(&dir, &source, &dev).await;
@@ -132,7 +139,7 @@ pub async fn validate(global: &GlobalArgs, args: ValidateArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let dir = settings.migration_dir(&args.dir)?;
     dir.verify_sum()?;
-    let dev = settings.dev(args.dev_url.as_deref())?;
+    let dev = settings.dev(args.dev_url.as_deref(), &[])?;
     let replayed = realm_from_dir(&dir, &dev).await;
     dev.close().await?;
     let realm = replayed?;

@@ -79,14 +79,15 @@ impl Settings {
         }
     }
 
-    /// The dev database: `--dev-url`, else the env's `dev`, else a local ephemeral cluster.
-    pub fn dev(&self, flag: Option<&str>) -> Result<Dev> {
+    /// The dev database: `--dev-url`, else the env's `dev`, else SQLite when a target is a
+    /// SQLite database, else a local ephemeral cluster.
+    pub fn dev(&self, flag: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
         let env_dev = self
             .env
             .as_ref()
             .and_then(|e| e.dev.clone())
             .filter(|d| !d.is_empty());
-        open_dev(flag.map(str::to_string).or(env_dev).as_deref(), &[])
+        open_dev(flag.map(str::to_string).or(env_dev).as_deref(), targets)
     }
 
     pub fn rename_hints(&self) -> Result<Vec<RenameHint>> {
@@ -105,20 +106,39 @@ impl Settings {
 }
 
 /// `--dev-url`: a PostgreSQL server, `sqlite://NAME?mode=memory`, or none: then SQLite when
-/// one of `targets` is a SQLite database, else a local ephemeral PostgreSQL cluster.
+/// one of `targets` is a SQLite database, else a local ephemeral PostgreSQL cluster. A database
+/// target of another dialect than the dev database is bad input (their models do not compare).
 pub fn open_dev(dev_url: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
-    match dev_url.map(url::parse).transpose()? {
-        None if targets.iter().any(|t| matches!(t, DbUrl::Sqlite(_))) => Ok(Dev::sqlite()),
-        None => Ok(Dev::new(None)),
-        Some(DbUrl::Postgres(pg)) => Ok(Dev::new(Some(pg))),
-        Some(DbUrl::Sqlite(lite)) if lite.in_memory() => Ok(Dev::sqlite()),
-        Some(DbUrl::Sqlite(lite)) => Err(bad_input(format!(
-            "dev URL {lite}: a SQLite dev database must be in memory (sqlite://NAME?mode=memory), so that nothing is written to a file"
-        ))),
-        Some(other) => Err(bad_input(format!(
-            "dev URL {other}: only postgres:// and sqlite://NAME?mode=memory dev databases are supported so far"
-        ))),
+    let dev = match dev_url.map(url::parse).transpose()? {
+        None if targets.iter().any(|t| matches!(t, DbUrl::Sqlite(_))) => Dev::sqlite(),
+        None => Dev::new(None),
+        Some(DbUrl::Postgres(pg)) => Dev::new(Some(pg)),
+        Some(DbUrl::Sqlite(lite)) if lite.in_memory() => Dev::sqlite(),
+        Some(DbUrl::Sqlite(lite)) => {
+            return Err(bad_input(format!(
+                "dev URL {lite}: a SQLite dev database must be in memory (sqlite://NAME?mode=memory), so that nothing is written to a file"
+            )));
+        }
+        Some(other) => {
+            return Err(bad_input(format!(
+                "dev URL {other}: only postgres:// and sqlite://NAME?mode=memory dev databases are supported so far"
+            )));
+        }
+    };
+    for target in targets {
+        let dialect = match target {
+            DbUrl::Postgres(_) => Dialect::Postgres,
+            DbUrl::Sqlite(_) => Dialect::Sqlite,
+            _ => continue,
+        };
+        if dialect != dev.dialect() {
+            return Err(bad_input(format!(
+                "{target} is {dialect:?} but the dev database is {:?}: both states must be of one dialect (choose the dev URL to match)",
+                dev.dialect()
+            )));
+        }
     }
+    Ok(dev)
 }
 
 /// Rename hints written without a schema name the default schema, `public`; on SQLite the
