@@ -1,0 +1,128 @@
+//! PostgreSQL locking: statements that hold strong locks on a table that exists (and so has
+//! traffic) while they scan or rewrite it, or that cannot run where they stand.
+
+use super::data_depend::type_change;
+use super::*;
+use crate::diff::Change;
+use crate::schema::ConstraintKind;
+
+/// Functions whose value differs per row, so a default using them rewrites the table.
+const VOLATILE_FUNCTIONS: &[&str] = &[
+    "nextval(",
+    "random(",
+    "gen_random_uuid(",
+    "uuid_generate_",
+    "clock_timestamp(",
+    "timeofday(",
+    "txid_current(",
+];
+
+pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
+    let p = input.parsed;
+    let ctx = input.context;
+    let existing = |t: &QualifiedName| ctx.is_existing_table(input.before, t);
+    let concurrently = p.has("CONCURRENTLY");
+    let not_valid = p.has_seq(&["NOT", "VALID"]);
+    if concurrently && ctx.in_transaction {
+        hits.push(Hit::new(
+            &CONCURRENT_IN_TRANSACTION,
+            "CONCURRENTLY in a transactional file",
+        ));
+    }
+    if p.starts(&["REINDEX"]) && !concurrently {
+        hits.push(Hit::new(&REINDEX_NOT_CONCURRENT, "REINDEX"));
+    }
+    if p.has_seq(&["DETACH", "PARTITION"]) && !concurrently {
+        hits.push(Hit::new(&DETACH_NOT_CONCURRENT, "DETACH PARTITION"));
+    }
+    if p.starts(&["VACUUM", "FULL"]) || p.starts(&["CLUSTER"]) {
+        hits.push(Hit::new(&FULL_REWRITE, "rewrites a table"));
+    }
+    for change in input.changes {
+        match change {
+            Change::CreateIndex { on, index } if existing(on) && !concurrently => {
+                hits.push(Hit::new(
+                    &INDEX_NOT_CONCURRENT,
+                    format!("index {} on {on}", index.name),
+                ));
+            }
+            // An index dropped with its constraint is reported as the constraint's drop.
+            Change::DropIndex { on, index }
+                if existing(on) && !concurrently && !p.has("CONSTRAINT") =>
+            {
+                hits.push(Hit::new(
+                    &DROP_INDEX_NOT_CONCURRENT,
+                    format!("index {} on {on}", index.name),
+                ));
+            }
+            Change::AddConstraint { table, constraint }
+                if existing(table) && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"]) =>
+            {
+                let name = &constraint.name;
+                let new_only = !constraint.columns.is_empty()
+                    && constraint
+                        .columns
+                        .iter()
+                        .all(|c| !ctx.is_existing_column(input.before, table, c));
+                match constraint.kind {
+                    ConstraintKind::ForeignKey if !not_valid && !new_only => hits.push(Hit::new(
+                        &FOREIGN_KEY_NOT_VALID,
+                        format!("foreign key {name} on {table}"),
+                    )),
+                    ConstraintKind::Check if !not_valid => hits.push(Hit::new(
+                        &CHECK_NOT_VALID,
+                        format!("check {name} on {table}"),
+                    )),
+                    ConstraintKind::Unique | ConstraintKind::PrimaryKey
+                        if !p.has_seq(&["USING", "INDEX"]) && !new_only =>
+                    {
+                        hits.push(Hit::new(
+                            &UNIQUE_WITHOUT_INDEX,
+                            format!("constraint {name} on {table}"),
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            Change::AlterColumn { table, from, to }
+                if ctx.is_existing_column(input.before, table, &from.name)
+                    && from.data_type != to.data_type
+                    && type_change(&from.data_type.sql, &to.data_type.sql).rewrite =>
+            {
+                hits.push(Hit::new(
+                    &TYPE_REWRITE,
+                    format!(
+                        "column {table}.{}: {} to {}",
+                        from.name, from.data_type.sql, to.data_type.sql
+                    ),
+                ));
+            }
+            Change::AddColumn { table, column } if existing(table) => {
+                let default = column.default.as_deref().unwrap_or("").to_lowercase();
+                let volatile = VOLATILE_FUNCTIONS.iter().any(|f| default.contains(f));
+                let stored = column.generated.is_some();
+                if volatile || column.identity.is_some() || stored {
+                    hits.push(Hit::new(
+                        &VOLATILE_DEFAULT,
+                        format!("column {table}.{}", column.name),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if locks_existing_table(input) {
+        if !ctx.lock_timeout {
+            hits.push(Hit::new(
+                &LOCK_TIMEOUT,
+                "no SET lock_timeout earlier in the file",
+            ));
+        }
+        if !ctx.statement_timeout {
+            hits.push(Hit::new(
+                &STATEMENT_TIMEOUT,
+                "no SET statement_timeout earlier in the file",
+            ));
+        }
+    }
+}

