@@ -33,14 +33,18 @@ fn sql_files(case: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Runs `migrate lint` on `dir`, with the case's project file (env `lint`) when it has one.
 fn lint(dir: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schemactl"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
+    command
         .args(["migrate", "lint", "--dev-url", &server_url(), "--dir"])
         .arg(format!("file://{}", dir.display()))
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .args(extra);
+    let project = dir.join("schemactl.hcl");
+    if project.exists() {
+        command.arg("--config").arg(project).args(["--env", "lint"]);
+    }
+    command.env("NO_COLOR", "1").output().unwrap()
 }
 
 /// (code, file name, line) of every finding, sorted.
@@ -126,4 +130,109 @@ fn safe_cases_raise_nothing() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn stdout_with_dir_as(case: &Path, output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).replace(&case.display().to_string(), "<dir>")
+}
+
+#[test]
+fn text_and_github_output_snapshots() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint/unsafe/mf107_foreign_key");
+    let text = lint(&case, &["--latest", "1"]);
+    assert_eq!(text.status.code(), Some(0), "warnings only");
+    insta::assert_snapshot!("lint_text", stdout_with_dir_as(&case, &text));
+    let github = lint(&case, &["--latest", "1", "--format", "github"]);
+    insta::assert_snapshot!("lint_github", stdout_with_dir_as(&case, &github));
+}
+
+#[test]
+fn bad_selection_is_bad_input() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint/safe/concurrent_index");
+    let output = lint(&case, &["/nonexistent/file.sql"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = lint(&case, &["--latest", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(repo)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn hash(dir: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .args(["migrate", "hash", "--dir"])
+        .arg(format!("file://{}", dir.display()))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Files committed on main are the state; files added or changed on the branch are linted.
+#[test]
+fn git_base_lints_files_added_or_changed_since_the_merge_base() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(
+        dir.join("20240101000000_users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("20240102000000_posts.sql"),
+        "CREATE TABLE posts (id bigint PRIMARY KEY);\n",
+    )
+    .unwrap();
+    hash(&dir);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-qm", "base"]);
+    git(repo.path(), &["checkout", "-qb", "feature"]);
+    // Changed on the branch: a drop of a column main created.
+    std::fs::write(
+        dir.join("20240102000000_posts.sql"),
+        "CREATE TABLE posts (id bigint PRIMARY KEY);\nALTER TABLE users DROP COLUMN email;\n",
+    )
+    .unwrap();
+    // Added on the branch, not committed yet: an index on a table main created.
+    std::fs::write(
+        dir.join("20240103000000_index.sql"),
+        "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\nCREATE INDEX posts_id ON posts (id);\n",
+    )
+    .unwrap();
+    hash(&dir);
+    git(repo.path(), &["add", "-A"]);
+    let output = lint(&dir, &["--git-base", "main", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut found: Vec<(String, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    // posts is created by a selected file, so only users (from main) is existing.
+    assert_eq!(
+        found,
+        [
+            ("DS103".to_string(), 2),
+            ("PG107".to_string(), 2),
+            ("PG113".to_string(), 2)
+        ]
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let bad = lint(&dir, &["--git-base", "no-such-ref"]);
+    assert_eq!(bad.status.code(), Some(2));
 }
