@@ -86,6 +86,7 @@ async fn lint_file(
     context.in_transaction = transactional;
     context.lock_timeout = false;
     context.statement_timeout = false;
+    context.not_valid_in_file.clear();
     let statements = file.statements();
     let mut kinds = Vec::new();
     let mut hits: Vec<(usize, Hit)> = Vec::new();
@@ -134,7 +135,7 @@ async fn lint_file(
             .iter()
             .any(|h| h.rule == &rules::STATEMENT_TIMEOUT);
         hits.extend(statement_hits.into_iter().map(|h| (index, h)));
-        context.record(&changes);
+        context.record(&parsed, &changes);
         match parsed.kind {
             Kind::Begin => context.in_transaction = true,
             Kind::Commit => context.in_transaction = transactional,

@@ -216,3 +216,22 @@ mod tests {
         assert_eq!(by_code("XX999"), None);
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_an_anchor_in_the_docs() {
+        let docs = include_str!("../../../docs/lint.md");
+        for rule in ALL {
+            let anchor = format!("<a id=\"{}\"></a>", rule.code.to_ascii_lowercase());
+            assert!(docs.contains(&anchor), "docs/lint.md lacks {anchor}");
+            assert!(
+                docs.contains(rule.message),
+                "docs/lint.md lacks the message of {}",
+                rule.code
+            );
+        }
+    }
+}

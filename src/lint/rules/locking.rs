@@ -38,6 +38,11 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
     if p.starts(&["VACUUM", "FULL"]) || p.starts(&["CLUSTER"]) {
         hits.push(Hit::new(&FULL_REWRITE, "rewrites a table"));
     }
+    if let Some(name) = p.name_after(&["VALIDATE", "CONSTRAINT"])
+        && ctx.in_transaction
+    {
+        check_validate_in_same_transaction(input, &name.join(".").to_lowercase(), hits);
+    }
     for change in input.changes {
         match change {
             Change::CreateIndex { on, index } if existing(on) && !concurrently => {
@@ -125,4 +130,29 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// VALIDATE CONSTRAINT of a constraint the same transactional file added NOT VALID: the add's
+/// lock is held until commit, so the scan runs under it after all.
+fn check_validate_in_same_transaction(input: &StatementCheck, name: &str, hits: &mut Vec<Hit>) {
+    if !input.context.not_valid_in_file.contains(name) {
+        return;
+    }
+    let table = input
+        .parsed
+        .name_after(&["TABLE"])
+        .and_then(|n| resolve_table(input.after, &n));
+    let kind = table
+        .as_ref()
+        .and_then(|t| input.after.table(t))
+        .and_then(|t| t.constraints.iter().find(|c| c.name == name))
+        .map(|c| c.kind);
+    let rule = match kind {
+        Some(ConstraintKind::ForeignKey) => &FOREIGN_KEY_NOT_VALID,
+        _ => &CHECK_NOT_VALID,
+    };
+    hits.push(Hit::new(
+        rule,
+        format!("{name} is validated in the transaction that added it NOT VALID: the lock is held during the scan"),
+    ));
 }

@@ -31,6 +31,9 @@ pub struct FileContext {
     /// Whether the file set lock_timeout / statement_timeout before the statement.
     pub lock_timeout: bool,
     pub statement_timeout: bool,
+    /// Constraints this file added NOT VALID, by name: validating them in the same transaction
+    /// keeps the add's strong lock during the scan.
+    pub not_valid_in_file: BTreeSet<String>,
     pub naming: NamingRules,
 }
 
@@ -49,9 +52,13 @@ impl FileContext {
     }
 
     /// Records what the statement created, for the statements after it.
-    pub fn record(&mut self, changes: &[Change]) {
+    pub fn record(&mut self, parsed: &ParsedStatement, changes: &[Change]) {
+        let not_valid = parsed.has_seq(&["NOT", "VALID"]);
         for change in changes {
             match change {
+                Change::AddConstraint { constraint, .. } if not_valid => {
+                    self.not_valid_in_file.insert(constraint.name.clone());
+                }
                 Change::CreateTable { name, .. } => {
                     self.new_tables.insert(name.clone());
                 }
