@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{median, migration_files, ratio, run, text, timed, write};
+use common::{bench_runs, bench_server, median, migration_files, ratio, run, text, timed, write};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -18,12 +18,8 @@ const FILES: usize = 300;
 const FIRST_FILE_TABLES: usize = 200;
 
 fn main() {
-    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
+    let server = bench_server();
+    let runs = bench_runs();
     let work = tempfile::tempdir().expect("temp dir");
     let dir = work.path().join("migrations");
     write_migrations(&dir);

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{median, migration_files, ratio, run, text, timed, write};
+use common::{bench_runs, bench_server, median, migration_files, ratio, run, text, timed, write};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -26,12 +26,8 @@ const MISSING_TABLES: usize = 5;
 const TABLES_PER_MODULE: usize = 50;
 
 fn main() {
-    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
+    let server = bench_server();
+    let runs = bench_runs();
     let path = path_with_provider();
     let bench = Bench {
         server,

@@ -1,6 +1,10 @@
 //! `migrate lint` over the corpus in testdata/lint against the test PostgreSQL server: every
 //! unsafe case raises exactly the codes its `-- expect:` comments name, at their lines; every
 //! safe case raises nothing. Plus output snapshots and `--git-base` in a temporary repository.
+//!
+//! A case is a directory of new migration files; the test puts `testdata/lint/base.sql` (the
+//! schema the cases start from) before them in a temporary migration directory, hashes it and
+//! lints the case's files.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -22,7 +26,7 @@ fn corpus(kind: &str) -> Vec<PathBuf> {
     cases
 }
 
-/// The case's migration files in version order; the first builds the state, the rest are linted.
+/// The case's migration files in version order.
 fn sql_files(case: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(case)
         .unwrap()
@@ -47,10 +51,27 @@ fn lint(dir: &Path, extra: &[&str]) -> Output {
     command.env("NO_COLOR", "1").output().unwrap()
 }
 
+/// A migration directory: the base file, then the case's files, hashed.
+fn assemble(case: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint/base.sql");
+    std::fs::copy(base, dir.path().join("20240101000000_base.sql")).unwrap();
+    for file in sql_files(case) {
+        std::fs::copy(&file, dir.path().join(file.file_name().unwrap())).unwrap();
+    }
+    let project = case.join("schemactl.hcl");
+    if project.exists() {
+        std::fs::copy(project, dir.path().join("schemactl.hcl")).unwrap();
+    }
+    hash(dir.path());
+    dir
+}
+
 /// (code, file name, line) of every finding, sorted.
 fn findings(case: &Path) -> (Vec<(String, String, usize)>, i32) {
-    let linted = (sql_files(case).len() - 1).to_string();
-    let output = lint(case, &["--latest", &linted, "--format", "json"]);
+    let linted = sql_files(case).len().to_string();
+    let dir = assemble(case);
+    let output = lint(dir.path(), &["--latest", &linted, "--format", "json"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!(
@@ -79,7 +100,7 @@ fn findings(case: &Path) -> (Vec<(String, String, usize)>, i32) {
 /// The `-- expect: CODE…` comments of the linted files, each at the next statement's line.
 fn expectations(case: &Path) -> Vec<(String, String, usize)> {
     let mut expected = Vec::new();
-    for file in &sql_files(case)[1..] {
+    for file in &sql_files(case) {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
@@ -139,20 +160,28 @@ fn stdout_with_dir_as(case: &Path, output: &Output) -> String {
 #[test]
 fn text_and_github_output_snapshots() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint/unsafe/mf107_foreign_key");
-    let text = lint(&case, &["--latest", "1"]);
+    let dir = assemble(&case);
+    let text = lint(dir.path(), &["--latest", "1"]);
     assert_eq!(text.status.code(), Some(0), "warnings only");
-    insta::assert_snapshot!("lint_text", stdout_with_dir_as(&case, &text));
-    let github = lint(&case, &["--latest", "1", "--format", "github"]);
-    insta::assert_snapshot!("lint_github", stdout_with_dir_as(&case, &github));
+    insta::assert_snapshot!("lint_text", stdout_with_dir_as(dir.path(), &text));
+    let github = lint(dir.path(), &["--latest", "1", "--format", "github"]);
+    insta::assert_snapshot!("lint_github", stdout_with_dir_as(dir.path(), &github));
 }
 
 #[test]
 fn bad_selection_is_bad_input() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint/safe/concurrent_index");
-    let output = lint(&case, &["/nonexistent/file.sql"]);
+    let dir = assemble(&case);
+    let output = lint(dir.path(), &["/nonexistent/file.sql"]);
     assert_eq!(output.status.code(), Some(2));
-    let output = lint(&case, &["--latest", "0"]);
+    let output = lint(dir.path(), &["--latest", "0"]);
     assert_eq!(output.status.code(), Some(2));
+    // A named file is linted against the state of the files before it.
+    let named = dir.path().join("20240102000000_change.sql");
+    let output = lint(dir.path(), &[named.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
 }
 
 fn git(repo: &Path, args: &[&str]) {

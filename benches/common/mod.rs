@@ -52,3 +52,17 @@ pub fn run(command: &mut Command) -> Output {
     );
     output
 }
+
+/// The test server's URL (`SCHEMACTL_TEST_PG_URL`).
+pub fn bench_server() -> String {
+    std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
+}
+
+/// The number of timed runs (`BENCH_RUNS`, default 3).
+pub fn bench_runs() -> usize {
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+}

@@ -10,10 +10,7 @@ use std::fmt::Write;
 pub fn text(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let level = match f.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
+        let level = f.level.as_str();
         let _ = writeln!(
             out,
             "{}:{}: {level} {}: {} ({})",
@@ -46,10 +43,7 @@ pub fn json(findings: &[Finding]) -> String {
 pub fn github(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let level = match f.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
+        let level = f.level.as_str();
         let message = format!(
             "{} ({}). Safe: {} See {}",
             f.message, f.detail, f.help, f.doc

@@ -24,12 +24,9 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
                 if existing(table) && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"]) =>
             {
                 let name = &constraint.name;
-                let covers_new_columns_only = !constraint.columns.is_empty()
-                    && constraint
-                        .columns
-                        .iter()
-                        .all(|c| !ctx.is_existing_column(input.before, table, c));
-                if covers_new_columns_only && constraint.kind != ConstraintKind::Check {
+                if ctx.on_new_columns_only(input.before, table, constraint)
+                    && constraint.kind != ConstraintKind::Check
+                {
                     continue;
                 }
                 let using_index = input.parsed.has_seq(&["USING", "INDEX"]);

@@ -64,11 +64,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
                 if existing(table) && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"]) =>
             {
                 let name = &constraint.name;
-                let new_only = !constraint.columns.is_empty()
-                    && constraint
-                        .columns
-                        .iter()
-                        .all(|c| !ctx.is_existing_column(input.before, table, c));
+                let new_only = ctx.on_new_columns_only(input.before, table, constraint);
                 match constraint.kind {
                     ConstraintKind::ForeignKey if !not_valid && !new_only => hits.push(Hit::new(
                         &FOREIGN_KEY_NOT_VALID,

@@ -51,6 +51,20 @@ impl FileContext {
                 .contains(&(table.clone(), column.to_string()))
     }
 
+    /// Whether every column of `constraint` is new: its rows hold nothing to check yet.
+    pub fn on_new_columns_only(
+        &self,
+        before: &Realm,
+        table: &QualifiedName,
+        constraint: &crate::schema::Constraint,
+    ) -> bool {
+        !constraint.columns.is_empty()
+            && constraint
+                .columns
+                .iter()
+                .all(|c| !self.is_existing_column(before, table, c))
+    }
+
     /// Records what the statement created, for the statements after it.
     pub fn record(&mut self, parsed: &ParsedStatement, changes: &[Change]) {
         let not_valid = parsed.has_seq(&["NOT", "VALID"]);
