@@ -8,7 +8,7 @@
 //!   naming {
 //!     match   = "^[a-z_]+$"             # every new name …
 //!     message = "must be lower snake case"
-//!     index { match = "^ix_" }          # … or per kind: table, column, index, constraint
+//!     index { match = "^ix_" }          # … or per kind: schema, table, column, index, constraint
 //!   }
 //!   rule "PG107" { level = "error" }    # error, warning or off
 //! }
@@ -53,13 +53,14 @@ pub struct NamingConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NamingSet {
     pub any: Option<NamingConfig>,
+    pub schema: Option<NamingConfig>,
     pub table: Option<NamingConfig>,
     pub column: Option<NamingConfig>,
     pub index: Option<NamingConfig>,
     pub constraint: Option<NamingConfig>,
 }
 
-const NAMING_KINDS: [&str; 4] = ["table", "column", "index", "constraint"];
+const NAMING_KINDS: [&str; 5] = ["schema", "table", "column", "index", "constraint"];
 
 /// Decodes a `lint { }` block; unknown names and bad values are errors naming file and line.
 pub(crate) fn decode(
@@ -108,6 +109,7 @@ pub(crate) fn decode(
                 )?;
                 let pattern = naming_pattern(&ks, ctx)?.ok_or_else(|| ks.missing(kb, "match"))?;
                 let slot = match kind {
+                    "schema" => &mut config.naming.schema,
                     "table" => &mut config.naming.table,
                     "column" => &mut config.naming.column,
                     "index" => &mut config.naming.index,

@@ -51,6 +51,7 @@ impl LintSettings {
         let n = &self.config.naming;
         NamingRules {
             any: compile(&n.any),
+            schema: compile(&n.schema),
             table: compile(&n.table),
             column: compile(&n.column),
             index: compile(&n.index),

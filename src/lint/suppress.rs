@@ -3,7 +3,7 @@
 //! statement). Without codes every check is silenced; a code may also be a family name such as
 //! `destructive`.
 
-use super::rules::Rule;
+use super::rules::{ATLAS_ALIASES, Rule};
 use crate::migrate::Directives;
 use std::collections::BTreeMap;
 
@@ -52,7 +52,11 @@ impl Suppressions {
     pub fn silences(&self, rule: &Rule, line: usize) -> bool {
         let matches = |codes: &[String]| {
             codes.iter().any(|c| {
-                c.eq_ignore_ascii_case(rule.code)
+                let alias = ATLAS_ALIASES
+                    .iter()
+                    .any(|(atlas, ours)| c.eq_ignore_ascii_case(atlas) && *ours == rule.code);
+                alias
+                    || c.eq_ignore_ascii_case(rule.code)
                     || c.eq_ignore_ascii_case(rule.family.block_name())
             })
         };
@@ -97,5 +101,10 @@ mod tests {
             &Directives::default(),
         );
         assert!(family.silences(&DROP_TABLE, 2));
+        let atlas = Suppressions::parse(
+            "-- atlas:nolint MF102\nCREATE UNIQUE INDEX i ON t (a);\n",
+            &Directives::default(),
+        );
+        assert!(atlas.silences(&crate::lint::rules::ADD_UNIQUE, 2));
     }
 }

@@ -118,7 +118,6 @@ rules! {
         "Never drop a database from a migration.";
     TRUNCATE = "DS107", Destructive, "table truncated, with its rows",
         "Delete rows with a reviewed DELETE in batches; never TRUNCATE … CASCADE in a migration.";
-
     RENAME_TABLE = "BC101", Incompatible, "table renamed while running code reads the old name",
         "Create the new table (or a view under the new name), deploy code that uses it, then remove the old name later.";
     RENAME_COLUMN = "BC102", Incompatible, "column renamed while running code reads the old name",
@@ -129,11 +128,8 @@ rules! {
         "Create the object under the new name, move the code over, then drop the old name.";
     DROP_NOT_NULL = "BC105", Incompatible, "NOT NULL dropped: code reading the column may get NULLs",
         "Make sure every reader handles NULL before dropping the constraint.";
-
     ADD_UNIQUE = "MF101", DataDepend, "unique index or constraint added to an existing table",
         "Check for duplicates first; build the index with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX.";
-    ADD_PRIMARY_KEY = "MF102", DataDepend, "primary key added to an existing table",
-        "Build a unique index CONCURRENTLY on NOT NULL columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.";
     ADD_NOT_NULL_COLUMN = "MF103", DataDepend, "NOT NULL column without a default added to an existing table",
         "Add the column with a constant DEFAULT, or nullable, backfill, then SET NOT NULL.";
     SET_NOT_NULL = "MF104", DataDepend, "NOT NULL set on an existing column: fails if any row holds NULL and scans the table",
@@ -144,13 +140,14 @@ rules! {
         "Add it NOT VALID (new rows are checked), fix old rows, then VALIDATE CONSTRAINT.";
     FOREIGN_KEY_VALIDATED = "MF107", DataDepend, "foreign key validated against existing rows",
         "Add it NOT VALID, fix orphaned rows, then VALIDATE CONSTRAINT.";
-
+    ADD_PRIMARY_KEY = "MF108", DataDepend, "primary key added to an existing table",
+        "Build a unique index CONCURRENTLY on NOT NULL columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.";
     INDEX_NOT_CONCURRENT = "PG101", Locking, "index created without CONCURRENTLY on an existing table: blocks writes while it builds",
         "CREATE INDEX CONCURRENTLY in a file with `-- atlas:txmode none`.";
-    CONCURRENT_IN_TRANSACTION = "PG102", Locking, "CONCURRENTLY cannot run inside a transaction",
+    DROP_INDEX_NOT_CONCURRENT = "PG102", Locking, "index dropped without CONCURRENTLY: blocks reads and writes",
+        "DROP INDEX CONCURRENTLY in a file with `-- atlas:txmode none`.";
+    CONCURRENT_IN_TRANSACTION = "PG103", Locking, "CONCURRENTLY cannot run inside a transaction",
         "Put the statement in its own file with `-- atlas:txmode none` (and no BEGIN).";
-    FOREIGN_KEY_NOT_VALID = "PG103", Locking, "foreign key added without NOT VALID: locks both tables while every row is checked",
-        "ADD CONSTRAINT … FOREIGN KEY … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later statement.";
     CHECK_NOT_VALID = "PG104", Locking, "check constraint added without NOT VALID: blocks reads and writes while every row is checked",
         "ADD CONSTRAINT … CHECK (…) NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT.";
     TYPE_REWRITE = "PG105", Locking, "column type change rewrites the table under an ACCESS EXCLUSIVE lock",
@@ -159,8 +156,8 @@ rules! {
         "Add the column without default (or a constant one), set the default, backfill in batches.";
     LOCK_TIMEOUT = "PG107", Locking, "locking DDL on an existing table without lock_timeout: queues every query behind it",
         "Start the file with `SET lock_timeout = '2s';` (and retry on timeout).";
-    DROP_INDEX_NOT_CONCURRENT = "PG108", Locking, "index dropped without CONCURRENTLY: blocks reads and writes",
-        "DROP INDEX CONCURRENTLY in a file with `-- atlas:txmode none`.";
+    FOREIGN_KEY_NOT_VALID = "PG108", Locking, "foreign key added without NOT VALID: locks both tables while every row is checked",
+        "ADD CONSTRAINT … FOREIGN KEY … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later statement.";
     UNIQUE_WITHOUT_INDEX = "PG109", Locking, "unique or primary key constraint built under an ACCESS EXCLUSIVE lock",
         "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX.";
     REINDEX_NOT_CONCURRENT = "PG110", Locking, "REINDEX without CONCURRENTLY blocks writes",
@@ -171,19 +168,24 @@ rules! {
         "Use pg_repack (or pg_squeeze) outside the migration.";
     STATEMENT_TIMEOUT = "PG113", Locking, "locking DDL on an existing table without statement_timeout",
         "Set `SET statement_timeout = '…';` at the top of the file to bound how long the lock is held.";
-
     MIXED_DDL_DML = "TX101", Transaction, "schema and data statements mixed in one transactional file",
         "Put data changes (backfills) in their own file, or make the file `-- atlas:txmode none` and batch them.";
     NESTED_TRANSACTION = "TX102", Transaction, "BEGIN/COMMIT inside a file that already runs in a transaction",
         "Remove BEGIN/COMMIT; the file runs in a transaction already (or set `-- atlas:txmode none`).";
     UNCOMMITTED_TRANSACTION = "TX103", Transaction, "transaction started and not committed by the end of the file",
         "End the file with COMMIT.";
-
-    NAMING = "NM101", Naming, "name does not match the naming rule",
-        "Rename the object to match the rule configured in `lint { naming { … } }`.";
-    IDENTIFIER_TOO_LONG = "NM102", Naming, "identifier longer than 63 bytes is silently truncated",
+    NAMING_SCHEMA = "NM101", Naming, "schema name does not match the naming rule",
+        "Rename the schema to match `lint { naming { … } }`.";
+    NAMING_TABLE = "NM102", Naming, "table name does not match the naming rule",
+        "Rename the table to match `lint { naming { … } }`.";
+    NAMING_COLUMN = "NM103", Naming, "column name does not match the naming rule",
+        "Rename the column to match `lint { naming { … } }`.";
+    NAMING_INDEX = "NM104", Naming, "index name does not match the naming rule",
+        "Rename the index to match `lint { naming { … } }`.";
+    NAMING_CONSTRAINT = "NM105", Naming, "constraint name does not match the naming rule",
+        "Rename the constraint to match `lint { naming { … } }`.";
+    IDENTIFIER_TOO_LONG = "NM110", Naming, "identifier longer than 63 bytes is silently truncated",
         "Use a name of at most 63 bytes.";
-
     PREFER_TEXT = "ST101", Style, "varchar(n) column: changing the limit later rewrites or locks",
         "Use text, with a CHECK (char_length(col) <= n) constraint when a limit is needed.";
     BAN_CHAR = "ST102", Style, "char(n) pads with spaces and wastes space",
@@ -200,10 +202,16 @@ rules! {
         "Write schema.name so the object does not depend on search_path.";
     DOMAIN_CONSTRAINT = "ST108", Style, "domain with a constraint: changing it later locks and checks every table using it",
         "Put the check on the columns as CHECK constraints.";
-
     STATEMENT_FAILS = "EX101", Execution, "statement fails on the dev database",
         "Fix the statement; the server's message says why.";
 }
+
+/// Atlas codes whose meaning one of ours covers under another code, so that `-- atlas:nolint`
+/// directives written for Atlas keep working: (Atlas's code, ours).
+pub const ATLAS_ALIASES: &[(&str, &str)] = &[
+    // Modifying a non-unique index to unique: a unique index on existing rows.
+    ("MF102", "MF101"),
+];
 
 /// The rule with `code` (case-insensitive).
 pub fn by_code(code: &str) -> Option<&'static Rule> {

@@ -20,6 +20,7 @@ pub struct NamePattern {
 pub struct NamingRules {
     /// Applies to every kind without its own pattern.
     pub any: Option<NamePattern>,
+    pub schema: Option<NamePattern>,
     pub table: Option<NamePattern>,
     pub column: Option<NamePattern>,
     pub index: Option<NamePattern>,
@@ -27,14 +28,16 @@ pub struct NamingRules {
 }
 
 impl NamingRules {
-    fn pattern(&self, kind: &str) -> Option<&NamePattern> {
-        let own = match kind {
-            "table" => &self.table,
-            "column" => &self.column,
-            "index" => &self.index,
-            _ => &self.constraint,
+    /// The pattern for a kind of object and the rule reporting it.
+    fn pattern(&self, kind: &str) -> (Option<&NamePattern>, &'static Rule) {
+        let (own, rule) = match kind {
+            "schema" => (&self.schema, &NAMING_SCHEMA),
+            "table" => (&self.table, &NAMING_TABLE),
+            "column" => (&self.column, &NAMING_COLUMN),
+            "index" => (&self.index, &NAMING_INDEX),
+            _ => (&self.constraint, &NAMING_CONSTRAINT),
         };
-        own.as_ref().or(self.any.as_ref())
+        (own.as_ref().or(self.any.as_ref()), rule)
     }
 }
 
@@ -43,6 +46,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
     let mut names: Vec<(&str, String)> = Vec::new();
     for change in input.changes {
         match change {
+            Change::CreateSchema { name } => names.push(("schema", name.clone())),
             Change::CreateTable { name, table } => {
                 names.push(("table", name.name.clone()));
                 names.extend(table.columns.iter().map(|c| ("column", c.name.clone())));
@@ -62,14 +66,15 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
         }
     }
     for (kind, name) in names {
-        if let Some(pattern) = rules.pattern(kind)
+        let (pattern, rule) = rules.pattern(kind);
+        if let Some(pattern) = pattern
             && !pattern.regex.is_match(&name)
         {
             let why = pattern
                 .message
                 .clone()
                 .unwrap_or_else(|| format!("must match {}", pattern.regex.as_str()));
-            hits.push(Hit::new(&NAMING, format!("{kind} {name}: {why}")));
+            hits.push(Hit::new(rule, format!("{kind} {name}: {why}")));
         }
     }
     for token in &input.parsed.tokens {
