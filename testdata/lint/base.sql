@@ -4,3 +4,5 @@ CREATE SCHEMA archive;
 CREATE TABLE archive.old (id bigint PRIMARY KEY);
 CREATE VIEW user_emails AS SELECT id, email FROM users;
 CREATE INDEX users_name ON users (name);
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');

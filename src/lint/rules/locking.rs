@@ -32,7 +32,10 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
     if p.starts(&["REINDEX"]) && !concurrently {
         hits.push(Hit::new(&REINDEX_NOT_CONCURRENT, "REINDEX"));
     }
-    if p.has_seq(&["DETACH", "PARTITION"]) && !concurrently {
+    let detached_existing = input.changes.iter().any(|c| {
+        matches!(c, Change::DetachPartition { partition_of, .. } if existing(&partition_of.parent))
+    });
+    if detached_existing && !concurrently {
         hits.push(Hit::new(&DETACH_NOT_CONCURRENT, "DETACH PARTITION"));
     }
     if p.starts(&["VACUUM", "FULL"]) || p.starts(&["CLUSTER"]) {
@@ -60,8 +63,11 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
                     format!("index {} on {on}", index.name),
                 ));
             }
+            // See data_depend.rs: VALIDATE and DETACH … CONCURRENTLY are the safe forms.
             Change::AddConstraint { table, constraint }
-                if existing(table) && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"]) =>
+                if existing(table)
+                    && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"])
+                    && !input.parsed.has_seq(&["DETACH", "PARTITION"]) =>
             {
                 let name = &constraint.name;
                 let new_only = ctx.on_new_columns_only(input.before, table, constraint);
