@@ -19,13 +19,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
                     format!("unique index {} on {on}", index.name),
                 ));
             }
-            // VALIDATE CONSTRAINT is the safe second step (it takes a weaker lock), and DETACH
-            // PARTITION … CONCURRENTLY adds a check mirroring the bound, validated by the server.
-            Change::AddConstraint { table, constraint }
-                if existing(table)
-                    && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"])
-                    && !input.parsed.has_seq(&["DETACH", "PARTITION"]) =>
-            {
+            Change::AddConstraint { table, constraint } if checks_existing_rows(input, table) => {
                 let name = &constraint.name;
                 if ctx.on_new_columns_only(input.before, table, constraint)
                     && constraint.kind != ConstraintKind::Check

@@ -63,12 +63,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
                     format!("index {} on {on}", index.name),
                 ));
             }
-            // See data_depend.rs: VALIDATE and DETACH … CONCURRENTLY are the safe forms.
-            Change::AddConstraint { table, constraint }
-                if existing(table)
-                    && !input.parsed.has_seq(&["VALIDATE", "CONSTRAINT"])
-                    && !input.parsed.has_seq(&["DETACH", "PARTITION"]) =>
-            {
+            Change::AddConstraint { table, constraint } if checks_existing_rows(input, table) => {
                 let name = &constraint.name;
                 let new_only = ctx.on_new_columns_only(input.before, table, constraint);
                 match constraint.kind {

@@ -134,6 +134,16 @@ pub fn check_statement(input: &StatementCheck) -> Vec<Hit> {
     hits
 }
 
+/// Whether a constraint the diff shows on `table` is a new check of existing rows: the table
+/// existed, and the statement is not VALIDATE CONSTRAINT (the safe second step, under a weaker
+/// lock) nor DETACH PARTITION … CONCURRENTLY (which adds a check mirroring the bound).
+pub fn checks_existing_rows(input: &StatementCheck, table: &QualifiedName) -> bool {
+    let p = input.parsed;
+    input.context.is_existing_table(input.before, table)
+        && !p.has_seq(&["VALIDATE", "CONSTRAINT"])
+        && !p.has_seq(&["DETACH", "PARTITION"])
+}
+
 /// Whether the statement is the kind of DDL that takes an ACCESS EXCLUSIVE (or SHARE) lock on a
 /// table that existed before: what lock_timeout and statement_timeout should guard.
 pub fn locks_existing_table(input: &StatementCheck) -> bool {
