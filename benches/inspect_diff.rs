@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{median, ratio, run};
+use common::{median_call, ratio, run};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
@@ -42,14 +42,14 @@ fn main() {
     let url_b = format!("{base}/{db_b}");
 
     let schemactl = env!("CARGO_BIN_EXE_schemactl");
-    let pg_dump = median(runs, || {
+    let pg_dump = median_call(runs, || {
         run(Command::new("pg_dump").args(["--schema-only", "-d", &url_a]))
     });
-    let inspect = median(runs, || {
+    let inspect = median_call(runs, || {
         run(Command::new(schemactl)
             .args(["schema", "inspect", "--format", "json", "--url", &url_a]))
     });
-    let diff = median(runs, || {
+    let diff = median_call(runs, || {
         run(Command::new(schemactl).args(["schema", "diff", "--from", &url_a, "--to", &url_b]))
     });
 

@@ -9,6 +9,9 @@
 //! Needs `schemactl-sqlalchemy` on PATH, or in target/venv-sqlalchemy/bin or
 //! /work/venv-provider/bin.
 
+mod common;
+
+use common::{bench_runs, bench_server, median, migration_files, ratio, run, text, timed, write};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -23,12 +26,8 @@ const MISSING_TABLES: usize = 5;
 const TABLES_PER_MODULE: usize = 50;
 
 fn main() {
-    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
+    let server = bench_server();
+    let runs = bench_runs();
     let path = path_with_provider();
     let bench = Bench {
         server,
@@ -422,17 +421,6 @@ fn composite_index_sql(i: usize) -> String {
     format!("CREATE INDEX ix_{t}_name_created ON {t} (name, created_at);\n")
 }
 
-/// The `.sql` files of `dir`, in version order.
-fn migration_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read migrations dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
-    files
-}
-
 /// Removes what `migrate diff` wrote, so that the next run is cold and writes again.
 fn restore_dir(project: &Path, files: &[PathBuf], sum: &[u8]) {
     let dir = project.join("migrations");
@@ -442,40 +430,4 @@ fn restore_dir(project: &Path, files: &[PathBuf], sum: &[u8]) {
         }
     }
     std::fs::write(dir.join("atlas.sum"), sum).expect("restore atlas.sum");
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("create dir");
-    std::fs::write(path, text).expect("write file");
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    let started = Instant::now();
-    f();
-    started.elapsed()
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64()
-}
-
-/// The median of `runs` timings; `measure` returns the time of the part it wants counted.
-fn median(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| measure()).collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command.output().expect("spawn");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        text(&output.stderr)
-    );
-    output
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{median, ratio, run};
+use common::{median_call, ratio, run};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -31,12 +31,12 @@ fn main() {
     let url_b = format!("sqlite://{}", b.display());
     let schemactl = env!("CARGO_BIN_EXE_schemactl");
 
-    let dump = median(runs, || run(Command::new("sqlite3").arg(&a).arg(".schema")));
-    let inspect = median(runs, || {
+    let dump = median_call(runs, || run(Command::new("sqlite3").arg(&a).arg(".schema")));
+    let inspect = median_call(runs, || {
         run(Command::new(schemactl)
             .args(["schema", "inspect", "--format", "json", "--url", &url_a]))
     });
-    let diff = median(runs, || {
+    let diff = median_call(runs, || {
         run(Command::new(schemactl).args(["schema", "diff", "--from", &url_a, "--to", &url_b]))
     });
     let plan = Command::new(schemactl)

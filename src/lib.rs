@@ -10,6 +10,7 @@ pub mod devdb;
 pub mod diff;
 pub mod driver;
 pub mod error;
+pub mod lint;
 pub mod migrate;
 pub mod plan;
 pub mod provider;

@@ -1,7 +1,7 @@
 //! The project file: every feature of `schemactl.hcl`, Atlas's SQLAlchemy `atlas.hcl`, and the
 //! errors (each naming the file, the line and the attribute, with the bad-input exit code).
 
-use schemactl::config::{Project, RenameHint, RenameKind, Source, load_project};
+use schemactl::config::{Project, RenameHint, RenameKind, RuleLevel, Source, load_project};
 use schemactl::error::exit_code;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -466,7 +466,7 @@ fn rename_needs_to_and_one_of_table_or_column() {
 }
 
 #[test]
-fn lint_block_is_kept_as_json() {
+fn lint_block_is_typed_and_inherited() {
     let project = ProjectDir::with(
         r#"
 lint {
@@ -474,13 +474,18 @@ lint {
 }
 env "own" {
   lint {
-    review = ERROR
     destructive {
       error = false
     }
     naming {
       match   = "^[a-z_]+$"
       message = "must be lowercase"
+      index {
+        match = "^ix_"
+      }
+    }
+    rule "pg107" {
+      level = "error"
     }
   }
 }
@@ -489,18 +494,35 @@ env "inherits" {
 "#,
     );
     let loaded = project.load(&[]);
+    let own = loaded.env("own").unwrap().lint.clone().unwrap();
+    assert_eq!(own.families.get("destructive"), Some(&false));
+    assert_eq!(own.rules.get("PG107"), Some(&RuleLevel::Error));
+    assert_eq!(own.naming.any.as_ref().unwrap().pattern, "^[a-z_]+$");
+    assert_eq!(own.naming.index.as_ref().unwrap().pattern, "^ix_");
+    assert_eq!(own.latest, None);
     assert_eq!(
-        loaded.env("own").unwrap().lint,
-        Some(serde_json::json!({
-            "review": "ERROR",
-            "destructive": {"error": false},
-            "naming": {"match": "^[a-z_]+$", "message": "must be lowercase"}
-        }))
+        loaded
+            .env("inherits")
+            .unwrap()
+            .lint
+            .as_ref()
+            .unwrap()
+            .latest,
+        Some(1)
     );
-    assert_eq!(
-        loaded.env("inherits").unwrap().lint,
-        Some(serde_json::json!({"latest": 1}))
-    );
+}
+
+#[test]
+fn lint_block_errors_name_the_line() {
+    let unknown = ProjectDir::with("lint {\n  destructive {\n    eror = true\n  }\n}\n");
+    let message = unknown.error(&[], 3);
+    assert!(message.contains("unknown attribute `eror`"), "{message}");
+    let code = ProjectDir::with("lint {\n  rule \"XX1\" {\n    level = \"error\"\n  }\n}\n");
+    let message = code.error(&[], 2);
+    assert!(message.contains("unknown lint rule"), "{message}");
+    let regex = ProjectDir::with("lint {\n  naming {\n    match = \"(\"\n  }\n}\n");
+    let message = regex.error(&[], 3);
+    assert!(message.contains("regular expression"), "{message}");
 }
 
 #[test]

@@ -1,35 +1,74 @@
-//! Timing helpers shared by the benchmarks.
+//! Helpers shared by the benchmarks: timing, medians, running commands, files.
 
 #![allow(dead_code)]
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// How much slower `a` is than `b`.
+/// The `.sql` files of `dir`, in version order.
+pub fn migration_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read migrations dir")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create dir");
+    std::fs::write(path, text).expect("write file");
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn timed(f: impl FnOnce()) -> Duration {
+    let started = Instant::now();
+    f();
+    started.elapsed()
+}
+
 pub fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
 }
 
-/// The median of `runs` timed calls, after one warm-up call.
-pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
+/// The median of `runs` timings; `measure` returns the time of the part it wants counted.
+pub fn median(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| measure()).collect();
     times.sort();
     times[times.len() / 2]
 }
 
-/// Runs a command to completion; a failure stops the benchmark with its stderr.
-pub fn run(command: &mut Command) {
+pub fn run(command: &mut Command) -> Output {
     let output = command.output().expect("spawn");
     assert!(
         output.status.success(),
         "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        text(&output.stderr)
     );
+    output
+}
+
+/// The test server's URL (`SCHEMACTL_TEST_PG_URL`).
+pub fn bench_server() -> String {
+    std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
+}
+
+/// The number of timed runs (`BENCH_RUNS`, default 3).
+pub fn bench_runs() -> usize {
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+}
+
+/// The median time of `runs` whole calls of `call`, after one warm-up call.
+pub fn median_call<T>(runs: usize, mut call: impl FnMut() -> T) -> Duration {
+    call(); // warm-up: caches, first connection
+    median(runs, || timed(|| drop(call())))
 }

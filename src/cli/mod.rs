@@ -1,6 +1,7 @@
 //! Command line: clap commands, output formats and exit codes. Behaviour lives in the library;
 //! this module parses, dispatches and reports.
 
+mod lint_cmd;
 mod migrate_cmd;
 mod project;
 mod schema_cmd;
@@ -55,6 +56,8 @@ pub enum MigrateCommand {
     Hash(migrate_cmd::HashArgs),
     /// Check the sum file and replay every file on the dev database.
     Validate(migrate_cmd::ValidateArgs),
+    /// Check new migration files for dangerous changes against the state before them.
+    Lint(lint_cmd::LintArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Migrate(MigrateCommand::Diff(args)) => migrate_cmd::diff(&cli.global, args).await,
         Command::Migrate(MigrateCommand::New(args)) => migrate_cmd::new(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Hash(args)) => migrate_cmd::hash(&cli.global, args).await,
+        Command::Migrate(MigrateCommand::Lint(args)) => lint_cmd::lint(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Validate(args)) => {
             migrate_cmd::validate(&cli.global, args).await
         }

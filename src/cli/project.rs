@@ -90,6 +90,14 @@ impl Settings {
         open_dev(flag.map(str::to_string).or(env_dev).as_deref(), targets)
     }
 
+    /// The env's `lint { }` settings (defaults without an env or block).
+    pub fn lint_config(&self) -> config::LintConfig {
+        self.env
+            .as_ref()
+            .and_then(|e| e.lint.clone())
+            .unwrap_or_default()
+    }
+
     pub fn rename_hints(&self) -> Result<Vec<RenameHint>> {
         let Some(env) = &self.env else {
             return Ok(Vec::new());

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 /// What an env inherits from top-level blocks when it has none of its own.
 #[derive(Default)]
 pub(crate) struct EnvDefaults {
-    pub(crate) lint: Option<serde_json::Value>,
+    pub(crate) lint: Option<super::LintConfig>,
     pub(crate) diff: Option<DiffConfig>,
 }
 
@@ -53,7 +53,7 @@ pub(crate) fn decode(
         .map(|b| block_json(file, &b.body, &block_place(b), ctx))
         .transpose()?;
     let lint = match section.single_block("lint")? {
-        Some(b) => Some(block_json(file, &b.body, &block_place(b), ctx)?),
+        Some(b) => Some(super::lint::decode(file, b, ctx)?),
         None => defaults.lint.clone(),
     };
     let diff = match section.single_block("diff")? {

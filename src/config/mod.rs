@@ -9,12 +9,15 @@
 mod env;
 mod external;
 mod functions;
+mod lint;
 mod locals;
 mod paths;
 mod section;
 mod source_file;
 mod values;
 mod variables;
+
+pub use lint::{LintConfig, NamingConfig, NamingSet, RuleLevel};
 
 use crate::error::bad_input;
 use hcl::edit::structure::Block;
@@ -79,9 +82,8 @@ pub struct Env {
     pub exclude: Vec<String>,
     pub migration: MigrationConfig,
     pub diff: DiffConfig,
-    /// The raw `lint { ... }` block (attributes evaluated, nested blocks as objects), or the
-    /// top-level `lint` block when the env has none.
-    pub lint: Option<serde_json::Value>,
+    /// The `lint { ... }` block, or the top-level `lint` block when the env has none.
+    pub lint: Option<LintConfig>,
     /// Atlas's raw `format { ... }` block (Go templates for output); kept, not interpreted.
     pub format: Option<serde_json::Value>,
 }
@@ -230,7 +232,7 @@ fn evaluate(file: &SourceFile, vars: &[(String, String)]) -> anyhow::Result<Eval
     let defaults = env::EnvDefaults {
         lint: top
             .single_block("lint")?
-            .map(|b| section::block_json(file, &b.body, "lint", &ctx))
+            .map(|b| lint::decode(file, b, &ctx))
             .transpose()?,
         diff: top
             .single_block("diff")?

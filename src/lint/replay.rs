@@ -1,0 +1,184 @@
+//! The I/O of a lint run: on one scratch database of the dev server, replay the files before
+//! the selected ones, then run each selected statement, inspecting the schema before and after
+//! it, and hand both to the analyzers.
+
+use super::Finding;
+use super::rules::{self, FileContext, Hit, Rule, StatementCheck};
+use super::settings::LintSettings;
+use super::statement::{Kind, ParsedStatement};
+use super::suppress::Suppressions;
+use crate::diff::{DiffOptions, diff};
+use crate::driver::Scope;
+use crate::driver::postgres::{PgConnection, execute_each, inspect_realm};
+use crate::error::bad_input;
+use crate::migrate::{MigrationFile, TxMode};
+use crate::source::{Dev, execute_statements};
+use anyhow::{Context, Result};
+
+/// Lints `files[i]` for every `i` in `selected` (ascending), each against the state the files
+/// before it leave.
+pub async fn lint_files(
+    dev: &Dev,
+    files: &[MigrationFile],
+    selected: &[usize],
+    settings: &LintSettings,
+) -> Result<Vec<Finding>> {
+    if selected.is_empty() {
+        return Ok(Vec::new());
+    }
+    let server = dev.server().await?;
+    let scratch = server.scratch().await?;
+    let result = async {
+        let mut conn = scratch.connect().await?;
+        lint_on(&mut conn, &dev.scope(), files, selected, settings).await
+    }
+    .await;
+    scratch.drop_now().await?;
+    result
+}
+
+async fn lint_on(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    files: &[MigrationFile],
+    selected: &[usize],
+    settings: &LintSettings,
+) -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    let mut context = FileContext {
+        naming: settings.naming(),
+        ..FileContext::default()
+    };
+    for (index, file) in files.iter().enumerate() {
+        if !selected.contains(&index) {
+            // Unselected files (before or between selected ones) only build the state.
+            execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
+            continue;
+        }
+        let failed = lint_file(conn, scope, file, settings, &mut context, &mut findings).await?;
+        if failed {
+            if index + 1 < files.len() {
+                eprintln!(
+                    "{}: stopped at the failing statement; later files were not checked",
+                    file.path.display()
+                );
+            }
+            break;
+        }
+    }
+    Ok(findings)
+}
+
+/// Lints one file statement by statement; returns whether a statement failed on the server.
+async fn lint_file(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    file: &MigrationFile,
+    settings: &LintSettings,
+    context: &mut FileContext,
+    findings: &mut Vec<Finding>,
+) -> Result<bool> {
+    let text = std::fs::read_to_string(&file.path)
+        .with_context(|| format!("reading {}", file.path.display()))
+        .map_err(|e| bad_input(format!("{e:#}")))?;
+    let suppress = Suppressions::parse(&text, &file.directives);
+    let transactional = file.directives.tx_mode != Some(TxMode::None);
+    context.in_transaction = transactional;
+    context.lock_timeout = false;
+    context.statement_timeout = false;
+    context.not_valid_in_file.clear();
+    let statements = file.statements();
+    let mut kinds = Vec::new();
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    let mut before = inspect_realm(conn, scope).await?;
+    let mut failed = false;
+    for (index, statement) in statements.iter().enumerate() {
+        let parsed = ParsedStatement::parse(&statement.text);
+        kinds.push(parsed.kind);
+        // Transaction control is not run: the dev database replays in autocommit, so that the
+        // schema can be inspected between statements.
+        let control = matches!(parsed.kind, Kind::Begin | Kind::Commit);
+        let executed = match control {
+            true => Ok(()),
+            false => execute_each(conn, std::slice::from_ref(&statement.text)).await,
+        };
+        if let Err(error) = executed {
+            let mut detail = error.message.clone();
+            for extra in [&error.detail, &error.hint].into_iter().flatten() {
+                detail.push_str(&format!("; {extra}"));
+            }
+            hits.push((index, Hit::new(&rules::STATEMENT_FAILS, detail)));
+            failed = true;
+            break;
+        }
+        // Only schema statements (and DO blocks and the like) can change what inspection sees.
+        let changes_schema = matches!(parsed.kind, Kind::Ddl | Kind::Other);
+        let after = if changes_schema {
+            inspect_realm(conn, scope).await?
+        } else {
+            before.clone()
+        };
+        let changes = diff(&before, &after, &DiffOptions::default());
+        let check = StatementCheck {
+            parsed: &parsed,
+            before: &before,
+            after: &after,
+            changes: &changes,
+            context,
+        };
+        let statement_hits = rules::check_statement(&check);
+        // A missing timeout is reported once per file, at the first statement that needs it.
+        context.lock_timeout |= statement_hits
+            .iter()
+            .any(|h| h.rule == &rules::LOCK_TIMEOUT);
+        context.statement_timeout |= statement_hits
+            .iter()
+            .any(|h| h.rule == &rules::STATEMENT_TIMEOUT);
+        hits.extend(statement_hits.into_iter().map(|h| (index, h)));
+        context.record(&parsed, &changes);
+        match parsed.kind {
+            Kind::Begin => context.in_transaction = true,
+            Kind::Commit => context.in_transaction = transactional,
+            Kind::Set => {
+                context.lock_timeout |= parsed.has("LOCK_TIMEOUT");
+                context.statement_timeout |= parsed.has("STATEMENT_TIMEOUT");
+            }
+            _ => {}
+        }
+        before = after;
+    }
+    if !failed {
+        hits.extend(rules::check_file_transactions(&kinds, transactional));
+    }
+    hits.sort_by_key(|(index, _)| *index);
+    for (index, hit) in hits {
+        let statement = &statements[index];
+        if suppress.silences(hit.rule, statement.line) {
+            continue;
+        }
+        if let Some(finding) = finding(settings, hit.rule, hit.detail, file, statement) {
+            findings.push(finding);
+        }
+    }
+    Ok(failed)
+}
+
+fn finding(
+    settings: &LintSettings,
+    rule: &'static Rule,
+    detail: String,
+    file: &MigrationFile,
+    statement: &crate::sql::SplitStatement,
+) -> Option<Finding> {
+    Some(Finding {
+        code: rule.code,
+        level: settings.level(rule)?,
+        file: file.path.display().to_string(),
+        line: statement.line,
+        message: rule.message,
+        detail,
+        help: rule.help,
+        doc: rule.doc_link(),
+        statement: statement.text.clone(),
+    })
+}

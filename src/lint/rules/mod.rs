@@ -1,0 +1,195 @@
+//! The analyzers: pure functions over one statement, its parsed form, the schema before and
+//! after it, and what the files being linted have done so far. One family per file.
+
+mod catalog;
+mod data_depend;
+mod destructive;
+mod incompatible;
+mod locking;
+mod naming;
+mod style;
+mod transaction;
+
+pub use catalog::*;
+pub use naming::{NamePattern, NamingRules};
+pub use transaction::check_file as check_file_transactions;
+
+use super::statement::ParsedStatement;
+use crate::diff::Change;
+use crate::schema::{QualifiedName, Realm};
+use std::collections::BTreeSet;
+
+/// What the selected files did before the statement, and how the file runs.
+#[derive(Debug, Default)]
+pub struct FileContext {
+    /// Tables created by the selected files so far: nothing can be locked or violated in them.
+    pub new_tables: BTreeSet<QualifiedName>,
+    /// Columns added by the selected files so far, as (table, column).
+    pub new_columns: BTreeSet<(QualifiedName, String)>,
+    /// Whether the statement runs inside a transaction (the file's txmode or an explicit BEGIN).
+    pub in_transaction: bool,
+    /// Whether the file set lock_timeout / statement_timeout before the statement.
+    pub lock_timeout: bool,
+    pub statement_timeout: bool,
+    /// Constraints this file added NOT VALID, by name: validating them in the same transaction
+    /// keeps the add's strong lock during the scan.
+    pub not_valid_in_file: BTreeSet<String>,
+    pub naming: NamingRules,
+}
+
+impl FileContext {
+    /// A table that existed before the selected files (so it may hold rows and traffic).
+    pub fn is_existing_table(&self, before: &Realm, table: &QualifiedName) -> bool {
+        before.table(table).is_some() && !self.new_tables.contains(table)
+    }
+
+    /// A column of an existing table that existed before the selected files.
+    pub fn is_existing_column(&self, before: &Realm, table: &QualifiedName, column: &str) -> bool {
+        self.is_existing_table(before, table)
+            && !self
+                .new_columns
+                .contains(&(table.clone(), column.to_string()))
+    }
+
+    /// Whether every column of `constraint` is new: its rows hold nothing to check yet.
+    pub fn on_new_columns_only(
+        &self,
+        before: &Realm,
+        table: &QualifiedName,
+        constraint: &crate::schema::Constraint,
+    ) -> bool {
+        !constraint.columns.is_empty()
+            && constraint
+                .columns
+                .iter()
+                .all(|c| !self.is_existing_column(before, table, c))
+    }
+
+    /// Records what the statement created, for the statements after it.
+    pub fn record(&mut self, parsed: &ParsedStatement, changes: &[Change]) {
+        let not_valid = parsed.has_seq(&["NOT", "VALID"]);
+        for change in changes {
+            match change {
+                Change::AddConstraint { constraint, .. } if not_valid => {
+                    self.not_valid_in_file.insert(constraint.name.clone());
+                }
+                Change::CreateTable { name, .. } => {
+                    self.new_tables.insert(name.clone());
+                }
+                Change::AddColumn { table, column } => {
+                    self.new_columns
+                        .insert((table.clone(), column.name.clone()));
+                }
+                Change::RenameTable { to, .. } => {
+                    self.new_tables.insert(to.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One statement as the analyzers see it.
+pub struct StatementCheck<'a> {
+    pub parsed: &'a ParsedStatement,
+    pub before: &'a Realm,
+    pub after: &'a Realm,
+    /// `diff(before, after)`: exactly what the statement changed.
+    pub changes: &'a [Change],
+    pub context: &'a FileContext,
+}
+
+/// A rule that matched, with what exactly it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub rule: &'static Rule,
+    pub detail: String,
+}
+
+impl Hit {
+    pub fn new(rule: &'static Rule, detail: impl Into<String>) -> Hit {
+        Hit {
+            rule,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Every rule's findings on one statement.
+pub fn check_statement(input: &StatementCheck) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    incompatible::check(input, &mut hits);
+    transaction::check(input, &mut hits);
+    // A rename or move shows in the diff as drops and creations of everything under the name;
+    // incompatible.rs reports it as what it is.
+    let p = input.parsed;
+    if p.starts(&["ALTER"]) && (p.has("RENAME") || p.has_seq(&["SET", "SCHEMA"])) {
+        return hits;
+    }
+    destructive::check(input, &mut hits);
+    data_depend::check(input, &mut hits);
+    locking::check(input, &mut hits);
+    naming::check(input, &mut hits);
+    style::check(input, &mut hits);
+    hits
+}
+
+/// Whether a constraint the diff shows on `table` is a new check of existing rows: the table
+/// existed, and the statement is not VALIDATE CONSTRAINT (the safe second step, under a weaker
+/// lock) nor DETACH PARTITION … CONCURRENTLY (which adds a check mirroring the bound).
+pub fn checks_existing_rows(input: &StatementCheck, table: &QualifiedName) -> bool {
+    let p = input.parsed;
+    input.context.is_existing_table(input.before, table)
+        && !p.has_seq(&["VALIDATE", "CONSTRAINT"])
+        && !p.has_seq(&["DETACH", "PARTITION"])
+}
+
+/// Whether the statement is the kind of DDL that takes an ACCESS EXCLUSIVE (or SHARE) lock on a
+/// table that existed before: what lock_timeout and statement_timeout should guard.
+pub fn locks_existing_table(input: &StatementCheck) -> bool {
+    let p = input.parsed;
+    let touched = |t: &QualifiedName| input.context.is_existing_table(input.before, t);
+    let locking_change = input.changes.iter().any(|c| match c {
+        Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::AlterColumn { table, .. }
+        | Change::AddConstraint { table, .. }
+        | Change::DropConstraint { table, .. }
+        | Change::RenameColumn { table, .. } => touched(table),
+        Change::CreateIndex { on, .. } | Change::DropIndex { on, .. } => {
+            touched(on) && !p.has("CONCURRENTLY")
+        }
+        Change::DropTable { name, .. } | Change::RenameTable { from: name, .. } => touched(name),
+        _ => false,
+    });
+    // ALTER TABLE forms the diff does not show (SET STATISTICS, storage, …) still lock.
+    let altered = p.starts(&["ALTER", "TABLE"])
+        && p.name_after(&["TABLE"])
+            .and_then(|n| resolve_table(input.before, &n))
+            .is_some_and(|t| touched(&t));
+    locking_change || altered
+}
+
+/// `schema.table` of a possibly unqualified name from the tokens, resolved against `realm`
+/// (the first schema holding it, `public` first), lower-cased as PostgreSQL folds it.
+pub fn resolve_table(realm: &Realm, parts: &[String]) -> Option<QualifiedName> {
+    match parts {
+        [schema, name] => Some(QualifiedName::new(
+            schema.to_lowercase(),
+            name.to_lowercase(),
+        )),
+        [name] => {
+            let name = name.to_lowercase();
+            let public = QualifiedName::new("public", name.clone());
+            if realm.table(&public).is_some() {
+                return Some(public);
+            }
+            realm
+                .schemas
+                .values()
+                .find(|s| s.tables.contains_key(&name))
+                .map(|s| QualifiedName::new(s.name.clone(), name.clone()))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,297 @@
+//! The parsed form of one statement: sqlparser's classification when it parses, else a
+//! token-level one, plus the tokens the rules match keywords on. Never fails.
+
+use sqlparser::ast::Statement;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+/// What a statement does, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Schema change (CREATE, ALTER, DROP, COMMENT, …).
+    Ddl,
+    /// Data change (INSERT, UPDATE, DELETE, MERGE, COPY).
+    Dml,
+    Begin,
+    Commit,
+    /// SET / RESET of a setting.
+    Set,
+    /// SELECT and anything else that changes neither.
+    Other,
+}
+
+/// One token: words are upper-cased (quoted identifiers keep their case and are never keywords),
+/// string literals are `'…'`, punctuation is one character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub quoted: bool,
+}
+
+/// A statement ready for the rules.
+#[derive(Debug, Clone)]
+pub struct ParsedStatement {
+    pub kind: Kind,
+    pub tokens: Vec<Token>,
+    /// Whether sqlparser understood it (else the kind came from the first keyword).
+    pub parsed: bool,
+}
+
+impl ParsedStatement {
+    pub fn parse(sql: &str) -> ParsedStatement {
+        let tokens = tokenize(sql);
+        let parsed = Parser::parse_sql(&PostgreSqlDialect {}, sql)
+            .ok()
+            .filter(|s| s.len() == 1);
+        let kind = match parsed.as_ref().map(|s| &s[0]) {
+            Some(statement) => kind_of(statement),
+            None => kind_from_tokens(&tokens),
+        };
+        ParsedStatement {
+            kind,
+            tokens,
+            parsed: parsed.is_some(),
+        }
+    }
+
+    /// Whether the unquoted keyword appears anywhere.
+    pub fn has(&self, keyword: &str) -> bool {
+        self.keyword_at(keyword).is_some()
+    }
+
+    /// The index of the first unquoted `keyword`.
+    pub fn keyword_at(&self, keyword: &str) -> Option<usize> {
+        self.tokens
+            .iter()
+            .position(|t| !t.quoted && t.text == keyword)
+    }
+
+    /// Whether the keywords appear one after another somewhere.
+    pub fn has_seq(&self, words: &[&str]) -> bool {
+        self.tokens
+            .windows(words.len())
+            .any(|w| w.iter().zip(words).all(|(t, k)| !t.quoted && t.text == *k))
+    }
+
+    /// Whether the statement starts with the keywords.
+    pub fn starts(&self, words: &[&str]) -> bool {
+        self.tokens.len() >= words.len()
+            && self
+                .tokens
+                .iter()
+                .zip(words)
+                .all(|(t, k)| !t.quoted && t.text == *k)
+    }
+
+    /// The text of the token after the first occurrence of `keyword`s sequence, skipping
+    /// `IF [NOT] EXISTS` and `ONLY`.
+    pub fn name_after(&self, words: &[&str]) -> Option<Vec<String>> {
+        let start = self
+            .tokens
+            .windows(words.len())
+            .position(|w| w.iter().zip(words).all(|(t, k)| !t.quoted && t.text == *k))?;
+        let mut i = start + words.len();
+        while let Some(t) = self.tokens.get(i) {
+            if !t.quoted
+                && matches!(
+                    t.text.as_str(),
+                    "IF" | "NOT" | "EXISTS" | "ONLY" | "CONCURRENTLY"
+                )
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let mut parts = vec![self.tokens.get(i)?.text.clone()];
+        while self.tokens.get(i + 1).is_some_and(|t| t.text == ".") {
+            parts.push(self.tokens.get(i + 2)?.text.clone());
+            i += 2;
+        }
+        Some(parts)
+    }
+}
+
+fn kind_of(statement: &Statement) -> Kind {
+    match statement {
+        Statement::Insert(_)
+        | Statement::Update(_)
+        | Statement::Delete(_)
+        | Statement::Merge { .. }
+        | Statement::Copy { .. } => Kind::Dml,
+        Statement::StartTransaction { .. } => Kind::Begin,
+        Statement::Commit { .. } | Statement::Rollback { .. } => Kind::Commit,
+        Statement::Set(_) => Kind::Set,
+        Statement::Query(_) => Kind::Other,
+        _ => Kind::Ddl,
+    }
+}
+
+fn kind_from_tokens(tokens: &[Token]) -> Kind {
+    let first = tokens.first().map(|t| t.text.as_str()).unwrap_or("");
+    let second = tokens.get(1).map(|t| t.text.as_str()).unwrap_or("");
+    match first {
+        "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "COPY" => Kind::Dml,
+        "WITH"
+            if tokens.iter().any(|t| {
+                !t.quoted && matches!(t.text.as_str(), "INSERT" | "UPDATE" | "DELETE")
+            }) =>
+        {
+            Kind::Dml
+        }
+        "BEGIN" | "START" => Kind::Begin,
+        "COMMIT" | "END" | "ROLLBACK" | "ABORT" => Kind::Commit,
+        "SET" if second != "CONSTRAINTS" => Kind::Set,
+        "RESET" => Kind::Set,
+        "SELECT" | "VALUES" | "WITH" | "DO" | "CALL" | "ANALYZE" | "EXPLAIN" | "SHOW"
+        | "VACUUM" | "REINDEX" | "CLUSTER" | "LOCK" | "NOTIFY" => Kind::Other,
+        _ => Kind::Ddl,
+    }
+}
+
+/// Splits SQL into tokens; comments are dropped, dollar-quoted bodies become one string token.
+pub fn tokenize(sql: &str) -> Vec<Token> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if c == '\'' || c == '"' {
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c && chars.get(i + 1) == Some(&c) {
+                    i += 2;
+                } else if chars[i] == c {
+                    break;
+                } else {
+                    i += 1;
+                }
+            }
+            let body: String = chars[start + 1..i.min(chars.len())].iter().collect();
+            i += 1;
+            let doubled = if c == '"' { "\"\"" } else { "''" };
+            let single = &doubled[..1];
+            tokens.push(if c == '"' {
+                Token {
+                    text: body.replace(doubled, single),
+                    quoted: true,
+                }
+            } else {
+                Token {
+                    text: format!("'{body}'"),
+                    quoted: true,
+                }
+            });
+        } else if c == '$'
+            && let Some(end) = dollar_tag_end(&chars, i)
+        {
+            let tag: String = chars[i..=end].iter().collect();
+            let rest: String = chars[end + 1..].iter().collect();
+            let close = rest.find(&tag).map(|p| rest[..p].chars().count());
+            let body_len = close.unwrap_or(chars.len() - end - 1);
+            tokens.push(Token {
+                text: format!(
+                    "'{}'",
+                    chars[end + 1..end + 1 + body_len]
+                        .iter()
+                        .collect::<String>()
+                ),
+                quoted: true,
+            });
+            i = end + 1 + body_len + tag.chars().count();
+        } else if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            tokens.push(Token {
+                text: word.to_uppercase(),
+                quoted: false,
+            });
+        } else {
+            tokens.push(Token {
+                text: c.to_string(),
+                quoted: false,
+            });
+            i += 1;
+        }
+    }
+    tokens
+}
+
+/// The index of the `$` closing a dollar-quote opening tag at `i` (`$$` or `$tag$`).
+fn dollar_tag_end(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+        j += 1;
+    }
+    (chars.get(j) == Some(&'$') && !chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+        .then_some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_parsed_and_unparsed_statements() {
+        assert_eq!(
+            ParsedStatement::parse("INSERT INTO t VALUES (1)").kind,
+            Kind::Dml
+        );
+        assert_eq!(
+            ParsedStatement::parse("create table t (id int)").kind,
+            Kind::Ddl
+        );
+        assert_eq!(ParsedStatement::parse("BEGIN").kind, Kind::Begin);
+        assert_eq!(
+            ParsedStatement::parse("SET lock_timeout = '1s'").kind,
+            Kind::Set
+        );
+        let policy = ParsedStatement::parse("CREATE POLICY p ON t USING (true) WITH CHECK (x > 1)");
+        assert_eq!(policy.kind, Kind::Ddl);
+    }
+
+    #[test]
+    fn keywords_ignore_strings_comments_and_quoted_names() {
+        let s = ParsedStatement::parse(
+            "-- CONCURRENTLY\nCREATE INDEX \"CONCURRENTLY\" ON t (a) WHERE b = 'CONCURRENTLY'",
+        );
+        assert!(!s.has("CONCURRENTLY"));
+        assert!(s.has_seq(&["CREATE", "INDEX"]));
+        let f = ParsedStatement::parse(
+            "CREATE FUNCTION f() RETURNS int AS $x$ select 1; $x$ LANGUAGE sql",
+        );
+        assert!(!f.has("SELECT"));
+        assert_eq!(
+            ParsedStatement::parse("DROP TABLE IF EXISTS s.t").name_after(&["TABLE"]),
+            Some(vec!["S".to_string(), "T".to_string()])
+        );
+    }
+}

@@ -1,0 +1,7 @@
+-- atlas:txmode none
+
+SET lock_timeout = '2s';
+SET statement_timeout = '60s';
+-- Duplicates were checked before this migration.
+-- schemactl:nolint MF101
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);

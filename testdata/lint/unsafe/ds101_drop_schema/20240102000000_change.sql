@@ -1,0 +1,2 @@
+-- expect: DS101 PG107 PG113
+DROP SCHEMA archive CASCADE;

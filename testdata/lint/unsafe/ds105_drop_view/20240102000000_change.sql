@@ -1,0 +1,2 @@
+-- expect: DS105
+DROP VIEW user_emails;

@@ -1,0 +1,2 @@
+-- expect: DS107
+TRUNCATE posts;

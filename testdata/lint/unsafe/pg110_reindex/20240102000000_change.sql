@@ -1,0 +1,4 @@
+-- atlas:txmode none
+
+-- expect: PG110
+REINDEX TABLE users;

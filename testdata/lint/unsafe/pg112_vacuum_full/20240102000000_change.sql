@@ -1,0 +1,4 @@
+-- atlas:txmode none
+
+-- expect: PG112
+VACUUM FULL users;

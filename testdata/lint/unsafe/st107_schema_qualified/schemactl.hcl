@@ -1,0 +1,7 @@
+env "lint" {
+  lint {
+    rule "ST107" {
+      level = "warning"
+    }
+  }
+}

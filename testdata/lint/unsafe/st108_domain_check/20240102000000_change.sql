@@ -1,0 +1,2 @@
+-- expect: ST108
+CREATE DOMAIN positive AS bigint CHECK (VALUE > 0);
