@@ -1,7 +1,7 @@
 //! Turning a URL into a schema model: inspect a live database, or load SQL files into a scratch
 //! database on the dev server and inspect that.
 
-use crate::devdb::DevServer;
+use crate::devdb::{DevServer, DevSpec};
 use crate::driver::Scope;
 use crate::driver::postgres::{self, PgConnection};
 use crate::error::bad_input;
@@ -30,28 +30,29 @@ impl Script {
 
 /// The dev server of one run, opened on first use and shared by every source that needs it.
 pub struct Dev {
-    url: Option<PgUrl>,
+    spec: DevSpec,
     server: OnceCell<DevServer>,
 }
 
 impl Dev {
-    /// `url` is the `--dev-url`; without it, a local ephemeral cluster is started when needed.
-    pub fn new(url: Option<PgUrl>) -> Self {
+    /// `spec` comes from the `--dev-url` (a server or a docker container); without one, a local
+    /// ephemeral cluster is started when needed.
+    pub fn new(spec: DevSpec) -> Self {
         Self {
-            url,
+            spec,
             server: OnceCell::new(),
         }
     }
 
     pub async fn server(&self) -> Result<&DevServer> {
         self.server
-            .get_or_try_init(|| DevServer::open(self.url.as_ref()))
+            .get_or_try_init(|| DevServer::open(&self.spec))
             .await
     }
 
     /// The scope dev inspections use: the dev URL's search_path, or the whole database.
     pub fn scope(&self) -> Scope {
-        scope_of(self.url.as_ref())
+        scope_of(self.spec.server_url())
     }
 
     /// Drops what the run created on the dev server and stops a cluster it started.

@@ -3,12 +3,13 @@
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use crate::config::{self, Env, RenameKind, Source};
+use crate::devdb::DevSpec;
 use crate::diff::RenameHint;
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir};
 use crate::provider::ProgramSpec;
 use crate::schema::QualifiedName;
-use crate::url::{self, DbUrl, PgUrl};
+use crate::url;
 use crate::versioned::DesiredSource;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -77,7 +78,7 @@ impl Settings {
         }
     }
 
-    pub fn dev_url(&self, flag: Option<&str>) -> Result<Option<PgUrl>> {
+    pub fn dev_url(&self, flag: Option<&str>) -> Result<DevSpec> {
         let env_dev = self
             .env
             .as_ref()
@@ -101,14 +102,12 @@ impl Settings {
     }
 }
 
-/// `--dev-url`: a PostgreSQL server, or none for a local ephemeral cluster.
-pub fn parse_dev_url(dev_url: Option<&str>) -> Result<Option<PgUrl>> {
-    match dev_url.map(url::parse).transpose()? {
-        None => Ok(None),
-        Some(DbUrl::Postgres(pg)) => Ok(Some(pg)),
-        Some(other) => Err(bad_input(format!(
-            "dev URL {other}: only postgres:// dev databases are supported so far"
-        ))),
+/// `--dev-url`: a PostgreSQL server, a `docker://postgres/…` container, or none for a local
+/// ephemeral cluster.
+pub fn parse_dev_url(dev_url: Option<&str>) -> Result<DevSpec> {
+    match dev_url {
+        None => Ok(DevSpec::Ephemeral),
+        Some(text) => DevSpec::from_url(url::parse(text)?),
     }
 }
 

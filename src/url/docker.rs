@@ -2,6 +2,8 @@
 //!
 //! `docker://postgres/15/dev` is shorthand for the official image of one of the known engines;
 //! `docker+postgres://IMAGE:TAG/db` names any image and says which engine it runs.
+//! `?reuse=true` keeps one warm container between runs (each run still gets its own scratch
+//! database inside it).
 
 use std::fmt;
 
@@ -32,7 +34,7 @@ impl DockerEngine {
     }
 }
 
-/// A parsed `docker://` or `docker+ENGINE://` URL; running it belongs to a later devdb backend.
+/// A parsed `docker://` or `docker+ENGINE://` URL; `devdb::docker` runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DockerUrl {
     engine: DockerEngine,
@@ -41,14 +43,38 @@ pub struct DockerUrl {
     database: Option<String>,
     /// Whether written in the `docker+ENGINE://IMAGE:TAG/db` form.
     explicit_image: bool,
+    /// `?reuse=true`: keep a warm container between runs.
+    reuse: bool,
+}
+
+/// Splits off `?reuse=…`, the only query parameter docker URLs take.
+fn split_reuse(rest: &str) -> Result<(&str, bool), String> {
+    if rest.contains('#') {
+        return Err("docker URLs take no fragment".into());
+    }
+    let Some((before, query)) = rest.split_once('?') else {
+        return Ok((rest, false));
+    };
+    let mut reuse = false;
+    for (key, value) in super::parse_query(query)? {
+        match (key.as_str(), value.as_str()) {
+            ("reuse", "true" | "1" | "") => reuse = true,
+            ("reuse", "false" | "0") => reuse = false,
+            ("reuse", other) => return Err(format!("reuse={other}: expected true or false")),
+            (other, _) => {
+                return Err(format!(
+                    "unknown parameter {other:?} (docker URLs take only ?reuse=true)"
+                ));
+            }
+        }
+    }
+    Ok((before, reuse))
 }
 
 impl DockerUrl {
     /// `ENGINE[/TAG[/DB]]` after `docker://`.
     pub(super) fn parse_short(rest: &str) -> Result<DockerUrl, String> {
-        if rest.contains(['?', '#']) {
-            return Err("docker URLs take no query parameters".into());
-        }
+        let (rest, reuse) = split_reuse(rest)?;
         let mut parts = rest.split('/');
         let engine_name = parts.next().unwrap_or_default();
         let engine = DockerEngine::parse(engine_name).ok_or_else(|| {
@@ -67,6 +93,7 @@ impl DockerUrl {
             tag: tag.to_string(),
             database,
             explicit_image: false,
+            reuse,
         })
     }
 
@@ -76,9 +103,7 @@ impl DockerUrl {
         let engine = DockerEngine::parse(engine).ok_or_else(|| {
             format!("unknown engine docker+{engine} (expected postgres, mysql or mariadb)")
         })?;
-        if rest.contains(['?', '#']) {
-            return Err("docker URLs take no query parameters".into());
-        }
+        let (rest, reuse) = split_reuse(rest)?;
         let (image_ref, database) = match rest.rsplit_once('/') {
             Some((image, db))
                 if image
@@ -107,6 +132,7 @@ impl DockerUrl {
             tag: tag.to_string(),
             database,
             explicit_image: true,
+            reuse,
         })
     }
 
@@ -126,6 +152,16 @@ impl DockerUrl {
     pub fn database(&self) -> Option<&str> {
         self.database.as_deref()
     }
+
+    /// `image:tag`, as the engine names it.
+    pub fn image_ref(&self) -> String {
+        format!("{}:{}", self.image, self.tag)
+    }
+
+    /// Whether a warm container is kept between runs (`?reuse=true`).
+    pub fn reuse(&self) -> bool {
+        self.reuse
+    }
 }
 
 impl fmt::Display for DockerUrl {
@@ -143,6 +179,9 @@ impl fmt::Display for DockerUrl {
         }
         if let Some(db) = &self.database {
             write!(f, "/{db}")?;
+        }
+        if self.reuse {
+            f.write_str("?reuse=true")?;
         }
         Ok(())
     }
@@ -196,11 +235,24 @@ mod tests {
     }
 
     #[test]
+    fn reuse_parameter_keeps_a_warm_container() {
+        let url = docker("docker://postgres/16/dev?reuse=true");
+        assert!(url.reuse());
+        assert_eq!(url.to_string(), "docker://postgres/16/dev?reuse=true");
+        let url = docker("docker+postgres://schemactl-test/postgres:15/dev?reuse=1");
+        assert!(url.reuse());
+        assert_eq!(url.image_ref(), "schemactl-test/postgres:15");
+        assert!(!docker("docker://postgres/16/dev?reuse=false").reuse());
+    }
+
+    #[test]
     fn unknown_engines_are_bad_input() {
         for bad in [
             "docker://oracle/1/db",
             "docker+oracle://img:1/db",
             "docker://postgres/15/dev/x",
+            "docker://postgres/15/dev?keep=1",
+            "docker://postgres/15/dev?reuse=maybe",
         ] {
             let err = parse(bad).unwrap_err();
             assert_eq!(crate::error::exit_code(&err), 2, "{bad}");
