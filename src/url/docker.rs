@@ -158,6 +158,14 @@ impl DockerUrl {
         format!("{}:{}", self.image, self.tag)
     }
 
+    /// The same URL with `?reuse=` set.
+    pub fn with_reuse(&self, reuse: bool) -> DockerUrl {
+        DockerUrl {
+            reuse,
+            ..self.clone()
+        }
+    }
+
     /// Whether a warm container is kept between runs (`?reuse=true`).
     pub fn reuse(&self) -> bool {
         self.reuse

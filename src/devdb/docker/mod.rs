@@ -39,7 +39,7 @@ pub const KIND_REUSE: &str = "reuse";
 static NEXT_CONTAINER: AtomicU64 = AtomicU64::new(1);
 
 /// A running dev container and how to reach its server.
-pub(crate) struct Container {
+pub struct Container {
     name: String,
     engine: DockerEngine,
     host_port: u16,
@@ -53,7 +53,7 @@ pub(crate) struct Container {
 
 /// Starts (or, with `?reuse=true`, finds or starts) the container `url` names and waits until
 /// its server answers a query.
-pub(crate) async fn start(url: &DockerUrl) -> anyhow::Result<Container> {
+pub async fn start(url: &DockerUrl) -> anyhow::Result<Container> {
     let started = Instant::now();
     let docker = engine::connect().await?;
     let mut container = if url.reuse() {
@@ -153,29 +153,37 @@ async fn create_and_start(
     Ok(())
 }
 
-/// The host port the engine picked for `port`.
+/// The host port the engine picked for `port`. A container that already stopped has none;
+/// its log says why.
 async fn published_port(docker: &Docker, name: &str, port: u16) -> anyhow::Result<u16> {
     let inspected = docker
         .inspect_container(name, None)
         .await
         .map_err(|e| failure(format!("cannot inspect container {name}: {e}")))?;
-    inspected
+    let running = inspected
+        .state
+        .as_ref()
+        .and_then(|s| s.running)
+        .unwrap_or(false);
+    let host_port = inspected
         .network_settings
         .and_then(|n| n.ports)
         .and_then(|ports| ports.get(&format!("{port}/tcp")).cloned().flatten())
         .into_iter()
         .flatten()
-        .find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok()))
-        .ok_or_else(|| {
-            failure(format!(
-                "container {name} publishes no host port for {port}"
-            ))
-        })
+        .find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok()));
+    match host_port {
+        Some(host_port) => Ok(host_port),
+        None if !running => Err(ready::not_ready(docker, name, "the container stopped").await),
+        None => Err(failure(format!(
+            "container {name} publishes no host port for {port}"
+        ))),
+    }
 }
 
 impl Container {
     /// The superuser URL of the container's database (PostgreSQL containers).
-    pub(crate) fn pg_url(&self) -> anyhow::Result<PgUrl> {
+    pub fn pg_url(&self) -> anyhow::Result<PgUrl> {
         let base = crate::url::parse_postgres(&format!(
             "postgres://{}:{}@127.0.0.1:{}/postgres?sslmode=disable",
             contract::PG_USER,
@@ -186,7 +194,7 @@ impl Container {
     }
 
     /// Connection options for a MySQL or MariaDB container (root, the URL's database).
-    pub(crate) fn mysql_options(&self) -> sqlx::mysql::MySqlConnectOptions {
+    pub fn mysql_options(&self) -> sqlx::mysql::MySqlConnectOptions {
         sqlx::mysql::MySqlConnectOptions::new()
             .host("127.0.0.1")
             .port(self.host_port)
@@ -208,22 +216,22 @@ impl Container {
         ready::wait_ready(docker, &self.name, &self.probe()?, ready::ready_timeout()).await
     }
 
-    pub(crate) fn name(&self) -> &str {
+    pub fn name(&self) -> &str {
         &self.name
     }
 
     /// Whether this is a warm container kept between runs.
-    pub(crate) fn reused(&self) -> bool {
+    pub fn reused(&self) -> bool {
         self.reused
     }
 
     /// From the request to a server answering queries.
-    pub(crate) fn startup(&self) -> Duration {
+    pub fn startup(&self) -> Duration {
         self.startup
     }
 
     /// Removes a per-run container now; a reused one is left running.
-    pub(crate) async fn close(mut self) -> anyhow::Result<()> {
+    pub async fn close(mut self) -> anyhow::Result<()> {
         let Some(guard) = self.guard.take() else {
             return Ok(());
         };

@@ -86,7 +86,7 @@ pub(crate) async fn wait_ready(
 /// How many log lines a readiness failure shows.
 const LOG_TAIL_LINES: usize = 20;
 
-async fn not_ready(docker: &Docker, container: &str, why: &str) -> anyhow::Error {
+pub(crate) async fn not_ready(docker: &Docker, container: &str, why: &str) -> anyhow::Error {
     let tail = log_tail(docker, container).await;
     failure(format!(
         "the dev container {container} did not become ready: {why}\ncontainer log (last {LOG_TAIL_LINES} lines):\n{tail}"
