@@ -56,8 +56,25 @@ fn schema_diff_on_a_docker_dev_database_plans_and_removes_the_container() {
         "--dev-url",
         TEST_DEV_URL,
     ];
-    let (out, pid) = schemactl(work.path(), &args, &[]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .current_dir(work.path())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // While it runs, the engine lists its container under its pid label (what the leak test
+    // relies on).
+    let mut seen = Vec::new();
+    while seen.is_empty() && child.try_wait().unwrap().is_none() {
+        seen = containers_of_pid(pid);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(seen.len(), 1, "the running container carries the pid label");
+    assert!(seen[0].starts_with("schemactl-dev-"), "{seen:?}");
     let sql = text(&out.stdout);
     for expected in [
         "CREATE TYPE \"public\".\"mood\" AS ENUM ('ok', 'sad')",
