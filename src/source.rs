@@ -52,7 +52,10 @@ impl Dev {
 
     /// The scope dev inspections use: the dev URL's search_path, or the whole database.
     pub fn scope(&self) -> Scope {
-        scope_of(self.spec.server_url())
+        match self.spec.schemas() {
+            Some(schemas) => Scope::Schemas(schemas),
+            None => Scope::AllSchemas,
+        }
     }
 
     /// Drops what the run created on the dev server and stops a cluster it started.

@@ -66,11 +66,13 @@ impl DevSpec {
         }
     }
 
-    /// The existing server's URL, when the spec names one.
-    pub fn server_url(&self) -> Option<&PgUrl> {
+    /// The schemas dev inspections are scoped to (the dev URL's `search_path`); `None` means
+    /// the whole database.
+    pub fn schemas(&self) -> Option<Vec<String>> {
         match self {
-            DevSpec::Server(url) => Some(url),
-            _ => None,
+            DevSpec::Server(url) => url.schemas(),
+            DevSpec::Docker(url) => url.schemas().map(<[String]>::to_vec),
+            DevSpec::Ephemeral => None,
         }
     }
 }
@@ -129,7 +131,7 @@ impl DevServer {
             DevSpec::Docker(docker_url) => {
                 let container = docker::start(docker_url).await?;
                 Ok(DevServer {
-                    url: container.pg_url()?,
+                    url: container.pg_url()?.with_search_path(docker_url.schemas()),
                     cluster: None,
                     container: Some(container),
                     scratches: Arc::default(),

@@ -45,36 +45,43 @@ pub struct DockerUrl {
     explicit_image: bool,
     /// `?reuse=true`: keep a warm container between runs.
     reuse: bool,
+    /// `?search_path=a,b`: the schemas in scope, as for postgres:// URLs.
+    search_path: Option<Vec<String>>,
 }
 
-/// Splits off `?reuse=…`, the only query parameter docker URLs take.
-fn split_reuse(rest: &str) -> Result<(&str, bool), String> {
-    if rest.contains('#') {
-        return Err("docker URLs take no fragment".into());
-    }
-    let Some((before, query)) = rest.split_once('?') else {
-        return Ok((rest, false));
-    };
-    let mut reuse = false;
-    for (key, value) in super::parse_query(query)? {
+/// The query parameters docker URLs take.
+#[derive(Default)]
+struct DockerQuery {
+    reuse: bool,
+    search_path: Option<Vec<String>>,
+}
+
+/// Splits off `?reuse=…&search_path=…`.
+fn split_query(rest: &str) -> Result<(&str, DockerQuery), String> {
+    let (before, pairs) = super::split_query(rest)?;
+    let mut query = DockerQuery::default();
+    for (key, value) in pairs {
         match (key.as_str(), value.as_str()) {
-            ("reuse", "true" | "1" | "") => reuse = true,
-            ("reuse", "false" | "0") => reuse = false,
+            ("reuse", "true" | "1" | "") => query.reuse = true,
+            ("reuse", "false" | "0") => query.reuse = false,
             ("reuse", other) => return Err(format!("reuse={other}: expected true or false")),
+            ("search_path", schemas) => {
+                query.search_path = Some(super::postgres::parse_schema_list(schemas)?)
+            }
             (other, _) => {
                 return Err(format!(
-                    "unknown parameter {other:?} (docker URLs take only ?reuse=true)"
+                    "unknown parameter {other:?} (docker URLs take reuse and search_path)"
                 ));
             }
         }
     }
-    Ok((before, reuse))
+    Ok((before, query))
 }
 
 impl DockerUrl {
     /// `ENGINE[/TAG[/DB]]` after `docker://`.
     pub(super) fn parse_short(rest: &str) -> Result<DockerUrl, String> {
-        let (rest, reuse) = split_reuse(rest)?;
+        let (rest, query) = split_query(rest)?;
         let mut parts = rest.split('/');
         let engine_name = parts.next().unwrap_or_default();
         let engine = DockerEngine::parse(engine_name).ok_or_else(|| {
@@ -93,7 +100,8 @@ impl DockerUrl {
             tag: tag.to_string(),
             database,
             explicit_image: false,
-            reuse,
+            reuse: query.reuse,
+            search_path: query.search_path,
         })
     }
 
@@ -103,7 +111,7 @@ impl DockerUrl {
         let engine = DockerEngine::parse(engine).ok_or_else(|| {
             format!("unknown engine docker+{engine} (expected postgres, mysql or mariadb)")
         })?;
-        let (rest, reuse) = split_reuse(rest)?;
+        let (rest, query) = split_query(rest)?;
         let (image_ref, database) = match rest.rsplit_once('/') {
             Some((image, db))
                 if image
@@ -132,7 +140,8 @@ impl DockerUrl {
             tag: tag.to_string(),
             database,
             explicit_image: true,
-            reuse,
+            reuse: query.reuse,
+            search_path: query.search_path,
         })
     }
 
@@ -166,6 +175,11 @@ impl DockerUrl {
         }
     }
 
+    /// The schemas in scope (`?search_path=a,b`); `None` means the whole database.
+    pub fn schemas(&self) -> Option<&[String]> {
+        self.search_path.as_deref()
+    }
+
     /// Whether a warm container is kept between runs (`?reuse=true`).
     pub fn reuse(&self) -> bool {
         self.reuse
@@ -188,8 +202,15 @@ impl fmt::Display for DockerUrl {
         if let Some(db) = &self.database {
             write!(f, "/{db}")?;
         }
+        let mut params = Vec::new();
         if self.reuse {
-            f.write_str("?reuse=true")?;
+            params.push("reuse=true".to_string());
+        }
+        if let Some(schemas) = &self.search_path {
+            params.push(format!("search_path={}", schemas.join(",")));
+        }
+        if !params.is_empty() {
+            write!(f, "?{}", params.join("&"))?;
         }
         Ok(())
     }
@@ -251,6 +272,15 @@ mod tests {
         assert!(url.reuse());
         assert_eq!(url.image_ref(), "schemactl-test/postgres:15");
         assert!(!docker("docker://postgres/16/dev?reuse=false").reuse());
+        let url = docker("docker://postgres/15/dev?search_path=public,app&reuse=true");
+        assert_eq!(
+            url.schemas(),
+            Some(&["public".to_string(), "app".to_string()][..])
+        );
+        assert_eq!(
+            url.to_string(),
+            "docker://postgres/15/dev?reuse=true&search_path=public,app"
+        );
     }
 
     #[test]

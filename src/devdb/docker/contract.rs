@@ -20,6 +20,11 @@ const PG_ARGS: &[&str] = &[
     "max_locks_per_transaction=4096",
 ];
 
+/// A RAM disk for PostgreSQL's data directory: a throwaway server has no use for its disk,
+/// and CREATE DATABASE on the container's overlay file system takes ~1 s instead of ~0.2 s.
+/// A path of its own (not the image's PGDATA, whose ownership a mount would inherit).
+const PG_TMPFS: &str = "/var/lib/postgresql/schemactl";
+
 /// How to run and reach one container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ContainerSpec {
@@ -30,6 +35,8 @@ pub(crate) struct ContainerSpec {
     pub port: u16,
     /// The database the connection opens (created by the image's entrypoint).
     pub database: String,
+    /// A tmpfs mount for the data directory (world-writable, the entrypoint makes PGDATA).
+    pub tmpfs: Option<&'static str>,
 }
 
 /// The spec for `url`'s engine, with superuser `password`.
@@ -42,6 +49,7 @@ pub(crate) fn spec_for(url: &DockerUrl, password: &str) -> ContainerSpec {
                     format!("POSTGRES_USER={PG_USER}"),
                     format!("POSTGRES_PASSWORD={password}"),
                     format!("POSTGRES_DB={database}"),
+                    format!("PGDATA={PG_TMPFS}/data"),
                 ],
                 cmd: Some(
                     std::iter::once("postgres")
@@ -51,6 +59,7 @@ pub(crate) fn spec_for(url: &DockerUrl, password: &str) -> ContainerSpec {
                 ),
                 port: 5432,
                 database,
+                tmpfs: Some(PG_TMPFS),
             }
         }
         engine @ (DockerEngine::Mysql | DockerEngine::Mariadb) => {
@@ -70,6 +79,7 @@ pub(crate) fn spec_for(url: &DockerUrl, password: &str) -> ContainerSpec {
                 cmd: None,
                 port: 3306,
                 database,
+                tmpfs: None,
             }
         }
     }

@@ -137,6 +137,9 @@ async fn create_and_start(
         exposed_ports: Some(vec![port_key.clone()]),
         host_config: Some(HostConfig {
             port_bindings: Some(HashMap::from([(port_key, Some(vec![binding]))])),
+            tmpfs: spec
+                .tmpfs
+                .map(|path| HashMap::from([(path.to_string(), "rw,mode=1777".to_string())])),
             ..Default::default()
         }),
         ..Default::default()
