@@ -117,9 +117,11 @@ mod tests {
             [
                 "POSTGRES_USER=postgres",
                 "POSTGRES_PASSWORD=pw",
-                "POSTGRES_DB=dev"
+                "POSTGRES_DB=dev",
+                "PGDATA=/var/lib/postgresql/schemactl/data"
             ]
         );
+        assert_eq!(spec.tmpfs, Some("/var/lib/postgresql/schemactl"));
         let cmd = spec.cmd.unwrap();
         assert_eq!(cmd[0], "postgres");
         assert!(cmd.contains(&"fsync=off".to_string()));
