@@ -26,6 +26,20 @@ fn schemactl(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (Output, u32) 
     (child.wait_with_output().unwrap(), pid)
 }
 
+/// `schema diff` of the two files `write_schemas` writes, on dev database `dev`.
+fn diff_args(dev: &str) -> [&str; 8] {
+    [
+        "schema",
+        "diff",
+        "--from",
+        "file://current.sql",
+        "--to",
+        "file://desired.sql",
+        "--dev-url",
+        dev,
+    ]
+}
+
 fn write_schemas(dir: &Path) {
     std::fs::write(
         dir.join("current.sql"),
@@ -46,16 +60,7 @@ fn schema_diff_on_a_docker_dev_database_plans_and_removes_the_container() {
     ensure_test_image();
     let work = tempfile::tempdir().unwrap();
     write_schemas(work.path());
-    let args = [
-        "schema",
-        "diff",
-        "--from",
-        "file://current.sql",
-        "--to",
-        "file://desired.sql",
-        "--dev-url",
-        TEST_DEV_URL,
-    ];
+    let args = diff_args(TEST_DEV_URL);
     let mut child = Command::new(env!("CARGO_BIN_EXE_schemactl"))
         .current_dir(work.path())
         .args(args)
@@ -125,16 +130,7 @@ fn reuse_keeps_one_warm_container_with_a_clean_database_per_run() {
         std::process::id()
     );
     let base = dev.trim_end_matches("?reuse=true");
-    let args = [
-        "schema",
-        "diff",
-        "--from",
-        "file://current.sql",
-        "--to",
-        "file://desired.sql",
-        "--dev-url",
-        &dev,
-    ];
+    let args = diff_args(&dev);
     let mut plans = Vec::new();
     for _ in 0..2 {
         let (out, pid) = schemactl(work.path(), &args, &[]);
@@ -165,16 +161,7 @@ fn no_docker_engine_names_docker_host_and_the_other_dev_urls() {
     write_schemas(work.path());
     let (out, _) = schemactl(
         work.path(),
-        &[
-            "schema",
-            "diff",
-            "--from",
-            "file://current.sql",
-            "--to",
-            "file://desired.sql",
-            "--dev-url",
-            "docker://postgres/16/dev",
-        ],
+        &diff_args("docker://postgres/16/dev"),
         &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
@@ -196,16 +183,7 @@ fn mysql_dev_urls_are_refused_before_anything_starts() {
     write_schemas(work.path());
     let (out, _) = schemactl(
         work.path(),
-        &[
-            "schema",
-            "diff",
-            "--from",
-            "file://current.sql",
-            "--to",
-            "file://desired.sql",
-            "--dev-url",
-            "docker://mysql/8/dev",
-        ],
+        &diff_args("docker://mysql/8/dev"),
         // No engine: proves nothing was started (no connection was even tried).
         &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")],
     );

@@ -39,16 +39,7 @@ pub fn containers_labelled(
             .negotiate_version()
             .await
             .unwrap();
-        let filters = std::collections::HashMap::from([(
-            "label".to_string(),
-            vec![format!("{key}={value}")],
-        )]);
-        let options = bollard::query_parameters::ListContainersOptionsBuilder::default()
-            .all(true)
-            .filters(&filters)
-            .build();
-        docker
-            .list_containers(Some(options))
+        schemactl::devdb::docker::containers_labelled(&docker, &[(key, value)])
             .await
             .unwrap()
             .into_iter()

@@ -83,8 +83,8 @@ pub(crate) fn remove_container_blocking(name: &str, may_appear: bool) -> anyhow:
     .unwrap_or_else(|_| Err(failure("removing a dev container panicked")))
 }
 
-/// Names of the containers (running or not) carrying every `key=value` label given.
-pub(crate) async fn containers_labelled(
+/// The containers (running or not) carrying every `key=value` label given.
+pub async fn containers_labelled(
     docker: &Docker,
     labels: &[(&str, &str)],
 ) -> anyhow::Result<Vec<bollard::models::ContainerSummary>> {

@@ -12,6 +12,7 @@ mod image;
 mod ready;
 mod reuse;
 
+pub use engine::containers_labelled;
 pub use reuse::remove_reused;
 
 use super::cleanup::{self, CleanupGuard};
@@ -96,18 +97,7 @@ async fn start_ephemeral(docker: &Docker, url: &DockerUrl) -> anyhow::Result<Con
     ];
     requested.store(true, Ordering::SeqCst);
     create_and_start(docker, &name, url, &spec, &labels).await?;
-    let container = Container {
-        host_port: published_port(docker, &name, spec.port).await?,
-        name,
-        engine: url.engine(),
-        password,
-        database: spec.database,
-        reused: false,
-        startup: Duration::ZERO,
-        guard: Some(guard),
-    };
-    container.wait_ready(docker).await?;
-    Ok(container)
+    Container::ready(docker, &name, url, password, Some(guard)).await
 }
 
 /// Creates container `name` from `url`'s image, publishing the server port on 127.0.0.1 at a
@@ -185,6 +175,30 @@ async fn published_port(docker: &Docker, name: &str, port: u16) -> anyhow::Resul
 }
 
 impl Container {
+    /// The handle of started container `name` once its server answers; `guard` removes it
+    /// (none: a reused container, kept).
+    async fn ready(
+        docker: &Docker,
+        name: &str,
+        url: &DockerUrl,
+        password: String,
+        guard: Option<CleanupGuard>,
+    ) -> anyhow::Result<Container> {
+        let spec = contract::spec_for(url, &password);
+        let container = Container {
+            host_port: published_port(docker, name, spec.port).await?,
+            name: name.to_string(),
+            engine: url.engine(),
+            password,
+            database: spec.database,
+            reused: guard.is_none(),
+            startup: Duration::ZERO,
+            guard,
+        };
+        container.wait_ready(docker).await?;
+        Ok(container)
+    }
+
     /// The superuser URL of the container's database (PostgreSQL containers).
     pub fn pg_url(&self) -> anyhow::Result<PgUrl> {
         let base = crate::url::parse_postgres(&format!(

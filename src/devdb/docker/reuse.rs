@@ -3,7 +3,7 @@
 
 use super::{
     Container, KIND_REUSE, LABEL_KIND, LABEL_REUSE, LABEL_URL, contract, create_and_start, engine,
-    image, published_port, random_hex,
+    image, random_hex,
 };
 use crate::error::failure;
 use crate::url::DockerUrl;
@@ -85,19 +85,9 @@ async fn find(
             "the warm container {name} has no password in its environment; remove it with `schemactl dev stop`"
         ))
     })?;
-    let spec = contract::spec_for(url, &password);
-    let container = Container {
-        host_port: published_port(docker, &id, spec.port).await?,
-        name: name.to_string(),
-        engine: url.engine(),
-        password,
-        database: spec.database,
-        reused: true,
-        startup: Duration::ZERO,
-        guard: None,
-    };
-    container.wait_ready(docker).await?;
-    Ok(Some(container))
+    Container::ready(docker, name, url, password, None)
+        .await
+        .map(Some)
 }
 
 /// A new warm container; removed again if it cannot be made ready (or the run is interrupted
@@ -136,17 +126,7 @@ async fn create(
                 created.store(true, Ordering::SeqCst);
             }
         })?;
-    let container = Container {
-        host_port: published_port(docker, name, spec.port).await?,
-        name: name.to_string(),
-        engine: url.engine(),
-        password,
-        database: spec.database,
-        reused: true,
-        startup: Duration::ZERO,
-        guard: None,
-    };
-    container.wait_ready(docker).await?;
+    let container = Container::ready(docker, name, url, password, None).await?;
     guard.dismiss();
     Ok(container)
 }
