@@ -231,3 +231,60 @@ fn a_container_that_stops_fails_with_its_log_and_is_removed() {
         "{mine:?}"
     );
 }
+
+#[test]
+fn an_absent_image_is_pulled_and_a_failed_pull_says_how_to_provide_it() {
+    let work = tempfile::tempdir().unwrap();
+    write_schemas(work.path());
+    let (out, pid) = schemactl(
+        work.path(),
+        &diff_args("docker+postgres://schemactl-test/absent:1/dev"),
+        &[],
+    );
+    // Our machines reach no registry; where one answers, the image still does not exist.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("pulling schemactl-test/absent:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot pull image schemactl-test/absent:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("docker import"), "{stderr}");
+    assert_eq!(containers_of_pid(pid), Vec::<String>::new());
+}
+
+/// SIGKILL leaves no chance to clean up; the next run on this host removes what it left.
+#[test]
+fn the_next_run_removes_containers_of_a_killed_run() {
+    ensure_test_image();
+    let work = tempfile::tempdir().unwrap();
+    write_schemas(work.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .current_dir(work.path())
+        .args(diff_args(TEST_DEV_URL))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let killed = child.id();
+    let started = std::time::Instant::now();
+    while containers_of_pid(killed).is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no container appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // SIGKILL left it (unless a run of a parallel test already removed it: only the orphan
+    // removal of some schemactl run removes it at all).
+
+    let (out, pid) = schemactl(work.path(), &diff_args(TEST_DEV_URL), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(containers_of_pid(killed), Vec::<String>::new());
+    assert_eq!(containers_of_pid(pid), Vec::<String>::new());
+}
