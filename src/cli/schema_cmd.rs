@@ -17,7 +17,8 @@ pub struct InspectArgs {
     /// Database (`postgres://...`) or SQL files (`file://schema.sql`, `file://dir/*.sql`).
     #[arg(long, short = 'u')]
     pub url: String,
-    /// Dev database server for loading SQL files; default: a local ephemeral cluster.
+    /// Dev database for loading SQL files: `postgres://…` or `docker://postgres/TAG/DB`
+    /// (`?reuse=true` keeps a warm container); default: a local ephemeral cluster.
     #[arg(long)]
     pub dev_url: Option<String>,
     #[arg(long, value_enum, default_value = "sql")]
@@ -32,7 +33,8 @@ pub struct DiffArgs {
     /// Desired state.
     #[arg(long)]
     pub to: String,
-    /// Dev database server for loading SQL files; default: a local ephemeral cluster.
+    /// Dev database for loading SQL files: `postgres://…` or `docker://postgres/TAG/DB`
+    /// (`?reuse=true` keeps a warm container); default: a local ephemeral cluster.
     #[arg(long)]
     pub dev_url: Option<String>,
     #[arg(long, value_enum, default_value = "sql")]
