@@ -130,6 +130,14 @@ fn reuse_keeps_one_warm_container_with_a_clean_database_per_run() {
         std::process::id()
     );
     let base = dev.trim_end_matches("?reuse=true");
+    // Removes the warm container even when an assertion below fails.
+    struct StopOnDrop<'a>(&'a Path, &'a str);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            schemactl(self.0, &["dev", "stop", self.1], &[]);
+        }
+    }
+    let _stop = StopOnDrop(work.path(), base);
     let args = diff_args(&dev);
     let mut plans = Vec::new();
     for _ in 0..2 {
