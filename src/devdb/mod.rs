@@ -206,14 +206,6 @@ impl DevServer {
         self.cluster.as_ref().map(|c| (c.source(), c.startup()))
     }
 
-    /// The dev container's name, whether it is a warm reused one, and how long it took to
-    /// answer, when this is a container.
-    pub fn container_startup(&self) -> Option<(&str, bool, Duration)> {
-        self.container
-            .as_ref()
-            .map(|c| (c.name(), c.reused(), c.startup()))
-    }
-
     /// Drops remaining scratch databases, stops the cluster and removes its directory, removes
     /// a per-run container (a reused one keeps running, without this run's databases).
     pub async fn close(mut self) -> anyhow::Result<()> {

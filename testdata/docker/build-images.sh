@@ -16,6 +16,7 @@ if [ "${1:-}" != "--force" ] && docker image inspect "$TAG" >/dev/null 2>&1; the
 fi
 [ -x "$PG/bin/postgres" ] || { echo "postgresql-15 is not installed ($PG/bin/postgres)" >&2; exit 1; }
 
+old_id=$(docker image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -104,4 +105,8 @@ tar -C "$root" -c . | docker import \
   --change 'EXPOSE 5432' \
   --change 'ENV PGDATA=/var/lib/postgresql/data TZ=UTC LANG=C.UTF-8' \
   - "$TAG" >/dev/null
+# A rebuild leaves the old image untagged: remove it unless a container still uses it.
+if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect --format '{{.Id}}' "$TAG")" ]; then
+  docker rmi "$old_id" >/dev/null 2>&1 || true
+fi
 echo "built $TAG" >&2

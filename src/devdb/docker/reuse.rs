@@ -62,6 +62,20 @@ async fn find(
         return Ok(None);
     };
     let id = summary.id.unwrap_or_else(|| name.to_string());
+    // A warm container of an image since rebuilt or re-pulled under the same tag is stale.
+    let current_image = docker
+        .inspect_image(&url.image_ref())
+        .await
+        .ok()
+        .and_then(|image| image.id);
+    if current_image.is_some() && summary.image_id != current_image {
+        eprintln!(
+            "the warm container {name} runs an older {}; replacing it",
+            url.image_ref()
+        );
+        engine::remove_container(docker, &id).await?;
+        return Ok(None);
+    }
     if summary.state != Some(bollard::models::ContainerSummaryStateEnum::RUNNING) {
         match docker.start_container(&id, None).await {
             Ok(())
