@@ -5,12 +5,12 @@
 //! `devdb_signal existing URL`   scratch db on URL, prints `ready - DBNAME`, sleeps
 //! `devdb_signal bench N`        opens and closes N local clusters, prints each start-up time
 
-use schemactl::devdb::{DevServer, interrupted_exit_code, with_cleanup};
+use schemactl::devdb::{DevServer, DevSpec, interrupted_exit_code, with_cleanup};
 use std::io::Write;
 use std::time::Instant;
 
-async fn hold(dev: Option<schemactl::url::PgUrl>) -> anyhow::Result<()> {
-    let server = DevServer::open(dev.as_ref()).await?;
+async fn hold(dev: DevSpec) -> anyhow::Result<()> {
+    let server = DevServer::open(&dev).await?;
     let scratch = server.scratch().await?;
     let dir = server
         .cluster_dir()
@@ -24,7 +24,7 @@ async fn hold(dev: Option<schemactl::url::PgUrl>) -> anyhow::Result<()> {
 async fn bench(runs: usize) -> anyhow::Result<()> {
     for _ in 0..runs {
         let started = Instant::now();
-        let server = DevServer::open(None).await?;
+        let server = DevServer::open(&DevSpec::Ephemeral).await?;
         let (source, startup) = server.cluster_startup().expect("a local cluster");
         let scratch = server.scratch().await?;
         let mut conn = scratch.connect().await?;
@@ -49,8 +49,10 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = with_cleanup(async {
         match args.first().map(String::as_str) {
-            Some("cluster") => hold(None).await,
-            Some("existing") => hold(Some(schemactl::url::parse_postgres(&args[1])?)).await,
+            Some("cluster") => hold(DevSpec::Ephemeral).await,
+            Some("existing") => {
+                hold(DevSpec::Server(schemactl::url::parse_postgres(&args[1])?)).await
+            }
             Some("bench") => bench(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3)).await,
             _ => anyhow::bail!("usage: devdb_signal cluster | existing URL | bench N"),
         }

@@ -1,7 +1,7 @@
 //! Turning a URL into a schema model: inspect a live database, or load SQL files into a scratch
 //! database on the dev server and inspect that.
 
-use crate::devdb::DevServer;
+use crate::devdb::{DevServer, DevSpec};
 use crate::driver::postgres;
 use crate::driver::sqlite;
 use crate::driver::{DevConnection, Dialect, Scope, StatementRunner};
@@ -32,16 +32,17 @@ impl Script {
 /// The dev database of one run: a PostgreSQL server (opened on first use and shared by every
 /// source that needs it), or SQLite, where each scratch database is a fresh one in memory.
 pub struct Dev {
-    url: Option<PgUrl>,
+    spec: DevSpec,
     server: OnceCell<DevServer>,
     dialect: Dialect,
 }
 
 impl Dev {
-    /// `url` is the `--dev-url`; without it, a local ephemeral cluster is started when needed.
-    pub fn new(url: Option<PgUrl>) -> Self {
+    /// `spec` comes from the `--dev-url` (a server or a docker container); without one, a local
+    /// ephemeral cluster is started when needed.
+    pub fn new(spec: DevSpec) -> Self {
         Self {
-            url,
+            spec,
             server: OnceCell::new(),
             dialect: Dialect::Postgres,
         }
@@ -50,7 +51,7 @@ impl Dev {
     /// SQLite dev databases (`sqlite://NAME?mode=memory`): nothing to start or clean up.
     pub fn sqlite() -> Self {
         Self {
-            url: None,
+            spec: DevSpec::Ephemeral,
             server: OnceCell::new(),
             dialect: Dialect::Sqlite,
         }
@@ -67,7 +68,7 @@ impl Dev {
             ));
         }
         self.server
-            .get_or_try_init(|| DevServer::open(self.url.as_ref()))
+            .get_or_try_init(|| DevServer::open(&self.spec))
             .await
     }
 
@@ -91,7 +92,10 @@ impl Dev {
 
     /// The scope dev inspections use: the dev URL's search_path, or the whole database.
     pub fn scope(&self) -> Scope {
-        scope_of(self.url.as_ref())
+        match self.spec.schemas() {
+            Some(schemas) => Scope::Schemas(schemas),
+            None => Scope::AllSchemas,
+        }
     }
 
     /// Drops what the run created on the dev server and stops a cluster it started.

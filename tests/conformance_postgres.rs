@@ -11,7 +11,7 @@ use common::conformance::{
     report,
 };
 use futures::StreamExt;
-use schemactl::devdb::DevServer;
+use schemactl::devdb::{DevServer, DevSpec};
 use schemactl::diff::{DiffOptions, diff};
 use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
@@ -164,7 +164,7 @@ async fn psqldef_conformance() {
     let dir = corpus_dir().join("sqldef/psqldef");
     let cases = load_cases(&dir);
     assert!(!cases.is_empty(), "no cases found in {}", dir.display());
-    let server = DevServer::open(Some(&test_url()))
+    let server = DevServer::open(&DevSpec::Server(test_url()))
         .await
         .expect("dev server");
     let parallel: usize = std::env::var("CONFORMANCE_JOBS")

@@ -1,7 +1,7 @@
 //! devdb against real servers: the test server at SCHEMACTL_TEST_PG_URL and local ephemeral
 //! clusters, including cleanup after errors and signals.
 
-use schemactl::devdb::{DevServer, SCRATCH_PREFIX};
+use schemactl::devdb::{DevServer, DevSpec, SCRATCH_PREFIX};
 use schemactl::error::exit_code;
 use schemactl::url::{PgUrl, parse_postgres};
 use sqlx::{Connection, Executor, PgConnection};
@@ -94,7 +94,9 @@ fn any_process_mentions(dir: &Path) -> bool {
 #[tokio::test]
 async fn scratch_databases_are_created_and_dropped_on_an_existing_server() {
     let dev = fresh_database("").await;
-    let server = DevServer::open(Some(&dev)).await.unwrap();
+    let server = DevServer::open(&DevSpec::Server(dev.clone()))
+        .await
+        .unwrap();
     let first = server.scratch().await.unwrap();
     let second = server.scratch().await.unwrap();
     let kept = server.scratch().await.unwrap();
@@ -128,7 +130,9 @@ async fn dev_still_exists(dev: &PgUrl) -> bool {
 #[tokio::test]
 async fn a_dev_database_with_objects_is_refused_as_bad_input() {
     let dev = fresh_database("CREATE TABLE users (id int); CREATE SCHEMA app;").await;
-    let err = DevServer::open(Some(&dev)).await.unwrap_err();
+    let err = DevServer::open(&DevSpec::Server(dev.clone()))
+        .await
+        .unwrap_err();
     assert_eq!(exit_code(&err), 2, "{err:#}");
     let text = err.to_string();
     assert!(text.contains("not clean"), "{text}");
@@ -140,7 +144,9 @@ async fn a_dev_database_with_objects_is_refused_as_bad_input() {
 #[tokio::test]
 async fn a_dev_database_with_only_a_function_is_refused() {
     let dev = fresh_database("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 1'").await;
-    let err = DevServer::open(Some(&dev)).await.unwrap_err();
+    let err = DevServer::open(&DevSpec::Server(dev.clone()))
+        .await
+        .unwrap_err();
     assert_eq!(exit_code(&err), 2);
     assert!(err.to_string().contains("function public.f"), "{err}");
     drop_database(&dev).await;
@@ -149,7 +155,9 @@ async fn a_dev_database_with_only_a_function_is_refused() {
 #[tokio::test]
 async fn an_unreachable_server_is_a_failure_naming_host_and_port_without_password() {
     let url = parse_postgres("postgres://postgres:hunter2@127.0.0.1:1/postgres").unwrap();
-    let err = DevServer::open(Some(&url)).await.unwrap_err();
+    let err = DevServer::open(&DevSpec::Server(url.clone()))
+        .await
+        .unwrap_err();
     assert_eq!(exit_code(&err), 1);
     let text = format!("{err:#}");
     assert!(text.contains("127.0.0.1:1"), "{text}");
@@ -158,7 +166,7 @@ async fn an_unreachable_server_is_a_failure_naming_host_and_port_without_passwor
 
 #[tokio::test]
 async fn an_ephemeral_cluster_answers_and_is_gone_after_close() {
-    let server = DevServer::open(None).await.unwrap();
+    let server = DevServer::open(&DevSpec::Ephemeral).await.unwrap();
     let dir = server.cluster_dir().unwrap().to_path_buf();
     let pid = postmaster_pid(&dir);
     let scratch = server.scratch().await.unwrap();
@@ -181,7 +189,7 @@ async fn an_ephemeral_cluster_answers_and_is_gone_after_close() {
 #[tokio::test]
 async fn an_ephemeral_cluster_dropped_on_an_error_path_still_cleans_up() {
     async fn fails_midway(dir: &mut PathBuf, pid: &mut i32) -> anyhow::Result<()> {
-        let server = DevServer::open(None).await?;
+        let server = DevServer::open(&DevSpec::Ephemeral).await?;
         *dir = server.cluster_dir().unwrap().to_path_buf();
         *pid = postmaster_pid(dir);
         let _scratch = server.scratch().await?;

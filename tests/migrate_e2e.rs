@@ -3,6 +3,8 @@
 //! installed by .ci/test) and the test PostgreSQL server as dev database.
 
 mod common;
+#[path = "support/docker.rs"]
+mod docker_support;
 
 use common::project::{copy_dir, migration_files, require_provider, testdata, text};
 use std::path::Path;
@@ -14,9 +16,14 @@ fn server_url() -> String {
 }
 
 fn schemactl(project: &Path, args: &[&str]) -> Output {
+    schemactl_on(project, &server_url(), args)
+}
+
+/// Runs schemactl in `project` with `dev_url` as the env's dev database.
+fn schemactl_on(project: &Path, dev_url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_schemactl"))
         .current_dir(project)
-        .env("SCHEMACTL_DEV_URL", server_url())
+        .env("SCHEMACTL_DEV_URL", dev_url)
         .args(args)
         .output()
         .unwrap()
@@ -39,6 +46,18 @@ fn db_url(name: &str) -> String {
 
 #[test]
 fn models_to_migrations_and_drift_check() {
+    models_to_migrations_with_dev(&server_url());
+}
+
+/// The same journey with a throwaway Docker container as dev database.
+#[test]
+fn models_to_migrations_with_a_docker_dev_url() {
+    docker_support::ensure_test_image();
+    models_to_migrations_with_dev(docker_support::TEST_DEV_URL);
+}
+
+fn models_to_migrations_with_dev(dev_url: &str) {
+    let schemactl = |project: &Path, args: &[&str]| schemactl_on(project, dev_url, args);
     require_provider();
     let work = tempfile::tempdir().unwrap();
     let project = work.path().join("shop");

@@ -2,7 +2,7 @@
 //! with rename hints, plan, apply to A; A must then inspect equal to B (column order aside),
 //! a second diff must be empty, and the rows put into A before the plan must still be there.
 
-use schemactl::devdb::{DevServer, ScratchDb};
+use schemactl::devdb::{DevServer, DevSpec, ScratchDb};
 use schemactl::diff::{Change, DiffOptions, RenameHint, diff, unused_hints};
 use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
@@ -69,7 +69,7 @@ async fn converge(
     hints: Vec<RenameHint>,
     rows_query: &str,
 ) -> Outcome {
-    let server = DevServer::open(Some(&test_url()))
+    let server = DevServer::open(&DevSpec::Server(test_url()))
         .await
         .expect("dev server");
     let (a, b) = (
@@ -280,7 +280,7 @@ async fn view_reading_a_renamed_column_converges() {
 
 #[tokio::test]
 async fn hint_that_does_not_apply_is_reported_and_the_diff_drops_and_adds() {
-    let server = DevServer::open(Some(&test_url()))
+    let server = DevServer::open(&DevSpec::Server(test_url()))
         .await
         .expect("dev server");
     let (a, b) = (

@@ -32,7 +32,8 @@ pub struct DiffArgs {
     /// Desired state: a database or SQL files (default: the env's `src`).
     #[arg(long)]
     pub to: Option<String>,
-    /// Dev database server (default: the env's `dev`, else a local ephemeral cluster).
+    /// Dev database: `postgres://…` or `docker://postgres/TAG/DB[?reuse=true]` (default: the
+    /// env's `dev`, else a local ephemeral cluster).
     #[arg(long)]
     pub dev_url: Option<String>,
     /// Write nothing; exit 1 when a migration would be generated (CI drift gate).
@@ -62,7 +63,8 @@ pub struct HashArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub dir: DirArgs,
-    /// Dev database server to replay on (default: the env's `dev`, else a local ephemeral cluster).
+    /// Dev database to replay on: `postgres://…` or `docker://postgres/TAG/DB[?reuse=true]`
+    /// (default: the env's `dev`, else a local ephemeral cluster).
     #[arg(long)]
     pub dev_url: Option<String>,
 }

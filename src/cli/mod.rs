@@ -1,6 +1,7 @@
 //! Command line: clap commands, output formats and exit codes. Behaviour lives in the library;
 //! this module parses, dispatches and reports.
 
+mod dev_cmd;
 mod lint_cmd;
 mod migrate_cmd;
 mod project;
@@ -44,6 +45,17 @@ pub enum Command {
     /// Versioned migrations: plan, create, hash and validate migration files.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// Warm dev containers kept between runs (docker dev URLs with `?reuse=true`).
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Start (or find) the warm container of a docker dev URL.
+    Start(dev_cmd::StartArgs),
+    /// Remove warm dev containers.
+    Stop(dev_cmd::StopArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +121,8 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Migrate(MigrateCommand::Validate(args)) => {
             migrate_cmd::validate(&cli.global, args).await
         }
+        Command::Dev(DevCommand::Start(args)) => dev_cmd::start(&cli.global, args).await,
+        Command::Dev(DevCommand::Stop(args)) => dev_cmd::stop(&cli.global, args).await,
     }
 }
 

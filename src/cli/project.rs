@@ -3,6 +3,7 @@
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use crate::config::{self, Env, RenameKind, Source};
+use crate::devdb::DevSpec;
 use crate::diff::RenameHint;
 use crate::driver::Dialect;
 use crate::error::bad_input;
@@ -82,12 +83,25 @@ impl Settings {
     /// The dev database: `--dev-url`, else the env's `dev`, else SQLite when a target is a
     /// SQLite database, else a local ephemeral cluster.
     pub fn dev(&self, flag: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
+        open_dev(self.dev_url_text(flag).as_deref(), targets)
+    }
+
+    /// The PostgreSQL dev server spec (`schemactl dev start/stop`): `--dev-url`, else the
+    /// env's `dev`, else a local ephemeral cluster.
+    pub fn dev_url(&self, flag: Option<&str>) -> Result<DevSpec> {
+        match self.dev_url_text(flag) {
+            None => Ok(DevSpec::Ephemeral),
+            Some(text) => DevSpec::from_url(url::parse(&text)?),
+        }
+    }
+
+    fn dev_url_text(&self, flag: Option<&str>) -> Option<String> {
         let env_dev = self
             .env
             .as_ref()
             .and_then(|e| e.dev.clone())
             .filter(|d| !d.is_empty());
-        open_dev(flag.map(str::to_string).or(env_dev).as_deref(), targets)
+        flag.map(str::to_string).or(env_dev)
     }
 
     /// The env's `lint { }` settings (defaults without an env or block).
@@ -113,25 +127,21 @@ impl Settings {
     }
 }
 
-/// `--dev-url`: a PostgreSQL server, `sqlite://NAME?mode=memory`, or none: then SQLite when
+/// `--dev-url`: a PostgreSQL server, a `docker://postgres/…` container,
+/// `sqlite://NAME?mode=memory`, or none: then SQLite when
 /// one of `targets` is a SQLite database, else a local ephemeral PostgreSQL cluster. A database
 /// target of another dialect than the dev database is bad input (their models do not compare).
 pub fn open_dev(dev_url: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
     let dev = match dev_url.map(url::parse).transpose()? {
         None if targets.iter().any(|t| matches!(t, DbUrl::Sqlite(_))) => Dev::sqlite(),
-        None => Dev::new(None),
-        Some(DbUrl::Postgres(pg)) => Dev::new(Some(pg)),
+        None => Dev::new(DevSpec::Ephemeral),
         Some(DbUrl::Sqlite(lite)) if lite.in_memory() => Dev::sqlite(),
         Some(DbUrl::Sqlite(lite)) => {
             return Err(bad_input(format!(
                 "dev URL {lite}: a SQLite dev database must be in memory (sqlite://NAME?mode=memory), so that nothing is written to a file"
             )));
         }
-        Some(other) => {
-            return Err(bad_input(format!(
-                "dev URL {other}: only postgres:// and sqlite://NAME?mode=memory dev databases are supported so far"
-            )));
-        }
+        Some(other) => Dev::new(DevSpec::from_url(other)?),
     };
     for target in targets {
         let dialect = match target {

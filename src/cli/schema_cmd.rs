@@ -17,8 +17,9 @@ pub struct InspectArgs {
     /// Database (`postgres://...`, `sqlite://file.db`) or SQL files (`file://schema.sql`, `file://dir/*.sql`).
     #[arg(long, short = 'u')]
     pub url: String,
-    /// Dev database for loading SQL files (`postgres://…` or `sqlite://dev?mode=memory`);
-    /// default: SQLite in memory when a URL is sqlite://, else a local ephemeral cluster.
+    /// Dev database for loading SQL files: `postgres://…`, `docker://postgres/TAG/DB`
+    /// (`?reuse=true` keeps a warm container) or `sqlite://dev?mode=memory`; default: SQLite in
+    /// memory when a URL is sqlite://, else a local ephemeral cluster.
     #[arg(long)]
     pub dev_url: Option<String>,
     #[arg(long, value_enum, default_value = "sql")]
@@ -33,8 +34,9 @@ pub struct DiffArgs {
     /// Desired state.
     #[arg(long)]
     pub to: String,
-    /// Dev database for loading SQL files (`postgres://…` or `sqlite://dev?mode=memory`);
-    /// default: SQLite in memory when a URL is sqlite://, else a local ephemeral cluster.
+    /// Dev database for loading SQL files: `postgres://…`, `docker://postgres/TAG/DB`
+    /// (`?reuse=true` keeps a warm container) or `sqlite://dev?mode=memory`; default: SQLite in
+    /// memory when a URL is sqlite://, else a local ephemeral cluster.
     #[arg(long)]
     pub dev_url: Option<String>,
     #[arg(long, value_enum, default_value = "sql")]

@@ -421,7 +421,7 @@ fn postmaster_pid(pid_file: &Path) -> Option<i32> {
 }
 
 /// Whether `pid` runs; a zombie (exited, not yet reaped by init) counts as gone.
-fn process_alive(pid: i32) -> bool {
+pub(crate) fn process_alive(pid: i32) -> bool {
     let exists = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
     exists
         && !fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {

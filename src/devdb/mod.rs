@@ -1,20 +1,22 @@
 //! Throwaway dev databases: a clean scratch database per run, cleaned up on every exit path.
 //!
-//! A [`DevServer`] is either an existing server (from a dev URL, checked to be clean) or a
-//! local ephemeral cluster. [`DevServer::scratch`] creates empty databases on it. Every
+//! A [`DevServer`] is an existing server (from a dev URL, checked to be clean), a local
+//! ephemeral cluster, or a Docker container (`docker://`, see `docker`). [`DevServer::scratch`] creates empty databases on it. Every
 //! resource registers a cleanup (see `cleanup`) so that an error, a panic or a signal inside
 //! [`with_cleanup`] leaves no cluster, directory or scratch database behind.
 
 mod cleanup;
 mod cluster;
 mod connect;
+pub mod docker;
 mod existing;
 mod template;
 
 pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
 pub use cluster::ClusterSource;
 
-use crate::url::PgUrl;
+use crate::error::bad_input;
+use crate::url::{DockerEngine, DockerUrl, PgUrl};
 use cleanup::CleanupGuard;
 use cluster::Cluster;
 use connect::{connect, drop_database, drop_database_blocking, quote_ident};
@@ -30,10 +32,56 @@ pub const SCRATCH_PREFIX: &str = "schemactl_dev_";
 
 static NEXT_SCRATCH: AtomicU64 = AtomicU64::new(1);
 
+/// Where a run's dev server comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DevSpec {
+    /// An existing server (`--dev-url postgres://…`).
+    Server(PgUrl),
+    /// A container through the Docker engine (`--dev-url docker://…`).
+    Docker(DockerUrl),
+    /// A local ephemeral cluster from the installed binaries (no dev URL).
+    Ephemeral,
+}
+
+impl DevSpec {
+    /// The spec for a dev URL; engines without an inspection driver are refused before
+    /// anything starts.
+    pub fn from_url(url: crate::url::DbUrl) -> anyhow::Result<DevSpec> {
+        use crate::url::DbUrl;
+        match url {
+            DbUrl::Postgres(pg) => Ok(DevSpec::Server(pg)),
+            DbUrl::Docker(docker) if docker.engine() == DockerEngine::Postgres => {
+                Ok(DevSpec::Docker(docker))
+            }
+            DbUrl::Docker(docker) => Err(bad_input(format!(
+                "dev URL {docker}: {engine} containers can be started, but schemactl cannot \
+                 inspect {engine} schemas yet; use a PostgreSQL dev database \
+                 (docker://postgres/TAG/DB, postgres://…, or no dev URL for a local ephemeral \
+                 cluster)",
+                engine = docker.engine().as_str(),
+            ))),
+            other => Err(bad_input(format!(
+                "dev URL {other}: expected postgres://…, docker://postgres/TAG/DB or sqlite://NAME?mode=memory"
+            ))),
+        }
+    }
+
+    /// The schemas dev inspections are scoped to (the dev URL's `search_path`); `None` means
+    /// the whole database.
+    pub fn schemas(&self) -> Option<Vec<String>> {
+        match self {
+            DevSpec::Server(url) => url.schemas(),
+            DevSpec::Docker(url) => url.schemas().map(<[String]>::to_vec),
+            DevSpec::Ephemeral => None,
+        }
+    }
+}
+
 /// The server that holds scratch databases.
 pub struct DevServer {
     url: PgUrl,
     cluster: Option<Cluster>,
+    container: Option<docker::Container>,
     scratches: Arc<ScratchSet>,
 }
 
@@ -63,11 +111,12 @@ impl ScratchSet {
 }
 
 impl DevServer {
-    /// `Some(url)`: an existing server; the database must be clean (bad input otherwise) and
-    /// the role must be able to create databases. `None`: a local ephemeral cluster.
-    pub async fn open(dev: Option<&PgUrl>) -> anyhow::Result<DevServer> {
+    /// `Server`: an existing server; the database must be clean (bad input otherwise) and the
+    /// role must be able to create databases. `Docker`: a container, started (or found warm)
+    /// and removed at close unless reused. `Ephemeral`: a local ephemeral cluster.
+    pub async fn open(dev: &DevSpec) -> anyhow::Result<DevServer> {
         match dev {
-            Some(url) => {
+            DevSpec::Server(url) => {
                 let mut conn = connect(url).await?;
                 existing::ensure_clean(&mut conn, url).await?;
                 existing::ensure_can_create_databases(&mut conn, url).await?;
@@ -75,14 +124,25 @@ impl DevServer {
                 Ok(DevServer {
                     url: url.clone(),
                     cluster: None,
+                    container: None,
                     scratches: Arc::default(),
                 })
             }
-            None => {
+            DevSpec::Docker(docker_url) => {
+                let container = docker::start(docker_url).await?;
+                Ok(DevServer {
+                    url: container.pg_url()?.with_search_path(docker_url.schemas()),
+                    cluster: None,
+                    container: Some(container),
+                    scratches: Arc::default(),
+                })
+            }
+            DevSpec::Ephemeral => {
                 let cluster = Cluster::start().await?;
                 Ok(DevServer {
                     url: cluster.url().clone(),
                     cluster: Some(cluster),
+                    container: None,
                     scratches: Arc::default(),
                 })
             }
@@ -146,16 +206,20 @@ impl DevServer {
         self.cluster.as_ref().map(|c| (c.source(), c.startup()))
     }
 
-    /// Drops remaining scratch databases, stops the cluster and removes its directory.
+    /// Drops remaining scratch databases, stops the cluster and removes its directory, removes
+    /// a per-run container (a reused one keeps running, without this run's databases).
     pub async fn close(mut self) -> anyhow::Result<()> {
         let remaining = self.scratches.take_all();
-        match self.cluster.take() {
+        let per_run_container = self.container.take_if(|c| !c.reused());
+        match (self.cluster.take(), per_run_container) {
             // The databases go with the cluster.
-            Some(cluster) => {
+            (Some(cluster), _) => {
                 tokio::task::spawn_blocking(move || cluster.stop()).await?;
                 Ok(())
             }
-            None => {
+            // And with the container.
+            (None, Some(container)) => container.close().await,
+            (None, None) => {
                 let mut first_error = None;
                 for name in remaining {
                     if let Err(err) = drop_database(&self.url, &name).await {
@@ -170,8 +234,9 @@ impl DevServer {
 
 impl Drop for DevServer {
     fn drop(&mut self) {
-        if self.cluster.is_some() {
-            // The cluster's own guard stops it; its databases need no separate drop.
+        if self.cluster.is_some() || self.container.as_ref().is_some_and(|c| !c.reused()) {
+            // The cluster's or container's own guard removes it; its databases need no
+            // separate drop.
             self.scratches.take_all();
         }
     }

@@ -2,6 +2,8 @@
 //!
 //! `docker://postgres/15/dev` is shorthand for the official image of one of the known engines;
 //! `docker+postgres://IMAGE:TAG/db` names any image and says which engine it runs.
+//! `?reuse=true` keeps one warm container between runs (each run still gets its own scratch
+//! database inside it).
 
 use std::fmt;
 
@@ -32,7 +34,7 @@ impl DockerEngine {
     }
 }
 
-/// A parsed `docker://` or `docker+ENGINE://` URL; running it belongs to a later devdb backend.
+/// A parsed `docker://` or `docker+ENGINE://` URL; `devdb::docker` runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DockerUrl {
     engine: DockerEngine,
@@ -41,14 +43,45 @@ pub struct DockerUrl {
     database: Option<String>,
     /// Whether written in the `docker+ENGINE://IMAGE:TAG/db` form.
     explicit_image: bool,
+    /// `?reuse=true`: keep a warm container between runs.
+    reuse: bool,
+    /// `?search_path=a,b`: the schemas in scope, as for postgres:// URLs.
+    search_path: Option<Vec<String>>,
+}
+
+/// The query parameters docker URLs take.
+#[derive(Default)]
+struct DockerQuery {
+    reuse: bool,
+    search_path: Option<Vec<String>>,
+}
+
+/// Splits off `?reuse=…&search_path=…`.
+fn split_query(rest: &str) -> Result<(&str, DockerQuery), String> {
+    let (before, pairs) = super::split_query(rest)?;
+    let mut query = DockerQuery::default();
+    for (key, value) in pairs {
+        match (key.as_str(), value.as_str()) {
+            ("reuse", "true" | "1" | "") => query.reuse = true,
+            ("reuse", "false" | "0") => query.reuse = false,
+            ("reuse", other) => return Err(format!("reuse={other}: expected true or false")),
+            ("search_path", schemas) => {
+                query.search_path = Some(super::postgres::parse_schema_list(schemas)?)
+            }
+            (other, _) => {
+                return Err(format!(
+                    "unknown parameter {other:?} (docker URLs take reuse and search_path)"
+                ));
+            }
+        }
+    }
+    Ok((before, query))
 }
 
 impl DockerUrl {
     /// `ENGINE[/TAG[/DB]]` after `docker://`.
     pub(super) fn parse_short(rest: &str) -> Result<DockerUrl, String> {
-        if rest.contains(['?', '#']) {
-            return Err("docker URLs take no query parameters".into());
-        }
+        let (rest, query) = split_query(rest)?;
         let mut parts = rest.split('/');
         let engine_name = parts.next().unwrap_or_default();
         let engine = DockerEngine::parse(engine_name).ok_or_else(|| {
@@ -67,6 +100,8 @@ impl DockerUrl {
             tag: tag.to_string(),
             database,
             explicit_image: false,
+            reuse: query.reuse,
+            search_path: query.search_path,
         })
     }
 
@@ -76,9 +111,7 @@ impl DockerUrl {
         let engine = DockerEngine::parse(engine).ok_or_else(|| {
             format!("unknown engine docker+{engine} (expected postgres, mysql or mariadb)")
         })?;
-        if rest.contains(['?', '#']) {
-            return Err("docker URLs take no query parameters".into());
-        }
+        let (rest, query) = split_query(rest)?;
         let (image_ref, database) = match rest.rsplit_once('/') {
             Some((image, db))
                 if image
@@ -107,6 +140,8 @@ impl DockerUrl {
             tag: tag.to_string(),
             database,
             explicit_image: true,
+            reuse: query.reuse,
+            search_path: query.search_path,
         })
     }
 
@@ -126,6 +161,29 @@ impl DockerUrl {
     pub fn database(&self) -> Option<&str> {
         self.database.as_deref()
     }
+
+    /// `image:tag`, as the engine names it.
+    pub fn image_ref(&self) -> String {
+        format!("{}:{}", self.image, self.tag)
+    }
+
+    /// The same URL with `?reuse=` set.
+    pub fn with_reuse(&self, reuse: bool) -> DockerUrl {
+        DockerUrl {
+            reuse,
+            ..self.clone()
+        }
+    }
+
+    /// The schemas in scope (`?search_path=a,b`); `None` means the whole database.
+    pub fn schemas(&self) -> Option<&[String]> {
+        self.search_path.as_deref()
+    }
+
+    /// Whether a warm container is kept between runs (`?reuse=true`).
+    pub fn reuse(&self) -> bool {
+        self.reuse
+    }
 }
 
 impl fmt::Display for DockerUrl {
@@ -143,6 +201,16 @@ impl fmt::Display for DockerUrl {
         }
         if let Some(db) = &self.database {
             write!(f, "/{db}")?;
+        }
+        let mut params = Vec::new();
+        if self.reuse {
+            params.push("reuse=true".to_string());
+        }
+        if let Some(schemas) = &self.search_path {
+            params.push(format!("search_path={}", schemas.join(",")));
+        }
+        if !params.is_empty() {
+            write!(f, "?{}", params.join("&"))?;
         }
         Ok(())
     }
@@ -196,11 +264,33 @@ mod tests {
     }
 
     #[test]
+    fn reuse_parameter_keeps_a_warm_container() {
+        let url = docker("docker://postgres/16/dev?reuse=true");
+        assert!(url.reuse());
+        assert_eq!(url.to_string(), "docker://postgres/16/dev?reuse=true");
+        let url = docker("docker+postgres://schemactl-test/postgres:15/dev?reuse=1");
+        assert!(url.reuse());
+        assert_eq!(url.image_ref(), "schemactl-test/postgres:15");
+        assert!(!docker("docker://postgres/16/dev?reuse=false").reuse());
+        let url = docker("docker://postgres/15/dev?search_path=public,app&reuse=true");
+        assert_eq!(
+            url.schemas(),
+            Some(&["public".to_string(), "app".to_string()][..])
+        );
+        assert_eq!(
+            url.to_string(),
+            "docker://postgres/15/dev?reuse=true&search_path=public,app"
+        );
+    }
+
+    #[test]
     fn unknown_engines_are_bad_input() {
         for bad in [
             "docker://oracle/1/db",
             "docker+oracle://img:1/db",
             "docker://postgres/15/dev/x",
+            "docker://postgres/15/dev?keep=1",
+            "docker://postgres/15/dev?reuse=maybe",
         ] {
             let err = parse(bad).unwrap_err();
             assert_eq!(crate::error::exit_code(&err), 2, "{bad}");

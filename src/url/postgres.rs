@@ -301,6 +301,14 @@ impl PgUrl {
         }
     }
 
+    /// The same URL scoped to `schemas` (`None`: the whole database).
+    pub fn with_search_path(&self, schemas: Option<&[String]>) -> PgUrl {
+        PgUrl {
+            search_path: schemas.map(<[String]>::to_vec),
+            ..self.clone()
+        }
+    }
+
     /// A URL for a server on a unix socket in `dir`.
     pub fn for_socket(dir: &Path, port: u16, user: &str, database: &str) -> PgUrl {
         PgUrl {
@@ -418,7 +426,7 @@ fn parse_port(s: &str) -> Result<u16, String> {
 }
 
 /// `a,b` or `"My Schema",b` → names; empty entries are an error.
-fn parse_schema_list(value: &str) -> Result<Vec<String>, String> {
+pub(super) fn parse_schema_list(value: &str) -> Result<Vec<String>, String> {
     let names: Vec<String> = value
         .split(',')
         .map(|name| {
