@@ -13,6 +13,7 @@ pub mod error;
 pub mod migrate;
 pub mod plan;
 pub mod provider;
+pub mod runner;
 pub mod schema;
 pub mod source;
 pub mod sql;

@@ -2,7 +2,7 @@
 //! an environment, and the next migration file between the two.
 
 use crate::diff::{self, Change, DiffOptions};
-use crate::migrate::{MigrationDir, next_version};
+use crate::migrate::{MigrationDir, MigrationFile, next_version};
 use crate::plan::postgres::PostgresPlanner;
 use crate::plan::{Plan, Planner};
 use crate::provider::{ProgramSpec, run_program};
@@ -25,10 +25,23 @@ pub enum DesiredSource {
 /// Replays every file of `dir` on `conn`, in version order; a failure names the file, the line,
 /// the statement and the server's message.
 pub async fn replay_dir(conn: &mut PgConnection, dir: &MigrationDir) -> Result<()> {
-    for file in dir.files()? {
+    replay_files(conn, &dir.files()?).await
+}
+
+/// Replays `files` on `conn`, in the order given.
+pub async fn replay_files(conn: &mut PgConnection, files: &[MigrationFile]) -> Result<()> {
+    for file in files {
         execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
     }
     Ok(())
+}
+
+/// The schema `files` produce, replayed on a scratch database of the dev server.
+pub async fn realm_from_files(files: &[MigrationFile], dev: &Dev) -> Result<Realm> {
+    realm_after(dev, async |conn: &mut PgConnection| {
+        replay_files(conn, files).await
+    })
+    .await
 }
 
 /// The schema the directory's files produce, replayed on a scratch database of the dev server.

@@ -1,6 +1,7 @@
 //! Command line: clap commands, output formats and exit codes. Behaviour lives in the library;
 //! this module parses, dispatches and reports.
 
+mod apply_cmd;
 mod migrate_cmd;
 mod project;
 mod schema_cmd;
@@ -43,6 +44,8 @@ pub enum Command {
     /// Versioned migrations: plan, create, hash and validate migration files.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    #[command(flatten)]
+    Runner(apply_cmd::RunnerCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +58,8 @@ pub enum MigrateCommand {
     Hash(migrate_cmd::HashArgs),
     /// Check the sum file and replay every file on the dev database.
     Validate(migrate_cmd::ValidateArgs),
+    #[command(flatten)]
+    Run(apply_cmd::MigrateRunCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +110,10 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Migrate(MigrateCommand::Validate(args)) => {
             migrate_cmd::validate(&cli.global, args).await
         }
+        Command::Migrate(MigrateCommand::Run(cmd)) => {
+            apply_cmd::run_migrate(&cli.global, cmd).await
+        }
+        Command::Runner(cmd) => apply_cmd::run(&cli.global, cmd).await,
     }
 }
 

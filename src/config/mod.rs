@@ -16,6 +16,8 @@ mod source_file;
 mod values;
 mod variables;
 
+pub use values::parse_duration;
+
 use crate::error::bad_input;
 use hcl::edit::structure::Block;
 use hcl::eval::Context;
