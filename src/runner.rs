@@ -2,6 +2,7 @@
 //! dialect and drives the executor (`migrate apply|down|status`, `up`). A new dialect plugs in
 //! here (a [`MigrationTarget`] of its own in `driver::<dialect>`), without touching the executor.
 
+use crate::diff::Change;
 use crate::diff::DiffOptions;
 use crate::driver::postgres::{self, PgTarget};
 use crate::error::bad_input;
@@ -9,7 +10,7 @@ use crate::migrate::{
     self, ApplyOptions, ApplySummary, MigrationDir, MigrationFile, MigrationTarget, PendingFile,
     Progress, RevertStep, Revision,
 };
-use crate::plan::{Plan, RiskKind};
+use crate::plan::Plan;
 use crate::schema::Realm;
 use crate::source::{Dev, realm_after};
 use crate::sql::split_statements_with;
@@ -253,9 +254,15 @@ async fn run_down(
     Ok(())
 }
 
+/// Whether a plan drops rows: a table, a column or a schema (dropping a view, an index or a
+/// function loses no data; they are re-created from their definitions).
 fn plan_drops_data(plan: &Plan) -> bool {
-    plan.statements()
-        .any(|s| s.risks.iter().any(|r| r.kind == RiskKind::Destructive))
+    plan.steps.iter().any(|step| {
+        matches!(
+            step.change,
+            Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropSchema { .. }
+        )
+    })
 }
 
 /// Whether the URL's database exists; `up` creates it when not.
