@@ -447,90 +447,37 @@ fn passwords_in_urls_never_appear_in_any_output() {
     );
     let dir = dir_url(tmp.path());
     let bad_port = url.replace(":54329/", ":1/");
-    let runs: Vec<Vec<&str>> = vec![
-        vec!["db", "wait", "--url", &url, "--timeout", "5s"],
-        vec!["db", "create", "--url", &url],
-        vec!["db", "create", "--url", &url],
-        vec![
-            "migrate",
-            "apply",
-            "--url",
-            &url,
-            "--dir",
-            &dir,
-            "--dir-format",
-            "dbmate",
-            "1",
-            "--dry-run",
-        ],
-        vec![
-            "migrate",
-            "apply",
-            "--url",
-            &url,
-            "--dir",
-            &dir,
-            "--dir-format",
-            "dbmate",
-        ],
-        vec![
-            "migrate",
-            "status",
-            "--url",
-            &url,
-            "--dir",
-            &dir,
-            "--dir-format",
-            "dbmate",
-        ],
-        vec![
-            "migrate",
-            "status",
-            "--url",
-            &url,
-            "--dir",
-            &dir,
-            "--dir-format",
-            "dbmate",
-            "--format",
-            "json",
-        ],
-        vec![
-            "migrate",
-            "down",
-            "--url",
-            &url,
-            "--dir",
-            &dir,
-            "--dir-format",
-            "dbmate",
-            "--dev-url",
-            &dev,
-            "--auto-approve",
-        ],
-        vec![
-            "migrate",
-            "apply",
-            "--url",
-            &bad_port,
-            "--dir",
-            &dir,
-            "--dir-format",
-            "dbmate",
-        ],
-        vec!["db", "wait", "--url", &bad_port, "--timeout", "1s"],
-        vec![
-            "migrate",
-            "apply",
-            "--url",
-            "postgres://u:Pa55w0rdXYZ@host:notaport/x",
-            "--dir",
-            &dir,
-        ],
-        vec!["db", "drop", "--url", &url],
-        vec!["up", "--url", &url, "--dir", &dir, "--dir-format", "dbmate"],
-        vec!["db", "drop", "--url", &url, "--force"],
+    // Command lines as text, split on spaces; URL and DIR stand for the URL and directory.
+    let runs = [
+        "db wait --url URL --timeout 5s",
+        "db create --url URL",
+        "db create --url URL",
+        "migrate apply 1 --dry-run --url URL --dir DIR --dir-format dbmate",
+        "migrate apply --url URL --dir DIR --dir-format dbmate",
+        "migrate status --url URL --dir DIR --dir-format dbmate",
+        "migrate status --format json --url URL --dir DIR --dir-format dbmate",
+        "migrate down --auto-approve --dev-url DEV --url URL --dir DIR --dir-format dbmate",
+        "migrate apply --url BAD_PORT --dir DIR --dir-format dbmate",
+        "db wait --url BAD_PORT --timeout 1s",
+        "migrate apply --url postgres://u:Pa55w0rdXYZ@host:notaport/x --dir DIR",
+        "db drop --url URL",
+        "up --url URL --dir DIR --dir-format dbmate",
+        "db drop --url URL --force",
     ];
+    let runs: Vec<Vec<&str>> = runs
+        .iter()
+        .map(|line| {
+            line.split(' ')
+                .map(|word| match word {
+                    "URL" => url.as_str(),
+                    "DIR" => dir.as_str(),
+                    "DEV" => dev.as_str(),
+                    "BAD_PORT" => bad_port.as_str(),
+                    other => other,
+                })
+                .collect()
+        })
+        .collect();
     let mut failures = 0;
     for args in &runs {
         let out = schemactl(args);

@@ -6,24 +6,16 @@ use crate::url::PgUrl;
 use sqlx::PgConnection;
 
 /// How many offending objects an error message names.
-const NAMED_IN_ERROR: i64 = 5;
+const NAMED_IN_ERROR: usize = 5;
 
 /// Refuses (bad input) a dev database that holds any user object: a dev URL pointing at a
 /// real database is a dangerous mistake.
 pub(crate) async fn ensure_clean(conn: &mut PgConnection, url: &PgUrl) -> anyhow::Result<()> {
-    let found = crate::driver::postgres::user_objects(conn, None, NAMED_IN_ERROR + 1)
+    let named = crate::driver::postgres::named_user_objects(conn, None, NAMED_IN_ERROR)
         .await
         .map_err(|e| failure(format!("cannot inspect the dev database {url}: {e}")))?;
-    if found.is_empty() {
+    if named.is_empty() {
         return Ok(());
-    }
-    let mut named: Vec<String> = found
-        .iter()
-        .take(NAMED_IN_ERROR as usize)
-        .map(|(kind, name)| format!("{kind} {name}"))
-        .collect();
-    if found.len() as i64 > NAMED_IN_ERROR {
-        named.push("…".into());
     }
     Err(bad_input(format!(
         "the dev database {url} is not clean (it has {}); the dev URL must point at an empty database, because schemactl creates and drops objects there",

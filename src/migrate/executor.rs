@@ -170,7 +170,7 @@ async fn apply_locked<T: MigrationTarget>(
     if options.tx_mode == TxMode::All && !run.is_empty() {
         target.begin().await?;
         for item in &run {
-            match apply_in_transaction(target, item, report).await {
+            match apply_file(target, item, Commit::WithTransaction, report).await {
                 Ok(done) => summary.applied.push(done),
                 Err(error) => {
                     return Err(error.context(format!(
@@ -185,10 +185,10 @@ async fn apply_locked<T: MigrationTarget>(
     }
     for item in &run {
         let done = match item.file.directives.tx_mode.unwrap_or(options.tx_mode) {
-            TxMode::None => apply_statement_by_statement(target, item, report).await?,
+            TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
             TxMode::File | TxMode::All => {
                 target.begin().await?;
-                let done = apply_in_transaction(target, item, report).await?;
+                let done = apply_file(target, item, Commit::WithTransaction, report).await?;
                 target.commit().await?;
                 done
             }
@@ -260,53 +260,23 @@ fn revision_of<T: MigrationTarget>(
     }
 }
 
-/// Runs a file's statements inside the caller's transaction and writes its revision row in it
-/// too. On a server error it rolls back, records the error outside the transaction and fails.
-async fn apply_in_transaction<T: MigrationTarget>(
-    target: &mut T,
-    item: &PendingFile,
-    report: Report<'_>,
-) -> anyhow::Result<AppliedFile> {
-    let statements = item.file.statements();
-    report(Progress::Starting {
-        file: &item.file,
-        statements: item.total,
-        start: item.start,
-    });
-    let started = Instant::now();
-    for (index, statement) in statements.iter().enumerate().skip(item.start) {
-        if let Err(server) = target.execute(&statement.text).await? {
-            target.rollback().await?;
-            report(Progress::Failed { file: &item.file });
-            return Err(record_failure(
-                target,
-                item,
-                index,
-                item.start,
-                &server,
-                started,
-                "the file's transaction was rolled back",
-            )
-            .await);
-        }
-    }
-    let mut revision = revision_of(target, &item.file, RevisionKind::Applied, item.total);
-    revision.execution_ms = started.elapsed().as_millis() as u64;
-    target.write_revision(&revision).await?;
-    report(Progress::Done {
-        file: &item.file,
-        elapsed: started.elapsed(),
-    });
-    Ok(applied_file(&item.file, item.total, started))
+/// How one file's statements commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Commit {
+    /// Inside the caller's transaction, with the revision row written in it too; on a server
+    /// error it rolls back and records the error outside the transaction.
+    WithTransaction,
+    /// `txmode none`: each statement commits on its own, followed by its progress row.
+    EachStatement,
 }
 
-/// `txmode none`: each statement commits on its own, followed by its progress row.
-async fn apply_statement_by_statement<T: MigrationTarget>(
+async fn apply_file<T: MigrationTarget>(
     target: &mut T,
     item: &PendingFile,
+    commit: Commit,
     report: Report<'_>,
 ) -> anyhow::Result<AppliedFile> {
-    let statements = item.file.statements();
+    let by_statement = commit == Commit::EachStatement;
     report(Progress::Starting {
         file: &item.file,
         statements: item.total,
@@ -314,22 +284,37 @@ async fn apply_statement_by_statement<T: MigrationTarget>(
     });
     let started = Instant::now();
     let mut revision = revision_of(target, &item.file, RevisionKind::Applied, item.start);
-    target.write_revision(&revision).await?;
-    for (index, statement) in statements.iter().enumerate().skip(item.start) {
+    if by_statement {
+        target.write_revision(&revision).await?;
+    }
+    for (index, statement) in item.file.statements().iter().enumerate().skip(item.start) {
         if let Err(server) = target.execute(&statement.text).await? {
+            let (applied, outcome) = if by_statement {
+                (
+                    index,
+                    "statements before it stay applied (txmode none); a rerun resumes at it",
+                )
+            } else {
+                target.rollback().await?;
+                (item.start, "the file's transaction was rolled back")
+            };
             report(Progress::Failed { file: &item.file });
-            return Err(record_failure(
-                target,
-                item,
+            let failed = FailedAt {
                 index,
-                index,
-                &server,
+                applied,
+                outcome,
                 started,
-                "statements before it stay applied (txmode none); a rerun resumes at it",
-            )
-            .await);
+            };
+            return Err(record_failure(target, item, &server, failed).await);
         }
-        revision.applied = index + 1;
+        if by_statement {
+            revision.applied = index + 1;
+            revision.execution_ms = started.elapsed().as_millis() as u64;
+            target.write_revision(&revision).await?;
+        }
+    }
+    if !by_statement {
+        revision.applied = item.total;
         revision.execution_ms = started.elapsed().as_millis() as u64;
         target.write_revision(&revision).await?;
     }
@@ -349,17 +334,29 @@ fn applied_file(file: &MigrationFile, statements: usize, started: Instant) -> Ap
     }
 }
 
+/// Where a file failed: the statement, how many statements stay applied, what happened to
+/// the rest, and when the file started.
+struct FailedAt {
+    index: usize,
+    applied: usize,
+    outcome: &'static str,
+    started: Instant,
+}
+
 /// Writes the failing file's revision row (error, statement, how far it got) and returns the
 /// run's error: the file, line, statement number and the server's message.
 async fn record_failure<T: MigrationTarget>(
     target: &mut T,
     item: &PendingFile,
-    index: usize,
-    applied: usize,
     server: &super::target::ServerError,
-    started: Instant,
-    outcome: &str,
+    failed: FailedAt,
 ) -> anyhow::Error {
+    let FailedAt {
+        index,
+        applied,
+        outcome,
+        started,
+    } = failed;
     let statement = &item.file.statements()[index];
     let mut revision = revision_of(target, &item.file, RevisionKind::Applied, applied);
     revision.error = Some(server.to_string());

@@ -42,23 +42,26 @@ pub async fn database_exists(url: &PgUrl) -> anyhow::Result<bool> {
 
 /// Creates the URL's database; `false` when it already existed.
 pub async fn create_database(url: &PgUrl) -> anyhow::Result<bool> {
-    let mut conn = connect_url(&maintenance(url)).await?;
-    let sql = format!("CREATE DATABASE {}", quote_ident(url.database()));
-    match sqlx::raw_sql(&sql).execute(&mut conn).await {
-        Ok(_) => Ok(true),
-        Err(e) if sqlstate(&e).as_deref() == Some(DUPLICATE_DATABASE) => Ok(false),
-        Err(e) => Err(failure(format!("cannot create database {url}: {e}"))),
-    }
+    database_ddl(url, "CREATE", DUPLICATE_DATABASE).await
 }
 
 /// Drops the URL's database; `false` when it did not exist.
 pub async fn drop_database(url: &PgUrl) -> anyhow::Result<bool> {
+    database_ddl(url, "DROP", INVALID_CATALOG_NAME).await
+}
+
+/// `VERB DATABASE name` from the maintenance database; `false` when the server answers with
+/// `no_op_code` (already there, or already gone).
+async fn database_ddl(url: &PgUrl, verb: &str, no_op_code: &str) -> anyhow::Result<bool> {
     let mut conn = connect_url(&maintenance(url)).await?;
-    let sql = format!("DROP DATABASE {}", quote_ident(url.database()));
+    let sql = format!("{verb} DATABASE {}", quote_ident(url.database()));
     match sqlx::raw_sql(&sql).execute(&mut conn).await {
         Ok(_) => Ok(true),
-        Err(e) if sqlstate(&e).as_deref() == Some(INVALID_CATALOG_NAME) => Ok(false),
-        Err(e) => Err(failure(format!("cannot drop database {url}: {e}"))),
+        Err(e) if sqlstate(&e).as_deref() == Some(no_op_code) => Ok(false),
+        Err(e) => Err(failure(format!(
+            "cannot {} database {url}: {e}",
+            verb.to_lowercase()
+        ))),
     }
 }
 

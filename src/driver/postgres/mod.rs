@@ -14,7 +14,7 @@ pub use connect::{connect, connect_url, server_version};
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use execute::{StatementError, execute_each};
 pub use inspect::inspect_realm;
-pub use objects::user_objects;
+pub use objects::named_user_objects;
 pub use revisions::{DEFAULT_REVISIONS_SCHEMA, REVISIONS_TABLE};
 pub use sqlx::postgres::{PgConnectOptions, PgConnection};
 pub use target::PgTarget;

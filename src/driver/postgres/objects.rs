@@ -33,7 +33,7 @@ LIMIT $1
 "#;
 
 /// Up to `limit` user objects outside `except_schema`, as (kind, qualified name).
-pub async fn user_objects(
+async fn user_objects(
     conn: &mut PgConnection,
     except_schema: Option<&str>,
     limit: i64,
@@ -43,4 +43,23 @@ pub async fn user_objects(
         .bind(except_schema)
         .fetch_all(conn)
         .await
+}
+
+/// Up to `limit` user objects outside `except_schema` as `kind name` (e.g. `table public.a`),
+/// with `…` added when there are more: for messages that refuse a non-empty database.
+pub async fn named_user_objects(
+    conn: &mut PgConnection,
+    except_schema: Option<&str>,
+    limit: usize,
+) -> sqlx::Result<Vec<String>> {
+    let found = user_objects(conn, except_schema, limit as i64 + 1).await?;
+    let mut named: Vec<String> = found
+        .iter()
+        .take(limit)
+        .map(|(kind, name)| format!("{kind} {name}"))
+        .collect();
+    if found.len() > limit {
+        named.push("…".into());
+    }
+    Ok(named)
 }

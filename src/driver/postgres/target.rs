@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnection, PgDatabaseError};
 use std::time::Duration;
 
 /// How many objects the "target is not clean" message names.
-const NAMED_OBJECTS: i64 = 5;
+const NAMED_OBJECTS: usize = 5;
 
 pub struct PgTarget {
     conn: PgConnection,
@@ -58,18 +58,9 @@ impl MigrationTarget for PgTarget {
     }
 
     async fn user_objects(&mut self) -> anyhow::Result<Vec<String>> {
-        let found = objects::user_objects(&mut self.conn, Some(&self.schema), NAMED_OBJECTS + 1)
+        objects::named_user_objects(&mut self.conn, Some(&self.schema), NAMED_OBJECTS)
             .await
-            .context("listing the target's objects")?;
-        let mut named: Vec<String> = found
-            .iter()
-            .take(NAMED_OBJECTS as usize)
-            .map(|(kind, name)| format!("{kind} {name}"))
-            .collect();
-        if found.len() as i64 > NAMED_OBJECTS {
-            named.push("…".into());
-        }
-        Ok(named)
+            .context("listing the target's objects")
     }
 
     async fn write_revision(&mut self, revision: &Revision) -> anyhow::Result<()> {
