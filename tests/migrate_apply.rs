@@ -491,3 +491,34 @@ fn passwords_in_urls_never_appear_in_any_output() {
     // The failing runs are part of the point: their errors are checked too.
     assert!(failures >= 6, "{failures}");
 }
+
+#[test]
+fn the_env_url_is_the_target_and_its_revisions_schema_is_used() {
+    let db = TestDb::new("env", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        &tmp.path().join("migrations"),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    std::fs::write(
+        tmp.path().join("schemactl.hcl"),
+        format!(
+            "env \"local\" {{\n  url = \"{}\"\n  migration {{\n    dir = \"file://migrations\"\n    revisions_schema = \"ops\"\n  }}\n}}\n",
+            db.url
+        ),
+    )
+    .unwrap();
+    let config = tmp.path().join("schemactl.hcl");
+    let config = config.to_str().unwrap();
+    let out = schemactl(&["migrate", "apply", "--config", config, "--env", "local"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        psql(&db.url, "SELECT version FROM ops.schemactl_revisions"),
+        "1"
+    );
+    let status = schemactl(&["migrate", "status", "--config", config, "--env", "local"]);
+    assert_eq!(
+        text(&status.stdout),
+        "current version: 1 (1 file(s) applied)\npending: 0 file(s)\n"
+    );
+}

@@ -473,3 +473,47 @@ async fn up(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
     }
     apply_with(&settings, &spec, &args).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::{Revision, RevisionKind};
+    use crate::runner::PendingEntry;
+
+    #[test]
+    fn status_text_names_the_failed_file_its_error_and_statement() {
+        let status = Status {
+            current: Some("1".into()),
+            applied: 1,
+            pending: vec![PendingEntry {
+                version: "2".into(),
+                file: "2_b.sql".into(),
+                statements: 5,
+                applied: 0,
+            }],
+            incomplete: Some(Revision {
+                version: "2".into(),
+                description: "b".into(),
+                kind: RevisionKind::Applied,
+                checksum: "x".into(),
+                applied: 0,
+                total: 5,
+                error: Some("column \"nope\" does not exist".into()),
+                error_statement: Some("select nope".into()),
+                execution_ms: 3,
+                applied_at: "2026-01-01T00:00:00Z".into(),
+                operator: "ci as postgres".into(),
+            }),
+            problems: vec!["3_c.sql was applied on the target but has been edited since".into()],
+        };
+        insta::assert_snapshot!(status_text(&status), @r#"
+        current version: 1 (1 file(s) applied)
+        pending: 1 file(s)
+          2_b.sql (5 statements)
+        failed version 2 (b): 0 of 5 statement(s) applied
+          error: column "nope" does not exist
+          statement: select nope
+        problem: 3_c.sql was applied on the target but has been edited since
+        "#);
+    }
+}
