@@ -522,3 +522,39 @@ fn the_env_url_is_the_target_and_its_revisions_schema_is_used() {
         "current version: 1 (1 file(s) applied)\npending: 0 file(s)\n"
     );
 }
+
+#[test]
+fn txmode_none_files_run_statements_postgres_refuses_in_a_transaction() {
+    let db = TestDb::new("concurrently", true);
+    let tmp = tempfile::tempdir().unwrap();
+    let index = "create index concurrently a_id on a (id);\n";
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.sql".into(), "create table a (id int);\n".into()),
+            ("2_i.sql".into(), index.into()),
+        ],
+    );
+    let out = apply(&db, tmp.path(), &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hint: put `-- atlas:txmode none`"),
+        "{stderr}"
+    );
+    std::fs::write(
+        tmp.path().join("2_i.sql"),
+        format!("-- atlas:txmode none\n{index}"),
+    )
+    .unwrap();
+    hash(tmp.path());
+    let out = apply(&db, tmp.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        psql(
+            &db.url,
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'a_id'"
+        ),
+        "1"
+    );
+}

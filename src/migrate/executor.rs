@@ -371,6 +371,11 @@ async fn record_failure<T: MigrationTarget>(
         item.total,
         statement.text.trim()
     );
+    if server.message.contains("inside a transaction block") {
+        message.push_str(
+            "\n  hint: put `-- atlas:txmode none` in the file's header to run it outside a transaction",
+        );
+    }
     if let Err(e) = recorded {
         message.push_str(&format!(
             "\n  and the failure could not be recorded in the revisions table: {e:#}"
