@@ -246,8 +246,21 @@ fn long_dir(dir: &Path, files: usize, header: &str, create: &str, insert: &str) 
     write_dir(dir, &out);
 }
 
-/// Kills `apply` after a random delay, then reruns until it succeeds; checks every file ran once.
+/// [`signal_trials`] with SIGKILL: the process gets no chance to clean up.
 fn sigkill_trials(label: &str, trials: usize, header: &str, create: &str, insert: &str) {
+    signal_trials(label, trials, header, create, insert, "KILL");
+}
+
+/// Stops `apply` with `signal` after a random delay, then reruns until it succeeds; checks
+/// every file ran once.
+fn signal_trials(
+    label: &str,
+    trials: usize,
+    header: &str,
+    create: &str,
+    insert: &str,
+    signal: &str,
+) {
     const FILES: usize = 40;
     let tmp = tempfile::tempdir().unwrap();
     long_dir(tmp.path(), FILES, header, create, insert);
@@ -283,8 +296,15 @@ fn sigkill_trials(label: &str, trials: usize, header: &str, create: &str, insert
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
         }
-        child.kill().ok(); // SIGKILL
-        child.wait().unwrap();
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        if signal == "TERM" && sent.success() {
+            // Interrupted runs exit 143 after cleaning up (or 0 when the run had finished).
+            assert!(matches!(status.code(), Some(143) | Some(0)), "{status:?}");
+        }
         let mut reruns = 0;
         loop {
             let out = apply(&db, tmp.path(), &[]);
@@ -348,6 +368,18 @@ fn sigkill_with_txmode_none_and_idempotent_statements_also_converges() {
         "-- atlas:txmode none\n",
         "create table if not exists",
         "insert into log select {i} where not exists (select 1 from log where version = {i});",
+    );
+}
+
+#[test]
+fn sigterm_at_random_points_exits_143_and_a_rerun_converges() {
+    signal_trials(
+        "term_file",
+        8,
+        "",
+        "create table",
+        "insert into log values ({i});",
+        "TERM",
     );
 }
 
