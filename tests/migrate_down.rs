@@ -164,3 +164,38 @@ fn a_down_section_that_does_not_restore_the_schema_is_refused_before_it_runs() {
         "2"
     );
 }
+
+#[test]
+fn down_runs_golang_migrate_down_files() {
+    let db = TestDb::new("down_golang", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.up.sql".into(), "create table a (id int);\n".into()),
+            ("1_a.down.sql".into(), "drop table a;\n".into()),
+            (
+                "2_v.up.sql".into(),
+                "create view v as select id from a;\n".into(),
+            ),
+            ("2_v.down.sql".into(), "drop view v;\n".into()),
+        ],
+    );
+    let applied = run(&db, tmp.path(), "golang-migrate", &["migrate", "apply"]);
+    assert!(applied.status.success(), "{}", text(&applied.stderr));
+    let out = run(&db, tmp.path(), "golang-migrate", &["migrate", "down"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("reverting 2_v.up.sql"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(applied_versions(&db), "1");
+    assert_eq!(
+        psql(
+            &db.url,
+            "SELECT count(*) FROM pg_class WHERE relname IN ('a', 'v')"
+        ),
+        "1"
+    );
+}
