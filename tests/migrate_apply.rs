@@ -4,6 +4,7 @@
 
 mod runner_support;
 
+use nix::sys::signal::Signal;
 use runner_support::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -90,8 +91,12 @@ fn a_file_failing_at_statement_3_of_5_leaves_nothing_and_a_rerun_after_the_fix_c
     )
     .unwrap();
     hash(tmp.path());
-    let out = apply(&db, tmp.path(), &[]);
+    let out = apply(&db, tmp.path(), &["--format", "json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["version"], "3");
+    assert_eq!(summary["applied"].as_array().unwrap().len(), 2);
+    assert_eq!(summary["applied"][0]["statements"], 5);
     assert_eq!(tables(&db), "a,b1,b2,b3,b4,b5,c");
     assert_eq!(revisions(&db), "1|1|1||\n2|5|5||\n3|1|1||");
 }
@@ -248,7 +253,7 @@ fn long_dir(dir: &Path, files: usize, header: &str, create: &str, insert: &str) 
 
 /// [`signal_trials`] with SIGKILL: the process gets no chance to clean up.
 fn sigkill_trials(label: &str, trials: usize, header: &str, create: &str, insert: &str) {
-    signal_trials(label, trials, header, create, insert, "KILL");
+    signal_trials(label, trials, header, create, insert, Signal::SIGKILL);
 }
 
 /// Stops `apply` with `signal` after a random delay, then reruns until it succeeds; checks
@@ -259,7 +264,7 @@ fn signal_trials(
     header: &str,
     create: &str,
     insert: &str,
-    signal: &str,
+    signal: Signal,
 ) {
     const FILES: usize = 40;
     let tmp = tempfile::tempdir().unwrap();
@@ -296,12 +301,10 @@ fn signal_trials(
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
         }
-        let sent = Command::new("kill")
-            .args([format!("-{signal}"), child.id().to_string()])
-            .status()
-            .unwrap();
+        let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+        let sent = nix::sys::signal::kill(pid, signal).is_ok();
         let status = child.wait().unwrap();
-        if signal == "TERM" && sent.success() {
+        if signal == Signal::SIGTERM && sent {
             // Interrupted runs exit 143 after cleaning up (or 0 when the run had finished).
             assert!(matches!(status.code(), Some(143) | Some(0)), "{status:?}");
         }
@@ -379,7 +382,7 @@ fn sigterm_at_random_points_exits_143_and_a_rerun_converges() {
         "",
         "create table",
         "insert into log values ({i});",
-        "TERM",
+        Signal::SIGTERM,
     );
 }
 

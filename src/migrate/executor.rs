@@ -65,6 +65,8 @@ pub struct AppliedFile {
 /// The outcome of a successful run.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ApplySummary {
+    /// The target's version after the run (the newest fully applied file).
+    pub version: Option<String>,
     pub applied: Vec<AppliedFile>,
     pub baselined: usize,
     /// Files still pending (when a limit stopped the run early).
@@ -158,7 +160,9 @@ async fn apply_locked<T: MigrationTarget>(
         }
         summary.baselined = baselined.len();
     }
-    let pending = files_to_apply(compare(files, &revisions), None)?;
+    let comparison = compare(files, &revisions);
+    summary.version = comparison.current.clone();
+    let pending = files_to_apply(comparison, None)?;
     let run: Vec<PendingFile> = pending
         .iter()
         .take(options.limit.unwrap_or(usize::MAX))
@@ -181,6 +185,7 @@ async fn apply_locked<T: MigrationTarget>(
             }
         }
         target.commit().await?;
+        summary.version = run.last().map(|p| p.file.version.clone());
         return Ok(summary);
     }
     for item in &run {
@@ -193,6 +198,7 @@ async fn apply_locked<T: MigrationTarget>(
                 done
             }
         };
+        summary.version = Some(done.version.clone());
         summary.applied.push(done);
     }
     Ok(summary)
