@@ -440,14 +440,24 @@ fn a_held_lock_makes_apply_wait_then_give_up_with_exit_1() {
         tmp.path(),
         &[("1_a.sql".into(), "create table a (id int);\n".into())],
     );
-    // Another session holds the lock (the key is "schemactl" in ASCII) for 5 s.
+    // Another session holds the lock (the key is "schemactl" in ASCII) for 8 s.
     let mut holder = Command::new("psql")
         .args(["-qX", "-d", &db.url, "-c"])
-        .arg("SELECT pg_advisory_lock(x'736368656d6163'::bigint), pg_sleep(5)")
+        .arg("SELECT pg_advisory_lock(x'736368656d6163'::bigint), pg_sleep(8)")
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // Wait until the holder really holds it (its psql may be slow to start under load).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while psql(
+        &db.url,
+        "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
+         WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()",
+    ) != "1"
+    {
+        assert!(Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let started = Instant::now();
     let out = apply(&db, tmp.path(), &["--lock-timeout", "1s"]);
     let stderr = text(&out.stderr);
