@@ -34,15 +34,31 @@ impl TargetSpec {
     pub fn postgres_url(&self) -> Result<&PgUrl> {
         match &self.url {
             DbUrl::Postgres(pg) => Ok(pg),
-            other => Err(bad_input(format!(
-                "target {other}: only postgres:// targets can run migrations so far"
-            ))),
+            other => Err(unsupported_target(other)),
         }
     }
+}
 
-    async fn connect(&self) -> Result<PgTarget> {
-        PgTarget::connect(self.postgres_url()?, &self.revisions_schema).await
-    }
+fn unsupported_target(url: &DbUrl) -> anyhow::Error {
+    bad_input(format!(
+        "target {url}: only postgres:// targets can run migrations so far"
+    ))
+}
+
+/// Connects to the spec's target and evaluates `$body` with `$target` bound to it (`&mut` of
+/// the dialect's [`MigrationTarget`]): where a dialect plugs in. SQLite and MySQL add an arm
+/// here; the executor does not change. (`down`'s dev database and `db`/`up`'s database
+/// commands are PostgreSQL-only for now, like every dev database.)
+macro_rules! with_target {
+    ($spec:expr, $target:ident => $body:expr) => {
+        match &$spec.url {
+            DbUrl::Postgres(pg) => {
+                let $target = &mut PgTarget::connect(pg, &$spec.revisions_schema).await?;
+                $body
+            }
+            other => Err(unsupported_target(other)),
+        }
+    };
 }
 
 /// What `apply` did: the files it would run (dry run), or the summary of a real run.
@@ -61,13 +77,14 @@ pub async fn apply(
 ) -> Result<ApplyOutcome> {
     dir.verify_sum()?;
     let files = dir.files()?;
-    let mut target = spec.connect().await?;
-    if dry_run {
-        let pending = migrate::pending_files(&mut target, &files, options).await?;
-        return Ok(ApplyOutcome::DryRun(pending));
-    }
-    let summary = migrate::apply(&mut target, &files, options, report).await?;
-    Ok(ApplyOutcome::Applied(summary))
+    with_target!(spec, target => {
+        if dry_run {
+            let pending = migrate::pending_files(target, &files, options).await?;
+            return Ok(ApplyOutcome::DryRun(pending));
+        }
+        let summary = migrate::apply(target, &files, options, report).await?;
+        Ok(ApplyOutcome::Applied(summary))
+    })
 }
 
 /// `migrate status`: the directory compared with the target's revisions.
@@ -94,7 +111,7 @@ pub struct PendingEntry {
 pub async fn status(spec: &TargetSpec, dir: &MigrationDir) -> Result<Status> {
     dir.verify_sum()?;
     let files = dir.files()?;
-    let revisions = spec.connect().await?.revisions().await?;
+    let revisions = with_target!(spec, target => target.revisions().await)?;
     let comparison = migrate::compare(&files, &revisions);
     Ok(Status {
         current: comparison.current,
@@ -137,47 +154,52 @@ pub async fn down(
 ) -> Result<Vec<RevertStep>> {
     dir.verify_sum()?;
     let files = dir.files()?;
-    let mut target = spec.connect().await?;
-    let timeout = spec.lock_timeout;
+    with_target!(spec, target => down_on(target, spec.lock_timeout, &files, dev, options, confirm, report).await)
+}
+
+async fn down_on<T: MigrationTarget>(
+    target: &mut T,
+    timeout: Duration,
+    files: &[MigrationFile],
+    dev: &Dev,
+    options: &DownOptions,
+    confirm: &mut dyn FnMut(&str) -> Result<bool>,
+    report: &mut dyn FnMut(Progress<'_>),
+) -> Result<Vec<RevertStep>> {
     let mut on_wait =
         || eprintln!("waiting for the migration lock (another schemactl run holds it) ...");
-    migrate::with_lock(
-        &mut target,
-        timeout,
-        &mut on_wait,
-        async |target: &mut PgTarget| {
-            let revisions = target.revisions().await?;
-            let revert = migrate::files_to_revert(&files, &revisions, options.count)?;
-            let mut steps = Vec::new();
-            let mut drops_data = Vec::new();
-            for (file, _) in &revert {
-                let checked = checked_down(&files, file, dev).await?;
-                if checked.drops_data {
-                    drops_data.push(file.file_name());
-                }
-                steps.push(RevertStep {
-                    file: file.clone(),
-                    statements: checked.statements,
-                });
+    migrate::with_lock(target, timeout, &mut on_wait, async |target: &mut T| {
+        let revisions = target.revisions().await?;
+        let revert = migrate::files_to_revert(files, &revisions, options.count)?;
+        let mut steps = Vec::new();
+        let mut drops_data = Vec::new();
+        for (file, _) in &revert {
+            let checked = checked_down(files, file, dev).await?;
+            if checked.drops_data {
+                drops_data.push(file.file_name());
             }
-            if options.dry_run || steps.is_empty() {
-                return Ok(steps);
+            steps.push(RevertStep {
+                file: file.clone(),
+                statements: checked.statements,
+            });
+        }
+        if options.dry_run || steps.is_empty() {
+            return Ok(steps);
+        }
+        if !drops_data.is_empty() && !options.auto_approve {
+            let question = format!(
+                "reverting {} drops data (tables, columns or other objects holding rows)",
+                drops_data.join(", ")
+            );
+            if !confirm(&question)? {
+                return Err(bad_input(format!(
+                    "{question}; nothing was reverted. Pass --auto-approve to revert anyway"
+                )));
             }
-            if !drops_data.is_empty() && !options.auto_approve {
-                let question = format!(
-                    "reverting {} drops data (tables, columns or other objects holding rows)",
-                    drops_data.join(", ")
-                );
-                if !confirm(&question)? {
-                    return Err(bad_input(format!(
-                        "{question}; nothing was reverted. Pass --auto-approve to revert anyway"
-                    )));
-                }
-            }
-            migrate::revert(target, &steps, report).await?;
-            Ok(steps)
-        },
-    )
+        }
+        migrate::revert(target, &steps, report).await?;
+        Ok(steps)
+    })
     .await
 }
 
