@@ -14,6 +14,7 @@ pub mod lint;
 pub mod migrate;
 pub mod plan;
 pub mod provider;
+pub mod runner;
 pub mod schema;
 pub mod source;
 pub mod sql;

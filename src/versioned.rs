@@ -3,7 +3,7 @@
 
 use crate::diff::{self, Change, DiffOptions};
 use crate::driver::{DevConnection, Dialect, StatementRunner};
-use crate::migrate::{MigrationDir, next_version};
+use crate::migrate::{MigrationDir, MigrationFile, next_version};
 use crate::plan::{Plan, plan_for};
 use crate::provider::{ProgramSpec, run_program};
 use crate::schema::Realm;
@@ -24,10 +24,23 @@ pub enum DesiredSource {
 /// Replays every file of `dir` on `conn`, in version order; a failure names the file, the line,
 /// the statement and the server's message.
 pub async fn replay_dir(conn: &mut impl StatementRunner, dir: &MigrationDir) -> Result<()> {
-    for file in dir.files()? {
+    replay_files(conn, &dir.files()?).await
+}
+
+/// Replays `files` on `conn`, in the order given.
+pub async fn replay_files(conn: &mut impl StatementRunner, files: &[MigrationFile]) -> Result<()> {
+    for file in files {
         execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
     }
     Ok(())
+}
+
+/// The schema `files` produce, replayed on a scratch database of the dev server.
+pub async fn realm_from_files(files: &[MigrationFile], dev: &Dev) -> Result<Realm> {
+    realm_after(dev, async |conn: &mut DevConnection| {
+        replay_files(conn, files).await
+    })
+    .await
 }
 
 /// The schema the directory's files produce, replayed on a scratch database of the dev server.

@@ -1,6 +1,7 @@
 //! Command line: clap commands, output formats and exit codes. Behaviour lives in the library;
 //! this module parses, dispatches and reports.
 
+mod apply_cmd;
 mod dev_cmd;
 mod lint_cmd;
 mod migrate_cmd;
@@ -45,6 +46,8 @@ pub enum Command {
     /// Versioned migrations: plan, create, hash and validate migration files.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    #[command(flatten)]
+    Runner(apply_cmd::RunnerCommand),
     /// Warm dev containers kept between runs (docker dev URLs with `?reuse=true`).
     #[command(subcommand)]
     Dev(DevCommand),
@@ -70,6 +73,8 @@ pub enum MigrateCommand {
     Validate(migrate_cmd::ValidateArgs),
     /// Check new migration files for dangerous changes against the state before them.
     Lint(lint_cmd::LintArgs),
+    #[command(flatten)]
+    Run(apply_cmd::MigrateRunCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +128,10 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Dev(DevCommand::Start(args)) => dev_cmd::start(&cli.global, args).await,
         Command::Dev(DevCommand::Stop(args)) => dev_cmd::stop(&cli.global, args).await,
+        Command::Migrate(MigrateCommand::Run(cmd)) => {
+            apply_cmd::run_migrate(&cli.global, cmd).await
+        }
+        Command::Runner(cmd) => apply_cmd::run(&cli.global, cmd).await,
     }
 }
 

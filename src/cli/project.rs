@@ -46,6 +46,11 @@ impl Settings {
         })
     }
 
+    /// The chosen environment, if any.
+    pub fn env(&self) -> Option<&Env> {
+        self.env.as_ref()
+    }
+
     pub fn migration_dir(&self, args: &DirArgs) -> Result<MigrationDir> {
         let env_dir = self.env.as_ref().and_then(|e| e.migration.dir.clone());
         let dir = args

@@ -18,6 +18,7 @@ mod values;
 mod variables;
 
 pub use lint::{LintConfig, NamingConfig, NamingSet, RuleLevel};
+pub use values::parse_duration;
 
 use crate::error::bad_input;
 use hcl::edit::structure::Block;

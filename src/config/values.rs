@@ -60,7 +60,7 @@ pub(crate) fn duration(value: Value) -> Result<Duration, String> {
     }
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("expected a duration like \"30s\", \"5m\" or \"1m30s\", got {text:?}");
     let mut rest = text.trim();
     if rest.is_empty() {

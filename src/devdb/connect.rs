@@ -3,25 +3,11 @@
 
 use crate::error::failure;
 use crate::url::PgUrl;
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::{Connection, Executor};
 
-/// Connects to `url`; failures (server down, wrong port, timeout) name the redacted URL.
-pub(crate) async fn connect(url: &PgUrl) -> anyhow::Result<PgConnection> {
-    let timeout = url.connect_timeout();
-    match tokio::time::timeout(timeout, PgConnection::connect_with(&url.connect_options())).await {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(err)) => Err(failure(format!("cannot connect to {url}: {err}"))),
-        Err(_) => Err(failure(format!(
-            "cannot connect to {url}: no answer within {} s",
-            timeout.as_secs()
-        ))),
-    }
-}
+pub(crate) use crate::driver::postgres::connect_url as connect;
 
-/// `"name"` with embedded quotes doubled.
-pub(crate) fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+pub(crate) use crate::driver::postgres::quote_ident;
 
 /// Drops database `name` on `server`, disconnecting its sessions first.
 pub(crate) async fn drop_database(server: &PgUrl, name: &str) -> anyhow::Result<()> {

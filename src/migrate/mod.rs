@@ -4,18 +4,30 @@
 //! - `directives`: `-- atlas:…` / `-- schemactl:…` header directives;
 //! - `sum`: the `atlas.sum` file, byte-compatible with Atlas;
 //! - `atomic`: writing a migration and its sum together or not at all;
-//! - `dir`: the directory itself, tying the above together.
+//! - `dir`: the directory itself, tying the above together;
+//! - `target`, `pending`, `executor`: running the files against a database (apply, down, status).
 
 mod atomic;
 mod dir;
 mod directives;
+mod executor;
 mod format;
+mod pending;
 mod sum;
+mod target;
 
 pub use dir::{MigrationDir, MigrationFile};
 pub use directives::{Directives, TxMode};
+pub use executor::{
+    AppliedFile, ApplyOptions, ApplySummary, Progress, RevertStep, apply, pending_files, revert,
+    with_lock,
+};
 pub use format::{DirFormat, compare_versions, sanitize_name};
+pub use pending::{
+    Comparison, PendingFile, baseline_files, compare, files_to_apply, files_to_revert, up_checksum,
+};
 pub use sum::{SUM_FILE_NAME, SumFile};
+pub use target::{MigrationTarget, Revision, RevisionKind, ServerError};
 
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 

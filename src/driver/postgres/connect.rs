@@ -1,5 +1,6 @@
 //! Opening a connection and asking the server who it is.
 
+use crate::url::PgUrl;
 use anyhow::Context;
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -14,6 +15,22 @@ pub async fn connect(options: &PgConnectOptions) -> anyhow::Result<PgConnection>
             error
         ))
     })
+}
+
+/// Connects to `url` within its connect timeout; failures (server down, wrong port, timeout)
+/// name the redacted URL.
+pub async fn connect_url(url: &PgUrl) -> anyhow::Result<PgConnection> {
+    let timeout = url.connect_timeout();
+    match tokio::time::timeout(timeout, PgConnection::connect_with(&url.connect_options())).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(err)) => Err(crate::error::failure(format!(
+            "cannot connect to {url}: {err}"
+        ))),
+        Err(_) => Err(crate::error::failure(format!(
+            "cannot connect to {url}: no answer within {} s",
+            timeout.as_secs()
+        ))),
+    }
 }
 
 /// Server major version (e.g. 15).

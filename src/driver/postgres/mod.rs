@@ -1,11 +1,26 @@
-//! PostgreSQL driver: connection, script execution and catalog inspection.
+//! PostgreSQL driver: connection, script execution, catalog inspection, and what the migration
+//! runner needs (revisions table, lock, databases).
 
 mod connect;
+mod database;
 mod execute;
 mod inspect;
+mod lock;
+mod objects;
+mod revisions;
+mod target;
 
 pub use crate::driver::StatementError;
-pub use connect::{connect, server_version};
+pub use connect::{connect, connect_url, server_version};
+pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use execute::execute_each;
 pub use inspect::inspect_realm;
+pub use objects::named_user_objects;
+pub use revisions::{DEFAULT_REVISIONS_SCHEMA, REVISIONS_TABLE};
 pub use sqlx::postgres::{PgConnectOptions, PgConnection};
+pub use target::PgTarget;
+
+/// `"name"` with embedded quotes doubled.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}

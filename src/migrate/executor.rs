@@ -1,0 +1,436 @@
+//! The executor: applies pending files to a [`MigrationTarget`] (or reverts applied ones) under
+//! the target's migration lock, recording each file in the revisions table, so that whatever
+//! happens the target ends in a known state and each file is applied once.
+//!
+//! Transaction modes (`--tx-mode`, overridden per file by `-- atlas:txmode`):
+//! - `file` (default): each file and its revision row commit together; a failing file leaves
+//!   nothing behind but a revision row naming the statement and the server's error;
+//! - `all`: the whole run is one transaction; a failure rolls every file of the run back;
+//! - `none`: each statement commits on its own and the revision row's `applied` count is
+//!   written after it, so a rerun resumes after the last good statement. A crash between a
+//!   statement and its progress row makes the rerun run that one statement again: statements
+//!   of `txmode none` files should be idempotent (`IF NOT EXISTS`, …).
+
+use super::dir::MigrationFile;
+use super::directives::TxMode;
+use super::pending::{PendingFile, baseline_files, compare, files_to_apply, up_checksum};
+use super::target::{MigrationTarget, Revision, RevisionKind};
+use crate::error::{bad_input, failure};
+use std::time::{Duration, Instant};
+
+/// What `apply` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Apply at most this many files.
+    pub limit: Option<usize>,
+    pub tx_mode: TxMode,
+    /// On a target without revisions, record files up to this version as present.
+    pub baseline: Option<String>,
+    /// Apply to a target without revisions that holds objects anyway.
+    pub allow_dirty: bool,
+    pub lock_timeout: Duration,
+}
+
+/// What the executor reports while it runs (the CLI prints it on stderr).
+#[derive(Debug)]
+pub enum Progress<'a> {
+    WaitingForLock,
+    Baselined {
+        files: usize,
+        version: &'a str,
+    },
+    Starting {
+        file: &'a MigrationFile,
+        statements: usize,
+        start: usize,
+    },
+    Done {
+        file: &'a MigrationFile,
+        elapsed: Duration,
+    },
+    Failed {
+        file: &'a MigrationFile,
+    },
+}
+
+/// One file a run applied.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AppliedFile {
+    pub version: String,
+    pub name: String,
+    pub statements: usize,
+    pub execution_ms: u64,
+}
+
+/// The outcome of a successful run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ApplySummary {
+    /// The target's version after the run (the newest fully applied file).
+    pub version: Option<String>,
+    pub applied: Vec<AppliedFile>,
+    pub baselined: usize,
+    /// Files still pending (when a limit stopped the run early).
+    pub pending: usize,
+}
+
+type Report<'r> = &'r mut dyn FnMut(Progress<'_>);
+
+/// Runs `work` holding the target's migration lock, and releases the lock whatever happened.
+pub async fn with_lock<T: MigrationTarget, R>(
+    target: &mut T,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(),
+    work: impl AsyncFnOnce(&mut T) -> anyhow::Result<R>,
+) -> anyhow::Result<R> {
+    target.lock(timeout, on_wait).await?;
+    let result = work(target).await;
+    release(target, result).await
+}
+
+/// Releases the lock; the work's error wins over an unlock error.
+async fn release<T: MigrationTarget, R>(
+    target: &mut T,
+    result: anyhow::Result<R>,
+) -> anyhow::Result<R> {
+    let unlocked = target.unlock().await;
+    let value = result?;
+    unlocked?;
+    Ok(value)
+}
+
+/// The files a run would apply, read-only (no lock, no revisions table created): `--dry-run`.
+pub async fn pending_files<T: MigrationTarget>(
+    target: &mut T,
+    files: &[MigrationFile],
+    options: &ApplyOptions,
+) -> anyhow::Result<Vec<PendingFile>> {
+    let revisions = target.revisions().await?;
+    let mut skip = Vec::new();
+    if revisions.is_empty() {
+        skip = admit_unrevisioned(target, files, options).await?;
+    }
+    let pending = files_to_apply(compare(files, &revisions), None)?;
+    let mut pending: Vec<PendingFile> = pending
+        .into_iter()
+        .filter(|p| !skip.iter().any(|s| s.version == p.file.version))
+        .collect();
+    if let Some(limit) = options.limit {
+        pending.truncate(limit);
+    }
+    Ok(pending)
+}
+
+/// Applies the pending files of `files` (in apply order) to `target`.
+pub async fn apply<T: MigrationTarget>(
+    target: &mut T,
+    files: &[MigrationFile],
+    options: &ApplyOptions,
+    report: Report<'_>,
+) -> anyhow::Result<ApplySummary> {
+    target
+        .lock(options.lock_timeout, &mut || {
+            report(Progress::WaitingForLock)
+        })
+        .await?;
+    let result = apply_locked(target, files, options, report).await;
+    release(target, result).await
+}
+
+async fn apply_locked<T: MigrationTarget>(
+    target: &mut T,
+    files: &[MigrationFile],
+    options: &ApplyOptions,
+    report: Report<'_>,
+) -> anyhow::Result<ApplySummary> {
+    target.ensure_revisions_table().await?;
+    let mut summary = ApplySummary::default();
+    let mut revisions = target.revisions().await?;
+    if revisions.is_empty() {
+        let baselined = admit_unrevisioned(target, files, options).await?;
+        for file in &baselined {
+            let revision = revision_of(target, file, RevisionKind::Baseline, file_total(file));
+            target.write_revision(&revision).await?;
+            revisions.push(revision);
+        }
+        if let (Some(version), false) = (&options.baseline, baselined.is_empty()) {
+            report(Progress::Baselined {
+                files: baselined.len(),
+                version,
+            });
+        }
+        summary.baselined = baselined.len();
+    }
+    let comparison = compare(files, &revisions);
+    summary.version = comparison.current.clone();
+    let pending = files_to_apply(comparison, None)?;
+    let run: Vec<PendingFile> = pending
+        .iter()
+        .take(options.limit.unwrap_or(usize::MAX))
+        .cloned()
+        .collect();
+    summary.pending = pending.len() - run.len();
+    check_tx_modes(&run, options.tx_mode)?;
+
+    if options.tx_mode == TxMode::All && !run.is_empty() {
+        target.begin().await?;
+        for item in &run {
+            match apply_file(target, item, Commit::WithTransaction, report).await {
+                Ok(done) => summary.applied.push(done),
+                Err(error) => {
+                    return Err(error.context(format!(
+                        "the whole run was rolled back (--tx-mode all): {} file(s) before it are not applied either",
+                        summary.applied.len()
+                    )));
+                }
+            }
+        }
+        target.commit().await?;
+        summary.version = run.last().map(|p| p.file.version.clone());
+        return Ok(summary);
+    }
+    for item in &run {
+        let done = match item.file.directives.tx_mode.unwrap_or(options.tx_mode) {
+            TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
+            TxMode::File | TxMode::All => {
+                target.begin().await?;
+                let done = apply_file(target, item, Commit::WithTransaction, report).await?;
+                target.commit().await?;
+                done
+            }
+        };
+        summary.version = Some(done.version.clone());
+        summary.applied.push(done);
+    }
+    Ok(summary)
+}
+
+/// A target without revisions must be clean, or be baselined, or be allowed dirty; returns the
+/// files to record as baseline.
+async fn admit_unrevisioned<T: MigrationTarget>(
+    target: &mut T,
+    files: &[MigrationFile],
+    options: &ApplyOptions,
+) -> anyhow::Result<Vec<MigrationFile>> {
+    if let Some(version) = &options.baseline {
+        return baseline_files(files, version);
+    }
+    let objects = target.user_objects().await?;
+    if objects.is_empty() || options.allow_dirty {
+        return Ok(Vec::new());
+    }
+    Err(bad_input(format!(
+        "the target database is not clean (it has {}) and has no migration revisions; if its schema is what the files up to some version produce, pass --baseline VERSION, or pass --allow-dirty to apply every file anyway",
+        objects.join(", ")
+    )))
+}
+
+/// `txmode none` files cannot run inside the single transaction of `--tx-mode all`.
+fn check_tx_modes(run: &[PendingFile], mode: TxMode) -> anyhow::Result<()> {
+    if mode != TxMode::All {
+        return Ok(());
+    }
+    match run
+        .iter()
+        .find(|p| p.file.directives.tx_mode == Some(TxMode::None))
+    {
+        Some(p) => Err(bad_input(format!(
+            "{} says `txmode none`, which cannot run inside the one transaction of --tx-mode all; use --tx-mode file",
+            p.file.path.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn file_total(file: &MigrationFile) -> usize {
+    file.statements().len()
+}
+
+fn revision_of<T: MigrationTarget>(
+    target: &T,
+    file: &MigrationFile,
+    kind: RevisionKind,
+    applied: usize,
+) -> Revision {
+    Revision {
+        version: file.version.clone(),
+        description: file.name.clone(),
+        kind,
+        checksum: up_checksum(file),
+        applied,
+        total: file_total(file),
+        error: None,
+        error_statement: None,
+        execution_ms: 0,
+        applied_at: String::new(),
+        operator: target.operator(),
+    }
+}
+
+/// How one file's statements commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Commit {
+    /// Inside the caller's transaction, with the revision row written in it too; on a server
+    /// error it rolls back and records the error outside the transaction.
+    WithTransaction,
+    /// `txmode none`: each statement commits on its own, followed by its progress row.
+    EachStatement,
+}
+
+async fn apply_file<T: MigrationTarget>(
+    target: &mut T,
+    item: &PendingFile,
+    commit: Commit,
+    report: Report<'_>,
+) -> anyhow::Result<AppliedFile> {
+    let by_statement = commit == Commit::EachStatement;
+    report(Progress::Starting {
+        file: &item.file,
+        statements: item.total,
+        start: item.start,
+    });
+    let started = Instant::now();
+    let mut revision = revision_of(target, &item.file, RevisionKind::Applied, item.start);
+    if by_statement {
+        target.write_revision(&revision).await?;
+    }
+    for (index, statement) in item.file.statements().iter().enumerate().skip(item.start) {
+        if let Err(server) = target.execute(&statement.text).await? {
+            let (applied, outcome) = if by_statement {
+                (
+                    index,
+                    "statements before it stay applied (txmode none); a rerun resumes at it",
+                )
+            } else {
+                target.rollback().await?;
+                (item.start, "the file's transaction was rolled back")
+            };
+            report(Progress::Failed { file: &item.file });
+            let failed = FailedAt {
+                index,
+                applied,
+                outcome,
+                started,
+            };
+            return Err(record_failure(target, item, &server, failed).await);
+        }
+        if by_statement {
+            revision.applied = index + 1;
+            revision.execution_ms = started.elapsed().as_millis() as u64;
+            target.write_revision(&revision).await?;
+        }
+    }
+    if !by_statement {
+        revision.applied = item.total;
+        revision.execution_ms = started.elapsed().as_millis() as u64;
+        target.write_revision(&revision).await?;
+    }
+    report(Progress::Done {
+        file: &item.file,
+        elapsed: started.elapsed(),
+    });
+    Ok(applied_file(&item.file, item.total, started))
+}
+
+fn applied_file(file: &MigrationFile, statements: usize, started: Instant) -> AppliedFile {
+    AppliedFile {
+        version: file.version.clone(),
+        name: file.name.clone(),
+        statements,
+        execution_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// Where a file failed: the statement, how many statements stay applied, what happened to
+/// the rest, and when the file started.
+struct FailedAt {
+    index: usize,
+    applied: usize,
+    outcome: &'static str,
+    started: Instant,
+}
+
+/// Writes the failing file's revision row (error, statement, how far it got) and returns the
+/// run's error: the file, line, statement number and the server's message.
+async fn record_failure<T: MigrationTarget>(
+    target: &mut T,
+    item: &PendingFile,
+    server: &super::target::ServerError,
+    failed: FailedAt,
+) -> anyhow::Error {
+    let FailedAt {
+        index,
+        applied,
+        outcome,
+        started,
+    } = failed;
+    let statement = &item.file.statements()[index];
+    let mut revision = revision_of(target, &item.file, RevisionKind::Applied, applied);
+    revision.error = Some(server.to_string());
+    revision.error_statement = Some(statement.text.clone());
+    revision.execution_ms = started.elapsed().as_millis() as u64;
+    let recorded = target.write_revision(&revision).await;
+    let mut message = format!(
+        "{}:{}: statement {} of {} failed: {server}\n  statement: {}\n  {outcome}",
+        item.file.path.display(),
+        statement.line,
+        index + 1,
+        item.total,
+        statement.text.trim()
+    );
+    if server.message.contains("inside a transaction block") {
+        message.push_str(
+            "\n  hint: put `-- atlas:txmode none` in the file's header to run it outside a transaction",
+        );
+    }
+    if let Err(e) = recorded {
+        message.push_str(&format!(
+            "\n  and the failure could not be recorded in the revisions table: {e:#}"
+        ));
+    }
+    failure(message)
+}
+
+/// One file to revert and the statements that undo it.
+#[derive(Debug, Clone)]
+pub struct RevertStep {
+    pub file: MigrationFile,
+    pub statements: Vec<String>,
+}
+
+/// Reverts `steps` in order (newest file first), each in a transaction with the deletion of
+/// its revision row. The caller holds the lock (see [`with_lock`]).
+pub async fn revert<T: MigrationTarget>(
+    target: &mut T,
+    steps: &[RevertStep],
+    report: Report<'_>,
+) -> anyhow::Result<usize> {
+    for step in steps {
+        report(Progress::Starting {
+            file: &step.file,
+            statements: step.statements.len(),
+            start: 0,
+        });
+        let started = Instant::now();
+        target.begin().await?;
+        for (index, sql) in step.statements.iter().enumerate() {
+            if let Err(server) = target.execute(sql).await? {
+                target.rollback().await?;
+                report(Progress::Failed { file: &step.file });
+                return Err(failure(format!(
+                    "reverting {}: statement {} of {} failed: {server}\n  statement: {}\n  the revert of this file was rolled back; it stays applied",
+                    step.file.file_name(),
+                    index + 1,
+                    step.statements.len(),
+                    sql.trim()
+                )));
+            }
+        }
+        target.delete_revision(&step.file.version).await?;
+        target.commit().await?;
+        report(Progress::Done {
+            file: &step.file,
+            elapsed: started.elapsed(),
+        });
+    }
+    Ok(steps.len())
+}

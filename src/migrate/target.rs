@@ -1,0 +1,110 @@
+//! What the executor needs from a database it applies migrations to: a lock, the revisions
+//! table, transactions and statement execution. Each dialect implements [`MigrationTarget`]
+//! (PostgreSQL in `driver::postgres::target`); the executor never sees a connection type.
+
+use std::fmt;
+use std::time::Duration;
+
+/// How a revision row came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionKind {
+    /// The file's statements ran (all of them, or `applied` of `total` when it failed or stopped).
+    Applied,
+    /// Recorded by `--baseline` as already present on the target; nothing ran.
+    Baseline,
+}
+
+impl RevisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionKind::Applied => "applied",
+            RevisionKind::Baseline => "baseline",
+        }
+    }
+
+    pub fn parse(text: &str) -> RevisionKind {
+        match text {
+            "baseline" => RevisionKind::Baseline,
+            _ => RevisionKind::Applied,
+        }
+    }
+}
+
+/// One row of the revisions table: what happened to one migration file on the target.
+///
+/// `checksum` is the base64 SHA-256 of the file's *up* SQL (the whole file for Atlas, the
+/// `-- migrate:up` section for dbmate, the `.up.sql` file for golang-migrate), so editing a
+/// down section does not count as editing an applied file. See [`super::up_checksum`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Revision {
+    pub version: String,
+    pub description: String,
+    pub kind: RevisionKind,
+    pub checksum: String,
+    /// Statements that have run and committed.
+    pub applied: usize,
+    pub total: usize,
+    /// The server's message when the file failed.
+    pub error: Option<String>,
+    /// The statement that failed.
+    pub error_statement: Option<String>,
+    pub execution_ms: u64,
+    /// When the row was last written, as the server's `now()` in RFC 3339.
+    pub applied_at: String,
+    /// Who ran it: the OS user and the database role.
+    pub operator: String,
+}
+
+impl Revision {
+    /// Every statement ran and nothing failed.
+    pub fn is_complete(&self) -> bool {
+        self.applied >= self.total && self.error.is_none()
+    }
+}
+
+/// A statement the server refused, with what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(detail) = &self.detail {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The operations the executor runs against one target database, over one session.
+///
+/// Errors other than [`ServerError`] (connection lost, revisions table unreadable) are
+/// `anyhow` failures; they end the run.
+#[allow(async_fn_in_trait)]
+pub trait MigrationTarget {
+    /// Takes the migration lock for this database, waiting up to `timeout`; `on_wait` is called
+    /// once when the lock is busy (to say so).
+    async fn lock(&mut self, timeout: Duration, on_wait: &mut dyn FnMut()) -> anyhow::Result<()>;
+    async fn unlock(&mut self) -> anyhow::Result<()>;
+    /// Creates the revisions table (and its schema) when missing.
+    async fn ensure_revisions_table(&mut self) -> anyhow::Result<()>;
+    /// Every revision row, any order; empty when the table does not exist.
+    async fn revisions(&mut self) -> anyhow::Result<Vec<Revision>>;
+    /// Up to a few user objects outside the revisions table's schema, e.g. `table public.users`
+    /// (to refuse applying to a database that was not made by migrations).
+    async fn user_objects(&mut self) -> anyhow::Result<Vec<String>>;
+    /// Inserts or replaces the row of `revision.version`; `applied_at` is set by the server.
+    async fn write_revision(&mut self, revision: &Revision) -> anyhow::Result<()>;
+    async fn delete_revision(&mut self, version: &str) -> anyhow::Result<()>;
+    async fn begin(&mut self) -> anyhow::Result<()>;
+    async fn commit(&mut self) -> anyhow::Result<()>;
+    async fn rollback(&mut self) -> anyhow::Result<()>;
+    /// Runs one statement. `Ok(Err(_))` is the server refusing it; `Err(_)` is anything else.
+    async fn execute(&mut self, sql: &str) -> anyhow::Result<Result<(), ServerError>>;
+    /// Who runs the migration, for the revisions table.
+    fn operator(&self) -> String;
+}

@@ -1,0 +1,605 @@
+//! `migrate apply` and `migrate status` against the test PostgreSQL server: failures leave a
+//! known state, reruns finish, SIGKILL at random points never applies a file twice, concurrent
+//! runs never interleave, passwords never show.
+
+mod runner_support;
+
+use nix::sys::signal::Signal;
+use runner_support::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn apply(db: &TestDb, dir: &Path, extra: &[&str]) -> std::process::Output {
+    let dir = dir_url(dir);
+    let mut args = vec!["migrate", "apply", "--url", &db.url, "--dir", &dir];
+    args.extend_from_slice(extra);
+    schemactl(&args)
+}
+
+fn revisions(db: &TestDb) -> String {
+    psql(
+        &db.url,
+        "SELECT version, applied, total, coalesce(error, ''), coalesce(error_statement, '') \
+         FROM schemactl.schemactl_revisions ORDER BY version",
+    )
+}
+
+fn tables(db: &TestDb) -> String {
+    psql(
+        &db.url,
+        "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND relkind = 'r'",
+    )
+}
+
+fn five_statements(third: &str) -> String {
+    format!(
+        "create table b1 (id int);\ncreate table b2 (id int);\n{third};\ncreate table b4 (id int);\ncreate table b5 (id int);\n"
+    )
+}
+
+#[test]
+fn a_file_failing_at_statement_3_of_5_leaves_nothing_and_a_rerun_after_the_fix_completes() {
+    let db = TestDb::new("fail3", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.sql".into(), "create table a (id int);\n".into()),
+            ("2_b.sql".into(), five_statements("select no_such_column")),
+            ("3_c.sql".into(), "create table c (id int);\n".into()),
+        ],
+    );
+    let out = apply(&db, tmp.path(), &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("2_b.sql:3: statement 3 of 5 failed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no_such_column"), "{stderr}");
+    // File 1 stays; nothing of file 2 (b1, b2 rolled back); file 3 not run.
+    assert_eq!(tables(&db), "a");
+    assert_eq!(
+        revisions(&db),
+        "1|1|1||\n2|0|5|column \"no_such_column\" does not exist|select no_such_column"
+    );
+    let status = schemactl(&[
+        "migrate",
+        "status",
+        "--url",
+        &db.url,
+        "--dir",
+        &dir_url(tmp.path()),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["current"], "1");
+    assert_eq!(json["incomplete"]["version"], "2");
+    assert_eq!(
+        json["incomplete"]["error_statement"],
+        "select no_such_column"
+    );
+    assert_eq!(json["pending"].as_array().unwrap().len(), 2);
+
+    // The file is fixed and re-hashed: the rerun applies it and the rest.
+    std::fs::write(
+        tmp.path().join("2_b.sql"),
+        five_statements("create table b3 (id int)"),
+    )
+    .unwrap();
+    hash(tmp.path());
+    let out = apply(&db, tmp.path(), &["--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["version"], "3");
+    assert_eq!(summary["applied"].as_array().unwrap().len(), 2);
+    assert_eq!(summary["applied"][0]["statements"], 5);
+    assert_eq!(tables(&db), "a,b1,b2,b3,b4,b5,c");
+    assert_eq!(revisions(&db), "1|1|1||\n2|5|5||\n3|1|1||");
+}
+
+#[test]
+fn tx_mode_none_keeps_good_statements_and_resumes_after_them() {
+    let db = TestDb::new("txnone", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[("1_b.sql".into(), five_statements("select no_such_column"))],
+    );
+    let out = apply(&db, tmp.path(), &["--tx-mode", "none"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(tables(&db), "b1,b2");
+    assert!(revisions(&db).starts_with("1|2|5|"), "{}", revisions(&db));
+    std::fs::write(
+        tmp.path().join("1_b.sql"),
+        five_statements("create table b3 (id int)"),
+    )
+    .unwrap();
+    hash(tmp.path());
+    let out = apply(&db, tmp.path(), &["--tx-mode", "none"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("resuming at statement 3"), "{stderr}");
+    assert_eq!(tables(&db), "b1,b2,b3,b4,b5");
+    assert_eq!(revisions(&db), "1|5|5||");
+}
+
+#[test]
+fn tx_mode_all_rolls_back_the_whole_run() {
+    let db = TestDb::new("txall", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.sql".into(), "create table a (id int);\n".into()),
+            ("2_b.sql".into(), five_statements("select no_such_column")),
+        ],
+    );
+    let out = apply(&db, tmp.path(), &["--tx-mode", "all"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("whole run was rolled back"));
+    assert_eq!(tables(&db), "");
+    assert!(revisions(&db).starts_with("2|0|5|"), "{}", revisions(&db));
+}
+
+#[test]
+fn an_applied_file_edited_since_stops_the_run_with_exit_2() {
+    let db = TestDb::new("edited", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    assert!(apply(&db, tmp.path(), &[]).status.success());
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.sql".into(), "create table a (id bigint);\n".into()),
+            ("2_b.sql".into(), "create table b (id int);\n".into()),
+        ],
+    );
+    let out = apply(&db, tmp.path(), &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("1_a.sql was applied"), "{stderr}");
+    assert!(stderr.contains("edited since"), "{stderr}");
+    assert_eq!(tables(&db), "a");
+}
+
+#[test]
+fn a_dirty_target_needs_baseline_or_allow_dirty() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.sql".into(), "create table a (id int);\n".into()),
+            ("2_b.sql".into(), "create table b (id int);\n".into()),
+        ],
+    );
+    let db = TestDb::new("dirty", true);
+    psql(&db.url, "create table a (id int)");
+    let out = apply(&db, tmp.path(), &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not clean (it has table public.a)"),
+        "{stderr}"
+    );
+
+    let out = apply(&db, tmp.path(), &["--baseline", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(tables(&db), "a,b");
+    assert_eq!(revisions(&db), "1|1|1||\n2|1|1||");
+    assert_eq!(
+        psql(
+            &db.url,
+            "SELECT kind FROM schemactl.schemactl_revisions ORDER BY version"
+        ),
+        "baseline\napplied"
+    );
+
+    let other = TestDb::new("dirty2", true);
+    psql(&other.url, "create table unrelated (id int)");
+    let out = apply(&other, tmp.path(), &["--allow-dirty", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(tables(&other), "a,unrelated");
+}
+
+#[test]
+fn dry_run_prints_the_pending_sql_and_changes_nothing() {
+    let db = TestDb::new("dry", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    let out = apply(&db, tmp.path(), &["--dry-run"]);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "-- 1_a.sql (1 statements)\ncreate table a (id int);\n"
+    );
+    assert_eq!(tables(&db), "");
+    assert_eq!(
+        psql(
+            &db.url,
+            "SELECT count(*) FROM pg_namespace WHERE nspname = 'schemactl'"
+        ),
+        "0"
+    );
+}
+
+/// 40 files; each creates a table, logs its version in a table without a unique key, and sleeps
+/// a little so that a kill often lands inside a file.
+fn long_dir(dir: &Path, files: usize, header: &str, create: &str, insert: &str) {
+    let mut out = vec![(
+        "0000_log.sql".to_string(),
+        format!("{header}{create} log (version int);\n"),
+    )];
+    for i in 1..=files {
+        out.push((
+            format!("{i:04}_f.sql"),
+            format!(
+                "{header}{create} t{i} (id int);\n{}\nselect pg_sleep(0.01);\n",
+                insert.replace("{i}", &i.to_string())
+            ),
+        ));
+    }
+    write_dir(dir, &out);
+}
+
+/// [`signal_trials`] with SIGKILL: the process gets no chance to clean up.
+fn sigkill_trials(label: &str, trials: usize, header: &str, create: &str, insert: &str) {
+    signal_trials(label, trials, header, create, insert, Signal::SIGKILL);
+}
+
+/// Stops `apply` with `signal` after a random delay, then reruns until it succeeds; checks
+/// every file ran once.
+fn signal_trials(
+    label: &str,
+    trials: usize,
+    header: &str,
+    create: &str,
+    insert: &str,
+    signal: Signal,
+) {
+    const FILES: usize = 40;
+    let tmp = tempfile::tempdir().unwrap();
+    long_dir(tmp.path(), FILES, header, create, insert);
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    // Kill delays spread over the length of one uninterrupted run on this machine.
+    let full_run = {
+        let db = TestDb::new(label, true);
+        let started = Instant::now();
+        assert!(apply(&db, tmp.path(), &[]).status.success());
+        started.elapsed().as_millis() as u64
+    };
+    eprintln!("{label}: random seed {seed}, a full run takes {full_run} ms");
+    let mut killed_mid_run = 0;
+    let started = Instant::now();
+    for trial in 0..trials {
+        // xorshift64
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_millis(seed % full_run);
+        let db = TestDb::new(label, true);
+        let dir = dir_url(tmp.path());
+        let mut child = schemactl_command(&["migrate", "apply", "--url", &db.url, "--dir", &dir])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+        let sent = nix::sys::signal::kill(pid, signal).is_ok();
+        let status = child.wait().unwrap();
+        if signal == Signal::SIGTERM && sent {
+            // Interrupted runs exit 143 after cleaning up (or 0 when the run had finished).
+            assert!(matches!(status.code(), Some(143) | Some(0)), "{status:?}");
+        }
+        let mut reruns = 0;
+        loop {
+            let out = apply(&db, tmp.path(), &[]);
+            if out.status.success() {
+                break;
+            }
+            reruns += 1;
+            assert!(
+                reruns < 3,
+                "trial {trial}: rerun failed: {}",
+                text(&out.stderr)
+            );
+        }
+        let counts = psql(
+            &db.url,
+            "SELECT count(*), count(DISTINCT version), min(version), max(version) FROM log",
+        );
+        assert_eq!(
+            counts,
+            format!("{FILES}|{FILES}|1|{FILES}"),
+            "trial {trial} delay {delay:?}"
+        );
+        let revisions = psql(
+            &db.url,
+            "SELECT count(*), sum((applied = total AND error IS NULL)::int) FROM schemactl.schemactl_revisions",
+        );
+        assert_eq!(
+            revisions,
+            format!("{}|{}", FILES + 1, FILES + 1),
+            "trial {trial}"
+        );
+    }
+    eprintln!(
+        "{label}: {trials} trials, {killed_mid_run} killed mid-run, {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        killed_mid_run >= trials / 2,
+        "too few kills landed mid-run: {killed_mid_run}"
+    );
+}
+
+#[test]
+fn sigkill_at_random_points_then_rerun_applies_every_file_exactly_once() {
+    sigkill_trials(
+        "kill_file",
+        20,
+        "",
+        "create table",
+        "insert into log values ({i});",
+    );
+}
+
+#[test]
+fn sigkill_with_txmode_none_and_idempotent_statements_also_converges() {
+    // A crash between a statement and its progress row re-runs that statement: the statements
+    // are written to be idempotent, as txmode none files must be.
+    sigkill_trials(
+        "kill_none",
+        20,
+        "-- atlas:txmode none\n",
+        "create table if not exists",
+        "insert into log select {i} where not exists (select 1 from log where version = {i});",
+    );
+}
+
+#[test]
+fn sigterm_at_random_points_exits_143_and_a_rerun_converges() {
+    signal_trials(
+        "term_file",
+        8,
+        "",
+        "create table",
+        "insert into log values ({i});",
+        Signal::SIGTERM,
+    );
+}
+
+#[test]
+fn two_concurrent_applies_both_finish_and_never_apply_a_file_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    long_dir(
+        tmp.path(),
+        15,
+        "",
+        "create table",
+        "insert into log values ({i});",
+    );
+    for _ in 0..3 {
+        let db = TestDb::new("concurrent", true);
+        let dir = dir_url(tmp.path());
+        let spawn = || {
+            schemactl_command(&["migrate", "apply", "--url", &db.url, "--dir", &dir])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (first, second) = (spawn(), spawn());
+        let (first, second) = (
+            first.wait_with_output().unwrap(),
+            second.wait_with_output().unwrap(),
+        );
+        assert!(first.status.success(), "{}", text(&first.stderr));
+        assert!(second.status.success(), "{}", text(&second.stderr));
+        let waited = [&first, &second]
+            .iter()
+            .filter(|o| text(&o.stderr).contains("waiting for the migration lock"))
+            .count();
+        assert!(waited <= 1);
+        assert_eq!(
+            psql(&db.url, "SELECT count(*), count(DISTINCT version) FROM log"),
+            "15|15"
+        );
+        assert_eq!(
+            psql(
+                &db.url,
+                "SELECT count(*) FROM schemactl.schemactl_revisions"
+            ),
+            "16"
+        );
+    }
+}
+
+#[test]
+fn a_held_lock_makes_apply_wait_then_give_up_with_exit_1() {
+    let db = TestDb::new("locked", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    // Another session holds the lock (the key is "schemactl" in ASCII) for 8 s.
+    let mut holder = Command::new("psql")
+        .args(["-qX", "-d", &db.url, "-c"])
+        .arg("SELECT pg_advisory_lock(x'736368656d6163'::bigint), pg_sleep(8)")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the holder really holds it (its psql may be slow to start under load).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while psql(
+        &db.url,
+        "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
+         WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()",
+    ) != "1"
+    {
+        assert!(Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let started = Instant::now();
+    let out = apply(&db, tmp.path(), &["--lock-timeout", "1s"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("waiting for the migration lock"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("holds the migration lock"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(tables(&db), "");
+    holder.kill().ok();
+    holder.wait().ok();
+}
+
+#[test]
+fn passwords_in_urls_never_appear_in_any_output() {
+    const SECRET: &str = "Pa55w0rdXYZ";
+    let db = TestDb::new("secret", false);
+    let url = db_url_with_password(&db.name, Some(SECRET));
+    let dev = db_url_with_password("postgres", Some(SECRET));
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[
+            (
+                "1_a.sql".into(),
+                "-- migrate:up\ncreate table a (id int);\n-- migrate:down\ndrop table a;\n".into(),
+            ),
+            ("2_b.sql".into(), "-- migrate:up\nselect broken;\n".into()),
+        ],
+    );
+    let dir = dir_url(tmp.path());
+    let bad_port = url.replace(":54329/", ":1/");
+    // Command lines as text, split on spaces; URL and DIR stand for the URL and directory.
+    let runs = [
+        "db wait --url URL --timeout 5s",
+        "db create --url URL",
+        "db create --url URL",
+        "migrate apply 1 --dry-run --url URL --dir DIR --dir-format dbmate",
+        "migrate apply --url URL --dir DIR --dir-format dbmate",
+        "migrate status --url URL --dir DIR --dir-format dbmate",
+        "migrate status --format json --url URL --dir DIR --dir-format dbmate",
+        "migrate down --auto-approve --dev-url DEV --url URL --dir DIR --dir-format dbmate",
+        "migrate apply --url BAD_PORT --dir DIR --dir-format dbmate",
+        "db wait --url BAD_PORT --timeout 1s",
+        "migrate apply --url postgres://u:Pa55w0rdXYZ@host:notaport/x --dir DIR",
+        "db drop --url URL",
+        "up --url URL --dir DIR --dir-format dbmate",
+        "db drop --url URL --force",
+    ];
+    let runs: Vec<Vec<&str>> = runs
+        .iter()
+        .map(|line| {
+            line.split(' ')
+                .map(|word| match word {
+                    "URL" => url.as_str(),
+                    "DIR" => dir.as_str(),
+                    "DEV" => dev.as_str(),
+                    "BAD_PORT" => bad_port.as_str(),
+                    other => other,
+                })
+                .collect()
+        })
+        .collect();
+    let mut failures = 0;
+    for args in &runs {
+        let out = schemactl(args);
+        failures += usize::from(!out.status.success());
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(
+            !all.contains(SECRET),
+            "{args:?} printed the password:\n{all}"
+        );
+    }
+    // The failing runs are part of the point: their errors are checked too.
+    assert!(failures >= 6, "{failures}");
+}
+
+#[test]
+fn the_env_url_is_the_target_and_its_revisions_schema_is_used() {
+    let db = TestDb::new("env", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        &tmp.path().join("migrations"),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    std::fs::write(
+        tmp.path().join("schemactl.hcl"),
+        format!(
+            "env \"local\" {{\n  url = \"{}\"\n  migration {{\n    dir = \"file://migrations\"\n    revisions_schema = \"ops\"\n  }}\n}}\n",
+            db.url
+        ),
+    )
+    .unwrap();
+    let config = tmp.path().join("schemactl.hcl");
+    let config = config.to_str().unwrap();
+    let out = schemactl(&["migrate", "apply", "--config", config, "--env", "local"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        psql(&db.url, "SELECT version FROM ops.schemactl_revisions"),
+        "1"
+    );
+    let status = schemactl(&["migrate", "status", "--config", config, "--env", "local"]);
+    assert_eq!(
+        text(&status.stdout),
+        "current version: 1 (1 file(s) applied)\npending: 0 file(s)\n"
+    );
+}
+
+#[test]
+fn txmode_none_files_run_statements_postgres_refuses_in_a_transaction() {
+    let db = TestDb::new("concurrently", true);
+    let tmp = tempfile::tempdir().unwrap();
+    let index = "create index concurrently a_id on a (id);\n";
+    write_dir(
+        tmp.path(),
+        &[
+            ("1_a.sql".into(), "create table a (id int);\n".into()),
+            ("2_i.sql".into(), index.into()),
+        ],
+    );
+    let out = apply(&db, tmp.path(), &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hint: put `-- atlas:txmode none`"),
+        "{stderr}"
+    );
+    std::fs::write(
+        tmp.path().join("2_i.sql"),
+        format!("-- atlas:txmode none\n{index}"),
+    )
+    .unwrap();
+    hash(tmp.path());
+    let out = apply(&db, tmp.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        psql(
+            &db.url,
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'a_id'"
+        ),
+        "1"
+    );
+}
