@@ -7,8 +7,21 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+/// The shared Atlas example: `SCHEMACTL_CONFORMANCE_DIR`, else ../shared beside the repository,
+/// else /work/shared (where a clone elsewhere still finds the team's shared files).
 fn atlas_example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/atlas-sum/example")
+    let conformance = match std::env::var("SCHEMACTL_CONFORMANCE_DIR") {
+        Ok(dir) => PathBuf::from(dir),
+        Err(_) => {
+            let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+            if beside.exists() {
+                beside
+            } else {
+                PathBuf::from("/work/shared/conformance")
+            }
+        }
+    };
+    conformance.join("atlas-sum/example")
 }
 
 /// A writable copy of the shared example directory.

@@ -593,8 +593,15 @@ mod conformance_corpus {
 
     #[test]
     fn psqldef_scripts_lose_no_non_comment_text() {
-        let dir =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/sqldef/psqldef");
+        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+        let conformance = std::env::var("SCHEMACTL_CONFORMANCE_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or(if beside.exists() {
+                beside
+            } else {
+                "/work/shared/conformance".into()
+            });
+        let dir = conformance.join("sqldef/psqldef");
         let Ok(entries) = std::fs::read_dir(&dir) else {
             eprintln!("skipped: {} not found", dir.display());
             return;
