@@ -296,3 +296,75 @@ fn the_next_run_removes_containers_of_a_killed_run() {
     assert_eq!(containers_of_pid(killed), Vec::<String>::new());
     assert_eq!(containers_of_pid(pid), Vec::<String>::new());
 }
+
+/// `migrate lint` replays the directory on a `docker://` dev database: the latest file's
+/// findings come at their lines, and the container is gone afterwards.
+#[test]
+fn migrate_lint_on_a_docker_dev_database_reports_and_removes_the_container() {
+    ensure_test_image();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("20240101000000_users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("20240102000000_change.sql"),
+        "SET lock_timeout = '2s';\n\
+         SET statement_timeout = '60s';\n\
+         CREATE INDEX users_email ON users (email);\n\
+         ALTER TABLE users DROP COLUMN name;\n",
+    )
+    .unwrap();
+    let (hashed, _) = schemactl(
+        work.path(),
+        &["migrate", "hash", "--dir", "file://migrations"],
+        &[],
+    );
+    assert!(hashed.status.success(), "{}", text(&hashed.stderr));
+    let (out, pid) = schemactl(
+        work.path(),
+        &[
+            "migrate",
+            "lint",
+            "--dir",
+            "file://migrations",
+            "--latest",
+            "1",
+            "--dev-url",
+            TEST_DEV_URL,
+            "--format",
+            "json",
+        ],
+        &[("NO_COLOR", "1")],
+    );
+    // DS103 is an error: exit 1 with the report on stdout.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
+    let mut found: Vec<(String, String, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = Path::new(f["file"].as_str().unwrap());
+            (
+                f["code"].as_str().unwrap().to_string(),
+                file.file_name().unwrap().to_string_lossy().into_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let change = "20240102000000_change.sql".to_string();
+    assert_eq!(
+        found,
+        [
+            ("DS103".to_string(), change.clone(), 4),
+            ("PG101".to_string(), change, 3),
+        ]
+    );
+    assert_eq!(containers_of_pid(pid), Vec::<String>::new());
+}
