@@ -58,7 +58,13 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
             Change::DropFunction { name, .. } => {
                 Hit::new(&DROP_OTHER, format!("drops function {name}"))
             }
-            Change::DropType { name, .. } => Hit::new(&DROP_OTHER, format!("drops type {name}")),
+            Change::DropType { name, def } => {
+                let kind = match def.kind {
+                    crate::schema::TypeKind::Domain { .. } => "domain",
+                    _ => "type",
+                };
+                Hit::new(&DROP_OTHER, format!("drops {kind} {name}"))
+            }
             Change::DropSequence { name, .. } => {
                 Hit::new(&DROP_OTHER, format!("drops sequence {name}"))
             }

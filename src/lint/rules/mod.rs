@@ -26,6 +26,9 @@ pub struct FileContext {
     pub new_tables: BTreeSet<QualifiedName>,
     /// Columns added by the selected files so far, as (table, column).
     pub new_columns: BTreeSet<(QualifiedName, String)>,
+    /// Columns the selected files made NOT NULL so far, as (table, column): dropping that NOT
+    /// NULL again takes nothing away from code that is running now.
+    pub new_not_null: BTreeSet<(QualifiedName, String)>,
     /// Whether the statement runs inside a transaction (the file's txmode or an explicit BEGIN).
     pub in_transaction: bool,
     /// Whether the file set lock_timeout / statement_timeout before the statement.
@@ -82,6 +85,9 @@ impl FileContext {
                 }
                 Change::RenameTable { to, .. } => {
                     self.new_tables.insert(to.clone());
+                }
+                Change::AlterColumn { table, from, to } if !from.not_null && to.not_null => {
+                    self.new_not_null.insert((table.clone(), to.name.clone()));
                 }
                 _ => {}
             }
