@@ -166,8 +166,11 @@ struct ColumnInfo {
     hidden: i64,
 }
 
+/// table, column, declared type, notnull, default, pk, hidden: a row of pragma_table_xinfo.
+type ColumnRow = (String, String, String, i64, Option<String>, i64, i64);
+
 async fn table_columns(conn: &mut SqliteConnection) -> Result<BTreeMap<String, Vec<ColumnInfo>>> {
-    let rows: Vec<(String, String, String, i64, Option<String>, i64, i64)> = json_rows(
+    let rows: Vec<ColumnRow> = json_rows(
         conn,
         "m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden",
         "sqlite_master m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table'",
@@ -235,10 +238,13 @@ struct ForeignKeyInfo {
     on_delete: String,
 }
 
+/// table, id, parent table, from, to, on update, on delete: a row of pragma_foreign_key_list.
+type ForeignKeyRow = (String, i64, String, String, Option<String>, String, String);
+
 async fn foreign_keys(
     conn: &mut SqliteConnection,
 ) -> Result<BTreeMap<String, Vec<ForeignKeyInfo>>> {
-    let rows: Vec<(String, i64, String, String, Option<String>, String, String)> = json_rows(
+    let rows: Vec<ForeignKeyRow> = json_rows(
         conn,
         "m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete",
         "sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
