@@ -90,10 +90,15 @@ pub async fn inspect_realm(conn: &mut SqliteConnection) -> Result<Realm> {
         );
         schema.tables.insert(row.name.clone(), table);
     }
-    let relation_names: Vec<(String, bool)> = master
+    // By lower-cased name (SQLite names are unique regardless of case): each word of a view
+    // is one lookup, not one comparison per relation.
+    let relation_names: BTreeMap<String, (String, bool)> = master
         .iter()
         .filter(|r| r.kind == "table" || r.kind == "view")
-        .map(|r| (r.name.clone(), r.kind == "view"))
+        .map(|r| {
+            let entry = (r.name.clone(), r.kind == "view");
+            (r.name.to_ascii_lowercase(), entry)
+        })
         .collect();
     for row in master.iter().filter(|r| r.kind == "view") {
         let view = View {
@@ -562,17 +567,14 @@ fn split_top_level(text: &str) -> Vec<String> {
 /// Tables and views whose names appear in `sql` (other than `own`), for ordering.
 fn mentioned_relations(
     sql: &str,
-    relations: &[(String, bool)],
+    relations: &BTreeMap<String, (String, bool)>,
     own: &str,
 ) -> std::collections::BTreeSet<ObjectRef> {
-    let words: std::collections::BTreeSet<String> = tokenize(sql)
+    tokenize(sql)
         .iter()
         .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
-        .map(|t| t.ident(sql).to_ascii_lowercase())
-        .collect();
-    relations
-        .iter()
-        .filter(|(name, _)| name != own && words.contains(&name.to_ascii_lowercase()))
+        .filter_map(|t| relations.get(&t.ident(sql).to_ascii_lowercase()))
+        .filter(|(name, _)| name != own)
         .map(|(name, is_view)| {
             if *is_view {
                 ObjectRef::View {
