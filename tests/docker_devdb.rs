@@ -3,6 +3,8 @@
 
 #[path = "support/docker.rs"]
 mod docker_support;
+#[path = "support/lint_json.rs"]
+mod lint_json;
 
 use docker_support::{TEST_DEV_URL, containers_labelled, containers_of_pid, ensure_test_image};
 use std::path::Path;
@@ -342,22 +344,7 @@ fn migrate_lint_on_a_docker_dev_database_reports_and_removes_the_container() {
     );
     // DS103 is an error: exit 1 with the report on stdout.
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)));
-    let mut found: Vec<(String, String, u64)> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let file = Path::new(f["file"].as_str().unwrap());
-            (
-                f["code"].as_str().unwrap().to_string(),
-                file.file_name().unwrap().to_string_lossy().into_owned(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    found.sort();
+    let found = lint_json::findings("migrate lint", &out);
     let change = "20240102000000_change.sql".to_string();
     assert_eq!(
         found,
