@@ -3,6 +3,8 @@
 
 #[path = "support/docker.rs"]
 mod docker_support;
+#[path = "support/lint_json.rs"]
+mod lint_json;
 
 use docker_support::{TEST_DEV_URL, containers_labelled, containers_of_pid, ensure_test_image};
 use std::path::Path;
@@ -294,5 +296,62 @@ fn the_next_run_removes_containers_of_a_killed_run() {
     let (out, pid) = schemactl(work.path(), &diff_args(TEST_DEV_URL), &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(containers_of_pid(killed), Vec::<String>::new());
+    assert_eq!(containers_of_pid(pid), Vec::<String>::new());
+}
+
+/// `migrate lint` replays the directory on a `docker://` dev database: the latest file's
+/// findings come at their lines, and the container is gone afterwards.
+#[test]
+fn migrate_lint_on_a_docker_dev_database_reports_and_removes_the_container() {
+    ensure_test_image();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("20240101000000_users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("20240102000000_change.sql"),
+        "SET lock_timeout = '2s';\n\
+         SET statement_timeout = '60s';\n\
+         CREATE INDEX users_email ON users (email);\n\
+         ALTER TABLE users DROP COLUMN name;\n",
+    )
+    .unwrap();
+    let (hashed, _) = schemactl(
+        work.path(),
+        &["migrate", "hash", "--dir", "file://migrations"],
+        &[],
+    );
+    assert!(hashed.status.success(), "{}", text(&hashed.stderr));
+    let (out, pid) = schemactl(
+        work.path(),
+        &[
+            "migrate",
+            "lint",
+            "--dir",
+            "file://migrations",
+            "--latest",
+            "1",
+            "--dev-url",
+            TEST_DEV_URL,
+            "--format",
+            "json",
+        ],
+        &[("NO_COLOR", "1")],
+    );
+    // DS103 is an error: exit 1 with the report on stdout.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let found = lint_json::findings("migrate lint", &out);
+    let change = "20240102000000_change.sql".to_string();
+    assert_eq!(
+        found,
+        [
+            ("DS103".to_string(), change.clone(), 4),
+            ("PG101".to_string(), change, 3),
+        ]
+    );
     assert_eq!(containers_of_pid(pid), Vec::<String>::new());
 }

@@ -6,6 +6,9 @@
 //! schema the cases start from) before them in a temporary migration directory, hashes it and
 //! lints the case's files.
 
+#[path = "support/lint_json.rs"]
+mod lint_json;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -72,28 +75,7 @@ fn findings(case: &Path) -> (Vec<(String, String, usize)>, i32) {
     let linted = sql_files(case).len().to_string();
     let dir = assemble(case);
     let output = lint(dir.path(), &["--latest", &linted, "--format", "json"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "{}: not JSON ({e}): {stdout}\n{}",
-            case.display(),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let mut found: Vec<(String, String, usize)> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let file = Path::new(f["file"].as_str().unwrap());
-            (
-                f["code"].as_str().unwrap().to_string(),
-                file.file_name().unwrap().to_string_lossy().into_owned(),
-                f["line"].as_u64().unwrap() as usize,
-            )
-        })
-        .collect();
-    found.sort();
+    let found = lint_json::findings(&case.display().to_string(), &output);
     (found, output.status.code().unwrap())
 }
 

@@ -6,3 +6,8 @@ CREATE VIEW user_emails AS SELECT id, email FROM users;
 CREATE INDEX users_name ON users (name);
 CREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE DOMAIN positive_amount AS bigint CHECK (VALUE > 0);
+ALTER TABLE posts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY posts_with_author ON posts USING (user_id IS NOT NULL);
+CREATE EXTENSION citext;
+CREATE TABLE accounts (id bigint PRIMARY KEY, handle text NOT NULL);

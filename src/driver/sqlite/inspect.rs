@@ -14,7 +14,7 @@ use crate::schema::{
     Table, Trigger, View,
 };
 use anyhow::{Context, Result};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
 
 /// The only schema of a SQLite realm (attached databases are out of scope).
@@ -41,19 +41,20 @@ struct MasterRow {
 }
 
 pub async fn inspect_realm(conn: &mut SqliteConnection) -> Result<Realm> {
-    let master: Vec<MasterRow> = sqlx::query(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master \
-         WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    let master: Vec<MasterRow> = json_rows::<(String, String, String, String)>(
+        conn,
+        "type, name, tbl_name, sql",
+        "sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        "name",
+        "reading sqlite_master",
     )
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading sqlite_master")?
-    .iter()
-    .map(|r| MasterRow {
-        kind: r.get(0),
-        name: r.get(1),
-        table: r.get(2),
-        sql: r.get(3),
+    .await?
+    .into_iter()
+    .map(|(kind, name, table, sql)| MasterRow {
+        kind,
+        name,
+        table,
+        sql,
     })
     .collect();
     let flags = table_flags(conn).await?;
@@ -89,10 +90,15 @@ pub async fn inspect_realm(conn: &mut SqliteConnection) -> Result<Realm> {
         );
         schema.tables.insert(row.name.clone(), table);
     }
-    let relation_names: Vec<(String, bool)> = master
+    // By lower-cased name (SQLite names are unique regardless of case): each word of a view
+    // is one lookup, not one comparison per relation.
+    let relation_names: BTreeMap<String, (String, bool)> = master
         .iter()
         .filter(|r| r.kind == "table" || r.kind == "view")
-        .map(|r| (r.name.clone(), r.kind == "view"))
+        .map(|r| {
+            let entry = (r.name.clone(), r.kind == "view");
+            (r.name.to_ascii_lowercase(), entry)
+        })
         .collect();
     for row in master.iter().filter(|r| r.kind == "view") {
         let view = View {
@@ -141,19 +147,17 @@ fn uniques_of(uniques: &BTreeMap<String, Vec<IndexInfo>>, table: &str, index: &s
 
 /// `(strict, without_rowid)` of every table.
 async fn table_flags(conn: &mut SqliteConnection) -> Result<BTreeMap<String, (bool, bool)>> {
-    let rows = sqlx::query(
-        "SELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main' AND type <> 'shadow'",
+    let rows: Vec<(String, i64, i64)> = json_rows(
+        conn,
+        "name, strict, wr",
+        "pragma_table_list WHERE schema = 'main' AND type <> 'shadow'",
+        "name",
+        "reading pragma table_list",
     )
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading pragma table_list")?;
+    .await?;
     Ok(rows
-        .iter()
-        .map(|r| {
-            let strict: i64 = r.get(1);
-            let wr: i64 = r.get(2);
-            (r.get(0), (strict != 0, wr != 0))
-        })
+        .into_iter()
+        .map(|(name, strict, wr)| (name, (strict != 0, wr != 0)))
         .collect())
 }
 
@@ -167,25 +171,27 @@ struct ColumnInfo {
     hidden: i64,
 }
 
+/// table, column, declared type, notnull, default, pk, hidden: a row of pragma_table_xinfo.
+type ColumnRow = (String, String, String, i64, Option<String>, i64, i64);
+
 async fn table_columns(conn: &mut SqliteConnection) -> Result<BTreeMap<String, Vec<ColumnInfo>>> {
-    let rows = sqlx::query(
-        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
-         FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p \
-         WHERE m.type = 'table' ORDER BY m.name, p.cid",
+    let rows: Vec<ColumnRow> = json_rows(
+        conn,
+        "m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden",
+        "sqlite_master m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table'",
+        "m.name, p.cid",
+        "reading pragma table_xinfo",
     )
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading pragma table_xinfo")?;
+    .await?;
     let mut out: BTreeMap<String, Vec<ColumnInfo>> = BTreeMap::new();
-    for r in rows {
-        let not_null: i64 = r.get(3);
-        out.entry(r.get(0)).or_default().push(ColumnInfo {
-            name: r.get(1),
-            declared: r.get(2),
+    for (table, name, declared, not_null, default, pk, hidden) in rows {
+        out.entry(table).or_default().push(ColumnInfo {
+            name,
+            declared,
             not_null: not_null != 0,
-            default: r.get(4),
-            pk: r.get(5),
-            hidden: r.get(6),
+            default,
+            pk,
+            hidden,
         });
     }
     Ok(out)
@@ -200,27 +206,23 @@ struct IndexInfo {
 }
 
 async fn unique_indexes(conn: &mut SqliteConnection) -> Result<BTreeMap<String, Vec<IndexInfo>>> {
-    let rows = sqlx::query(
-        "SELECT m.name, il.name, il.\"unique\", il.origin, ix.name \
-         FROM sqlite_master m JOIN pragma_index_list(m.name) il \
-         JOIN pragma_index_xinfo(il.name) ix \
-         WHERE m.type = 'table' AND ix.key = 1 ORDER BY m.name, il.name, ix.seqno",
+    let rows: Vec<(String, String, i64, String, Option<String>)> = json_rows(
+        conn,
+        "m.name, il.name, il.\"unique\", il.origin, ix.name",
+        "sqlite_master m JOIN pragma_index_list(m.name) il \
+         JOIN pragma_index_xinfo(il.name) ix WHERE m.type = 'table' AND ix.key = 1",
+        "m.name, il.name, ix.seqno",
+        "reading pragma index_list and index_xinfo",
     )
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading pragma index_list and index_xinfo")?;
+    .await?;
     let mut out: BTreeMap<String, Vec<IndexInfo>> = BTreeMap::new();
-    for r in rows {
-        let table: String = r.get(0);
-        let name: String = r.get(1);
-        let unique: i64 = r.get(2);
-        let column: Option<String> = r.get(4);
+    for (table, name, unique, origin, column) in rows {
         let list = out.entry(table).or_default();
         if list.last().is_none_or(|i| i.name != name) {
             list.push(IndexInfo {
                 name,
                 unique: unique != 0,
-                origin: r.get(3),
+                origin,
                 columns: Vec::new(),
             });
         }
@@ -241,29 +243,51 @@ struct ForeignKeyInfo {
     on_delete: String,
 }
 
+/// table, id, parent table, from, to, on update, on delete: a row of pragma_foreign_key_list.
+type ForeignKeyRow = (String, i64, String, String, Option<String>, String, String);
+
 async fn foreign_keys(
     conn: &mut SqliteConnection,
 ) -> Result<BTreeMap<String, Vec<ForeignKeyInfo>>> {
-    let rows = sqlx::query(
-        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
-         FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
+    let rows: Vec<ForeignKeyRow> = json_rows(
+        conn,
+        "m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete",
+        "sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+        "m.name, f.id, f.seq",
+        "reading pragma foreign_key_list",
     )
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading pragma foreign_key_list")?;
+    .await?;
     let mut out: BTreeMap<String, Vec<ForeignKeyInfo>> = BTreeMap::new();
-    for r in rows {
-        out.entry(r.get(0)).or_default().push(ForeignKeyInfo {
-            id: r.get(1),
-            parent: r.get(2),
-            from: r.get(3),
-            to: r.get(4),
-            on_update: r.get(5),
-            on_delete: r.get(6),
+    for (table, id, parent, from, to, on_update, on_delete) in rows {
+        out.entry(table).or_default().push(ForeignKeyInfo {
+            id,
+            parent,
+            from,
+            to,
+            on_update,
+            on_delete,
         });
     }
     Ok(out)
+}
+
+/// `SELECT columns FROM from ORDER BY order` as one JSON array of rows in a single result row:
+/// sqlx hands each result row from its SQLite worker thread over a channel, and those
+/// hand-offs (thread wake-ups), not SQLite, were most of the time on large schemas.
+async fn json_rows<T: serde::de::DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    columns: &str,
+    from: &str,
+    order: &str,
+    what: &str,
+) -> Result<Vec<T>> {
+    let sql =
+        format!("SELECT json_group_array(json_array({columns}) ORDER BY {order}) FROM {from}");
+    let json: String = sqlx::query_scalar(&sql)
+        .fetch_one(&mut *conn)
+        .await
+        .with_context(|| what.to_string())?;
+    serde_json::from_str(&json).with_context(|| format!("{what}: unexpected JSON"))
 }
 
 fn build_table(
@@ -543,17 +567,14 @@ fn split_top_level(text: &str) -> Vec<String> {
 /// Tables and views whose names appear in `sql` (other than `own`), for ordering.
 fn mentioned_relations(
     sql: &str,
-    relations: &[(String, bool)],
+    relations: &BTreeMap<String, (String, bool)>,
     own: &str,
 ) -> std::collections::BTreeSet<ObjectRef> {
-    let words: std::collections::BTreeSet<String> = tokenize(sql)
+    tokenize(sql)
         .iter()
         .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
-        .map(|t| t.ident(sql).to_ascii_lowercase())
-        .collect();
-    relations
-        .iter()
-        .filter(|(name, _)| name != own && words.contains(&name.to_ascii_lowercase()))
+        .filter_map(|t| relations.get(&t.ident(sql).to_ascii_lowercase()))
+        .filter(|(name, _)| name != own)
         .map(|(name, is_view)| {
             if *is_view {
                 ObjectRef::View {

@@ -41,6 +41,11 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
         .collect();
     let mut dropped = 0;
     for change in input.changes {
+        if let Some((kind, name, false)) = other_object(change)
+            && ctx.new_objects.contains(&(kind, name))
+        {
+            continue;
+        }
         let hit = match change {
             Change::DropSchema { name } => Hit::new(&DROP_SCHEMA, format!("drops schema {name}")),
             Change::DropTable { name, .. } if !ctx.new_tables.contains(name) => {
@@ -58,7 +63,13 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
             Change::DropFunction { name, .. } => {
                 Hit::new(&DROP_OTHER, format!("drops function {name}"))
             }
-            Change::DropType { name, .. } => Hit::new(&DROP_OTHER, format!("drops type {name}")),
+            Change::DropType { name, def } => {
+                let kind = match def.kind {
+                    crate::schema::TypeKind::Domain { .. } => "domain",
+                    _ => "type",
+                };
+                Hit::new(&DROP_OTHER, format!("drops {kind} {name}"))
+            }
             Change::DropSequence { name, .. } => {
                 Hit::new(&DROP_OTHER, format!("drops sequence {name}"))
             }

@@ -64,6 +64,9 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
             && !to.not_null
             && from.identity.is_none()
             && ctx.is_existing_column(input.before, table, &from.name)
+            && !ctx
+                .new_not_null
+                .contains(&(table.clone(), from.name.clone()))
         {
             hits.push(Hit::new(
                 &DROP_NOT_NULL,

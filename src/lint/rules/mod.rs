@@ -26,6 +26,12 @@ pub struct FileContext {
     pub new_tables: BTreeSet<QualifiedName>,
     /// Columns added by the selected files so far, as (table, column).
     pub new_columns: BTreeSet<(QualifiedName, String)>,
+    /// Columns the selected files made NOT NULL so far, as (table, column): dropping that NOT
+    /// NULL again takes nothing away from code that is running now.
+    pub new_not_null: BTreeSet<(QualifiedName, String)>,
+    /// Views, functions, types, sequences, extensions and policies the selected files created
+    /// so far, by [`other_object`]: dropping them again removes nothing anyone uses yet.
+    pub new_objects: BTreeSet<(&'static str, String)>,
     /// Whether the statement runs inside a transaction (the file's txmode or an explicit BEGIN).
     pub in_transaction: bool,
     /// Whether the file set lock_timeout / statement_timeout before the statement.
@@ -68,6 +74,17 @@ impl FileContext {
     /// Records what the statement created, for the statements after it.
     pub fn record(&mut self, parsed: &ParsedStatement, changes: &[Change]) {
         let not_valid = parsed.has_seq(&["NOT", "VALID"]);
+        // A drop and a creation of the same object in one statement is a replacement.
+        let dropped: BTreeSet<_> = changes
+            .iter()
+            .filter_map(|c| other_object(c).filter(|(_, _, created)| !created))
+            .map(|(kind, name, _)| (kind, name))
+            .collect();
+        for (kind, name, created) in changes.iter().filter_map(other_object) {
+            if created && !dropped.contains(&(kind, name.clone())) {
+                self.new_objects.insert((kind, name));
+            }
+        }
         for change in changes {
             match change {
                 Change::AddConstraint { constraint, .. } if not_valid => {
@@ -83,10 +100,38 @@ impl FileContext {
                 Change::RenameTable { to, .. } => {
                     self.new_tables.insert(to.clone());
                 }
+                Change::AlterColumn { table, from, to } if !from.not_null && to.not_null => {
+                    self.new_not_null.insert((table.clone(), to.name.clone()));
+                }
                 _ => {}
             }
         }
     }
+}
+
+/// The kind and name of a view, function, type, sequence, extension or policy a change creates
+/// or drops, and whether it creates it.
+pub fn other_object(change: &Change) -> Option<(&'static str, String, bool)> {
+    let (kind, name, created) = match change {
+        Change::CreateView { name, .. } => ("view", name.to_string(), true),
+        Change::DropView { name, .. } => ("view", name.to_string(), false),
+        Change::CreateFunction { name, .. } => ("function", name.to_string(), true),
+        Change::DropFunction { name, .. } => ("function", name.to_string(), false),
+        Change::CreateType { name, .. } => ("type", name.to_string(), true),
+        Change::DropType { name, .. } => ("type", name.to_string(), false),
+        Change::CreateSequence { name, .. } => ("sequence", name.to_string(), true),
+        Change::DropSequence { name, .. } => ("sequence", name.to_string(), false),
+        Change::CreateExtension { extension } => ("extension", extension.name.clone(), true),
+        Change::DropExtension { extension } => ("extension", extension.name.clone(), false),
+        Change::CreatePolicy { table, policy } => {
+            ("policy", format!("{} on {table}", policy.name), true)
+        }
+        Change::DropPolicy { table, policy } => {
+            ("policy", format!("{} on {table}", policy.name), false)
+        }
+        _ => return None,
+    };
+    Some((kind, name, created))
 }
 
 /// One statement as the analyzers see it.

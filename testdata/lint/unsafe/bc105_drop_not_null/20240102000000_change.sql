@@ -1,5 +1,4 @@
 SET lock_timeout = '2s';
 SET statement_timeout = '60s';
-ALTER TABLE users ALTER COLUMN email SET DEFAULT '';
--- expect: MF104
-ALTER TABLE users ALTER COLUMN name SET NOT NULL;
+-- expect: BC105
+ALTER TABLE accounts ALTER COLUMN handle DROP NOT NULL;

@@ -1,4 +1,3 @@
 SET lock_timeout = '2s';
 SET statement_timeout = '60s';
--- expect: BC105
 ALTER TABLE users ALTER COLUMN name DROP NOT NULL;
