@@ -10,7 +10,7 @@ use runner_support::scenarios::*;
 use runner_support::*;
 use std::path::Path;
 use std::process::{Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// `schemactl ARGS` with stdin closed (no terminal to confirm on).
 fn run(args: &[&str]) -> Output {
@@ -41,7 +41,10 @@ fn sigkill_at_random_points_then_rerun_applies_every_file_exactly_once() {
     );
     // Most kills land inside a file's transaction (a hot journal SQLite rolls back on the next
     // open), which is the case this test is about.
-    assert!(report.killed_in_transaction >= 5, "{report:?}");
+    assert!(
+        report.killed_in_transaction >= report.trials / 5,
+        "{report:?}"
+    );
     assert!(report.elapsed < Duration::from_secs(90), "{report:?}");
 }
 
@@ -63,17 +66,7 @@ fn a_held_file_lock_makes_apply_wait_then_give_up_with_exit_1() {
     sidecar.push(".schemactl-lock");
     let holder = std::fs::File::create(&sidecar).unwrap();
     holder.lock().unwrap();
-    let started = Instant::now();
-    let out = apply(&db, tmp.path(), &["--lock-timeout", "1s"]);
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("waiting for the migration lock"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("holds the migration lock"), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(4));
-    assert_eq!(db.tables(), "");
+    apply_gives_up_on_a_held_lock(&db, tmp.path());
     drop(holder);
     ok(&apply(&db, tmp.path(), &["--lock-timeout", "1s"]));
     assert_eq!(db.tables(), "a");

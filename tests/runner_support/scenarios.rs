@@ -147,8 +147,8 @@ pub struct TrialReport {
 }
 
 /// Must-show (2): stops `migrate apply` of a 40-file directory with `signal` after a random
-/// delay (spread over one uninterrupted run), then reruns until it succeeds, on a fresh target
-/// from `new_target` per trial; checks every file ran exactly once.
+/// delay (spread over most of one uninterrupted run), then reruns until it succeeds, on a
+/// fresh target from `new_target` per trial; checks every file ran exactly once.
 pub fn signal_trials<T: TestTarget>(
     label: &str,
     new_target: impl Fn() -> T,
@@ -181,7 +181,8 @@ pub fn signal_trials<T: TestTarget>(
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_millis(seed % full_run.as_millis() as u64);
+        // Over the first 80% of a run: a run slower than the measured one still gets killed.
+        let delay = Duration::from_millis(seed % (full_run.as_millis() as u64 * 4 / 5).max(1));
         let db = new_target();
         let mut child = schemactl_command(&["migrate", "apply", "--url", db.url(), "--dir", &dir])
             .stdout(Stdio::null())
@@ -262,4 +263,20 @@ pub fn concurrent_applies<T: TestTarget>(new_target: impl Fn() -> T, rounds: usi
         assert!(waited <= 1);
         assert_each_file_once(&db, FILES, &format!("round {round}"));
     }
+}
+
+/// With the migration lock held elsewhere, `migrate apply --lock-timeout 1s` says it waits,
+/// gives up within a few seconds with exit 1, and changes nothing.
+pub fn apply_gives_up_on_a_held_lock(db: &impl TestTarget, dir: &Path) {
+    let started = Instant::now();
+    let out = apply(db, dir, &["--lock-timeout", "1s"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("waiting for the migration lock"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("holds the migration lock"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(db.tables(), "");
 }
