@@ -159,6 +159,14 @@ fn migrations_written_by_migrate_diff_with_a_rebuild_apply_and_keep_rows() {
     assert_eq!(status["applied"], 2);
     assert_eq!(status["pending"].as_array().unwrap().len(), 0);
     assert_eq!(status["incomplete"], serde_json::Value::Null);
+    // The migrated file is in sync with the desired schema: the revisions table is not part
+    // of it.
+    let to = format!("file://{}", project.join("schema.sql").display());
+    let in_sync = run(&["schema", "diff", "--from", &db.url, "--to", &to]);
+    ok(&in_sync);
+    assert_eq!(text(&in_sync.stdout), "");
+    let inspected = run(&["schema", "inspect", "--url", &db.url]);
+    assert!(!text(&inspected.stdout).contains("schemactl_revisions"));
 
     // A row that breaks a foreign key (written behind enforcement's back), then a rebuild of
     // its table: the file's own foreign_key_check fails, the file's transaction rolls back, and
