@@ -72,6 +72,42 @@ fn a_held_file_lock_makes_apply_wait_then_give_up_with_exit_1() {
     assert_eq!(db.tables(), "a");
 }
 
+#[test]
+fn apply_waits_for_another_programs_write_transaction_instead_of_failing() {
+    let db = SqliteDb::new(true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    // Another program writes to the file for a while (a long query inside its transaction).
+    let mut writer = std::process::Command::new("sqlite3")
+        .arg(&db.path)
+        .arg(
+            "begin immediate; create table other (x int); \
+             with recursive c(x) as (select 1 union all select x + 1 from c where x < 5000000) \
+             select count(*) from c; commit;",
+        )
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut journal = db.path.clone().into_os_string();
+    journal.push("-journal");
+    while !Path::new(&journal).exists() {
+        assert!(
+            writer.try_wait().unwrap().is_none(),
+            "the writer ended early"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let out = apply(&db, tmp.path(), &["--allow-dirty"]);
+    let writer_status = writer.wait().unwrap();
+    assert!(writer_status.success());
+    ok(&out);
+    assert_eq!(db.tables(), "a,other");
+    assert_eq!(revisions(&db), "1|1|1||");
+}
+
 /// `migrate diff NAME --to file://schema.sql` on an in-memory SQLite dev database.
 fn diff(project: &Path, name: &str, schema: &str) {
     std::fs::write(project.join("schema.sql"), schema).unwrap();
