@@ -49,6 +49,25 @@ fn sigkill_at_random_points_then_rerun_applies_every_file_exactly_once() {
 }
 
 #[test]
+fn sigkill_with_txmode_none_and_idempotent_statements_also_converges() {
+    // Statement by statement, each with its progress row: a kill between the two re-runs the
+    // statement, so the statements are idempotent, as txmode none files must be.
+    let layout = LongDir {
+        header: "-- atlas:txmode none\n",
+        create: "create table if not exists",
+        insert: "insert into log select {i} where not exists (select 1 from log where version = {i});",
+    };
+    signal_trials(
+        "sqlite_kill_none",
+        || SqliteDb::new(true),
+        // Few trials: a txmode none run commits (and syncs) twice per statement, ~2 s a run.
+        6,
+        &layout,
+        Signal::SIGKILL,
+    );
+}
+
+#[test]
 fn two_concurrent_applies_both_finish_and_never_apply_a_file_twice() {
     concurrent_applies(|| SqliteDb::new(true), 4);
 }
