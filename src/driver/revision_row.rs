@@ -111,3 +111,11 @@ where
         .bind(revision.execution_ms as i64)
         .bind(revision.operator.as_str())
 }
+
+/// What a failed upsert was doing, for its error.
+pub fn recording(revision: &Revision) -> String {
+    format!(
+        "recording version {} in the revisions table",
+        revision.version
+    )
+}

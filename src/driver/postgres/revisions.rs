@@ -15,7 +15,7 @@
 
 use super::quote_ident;
 use crate::driver::revision_row::{
-    RevisionRow, bind_revision, create_table_sql, revision_from_row, upsert_sql,
+    RevisionRow, bind_revision, create_table_sql, recording, revision_from_row, upsert_sql,
 };
 use crate::migrate::Revision;
 use anyhow::Context;
@@ -78,12 +78,7 @@ pub async fn write_revision(
     bind_revision(sqlx::query(&upsert), revision)
         .execute(conn)
         .await
-        .with_context(|| {
-            format!(
-                "recording version {} in the revisions table",
-                revision.version
-            )
-        })?;
+        .with_context(|| recording(revision))?;
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 //! `applied_at` is UTC text in RFC 3339.
 
 use crate::driver::revision_row::{
-    RevisionRow, WRITTEN_COLUMNS, bind_revision, create_table_sql, revision_from_row, upsert_sql,
+    RevisionRow, WRITTEN_COLUMNS, bind_revision, create_table_sql, recording, revision_from_row,
+    upsert_sql,
 };
 use crate::migrate::Revision;
 use anyhow::Context;
@@ -53,12 +54,7 @@ pub async fn write_revision(
     bind_revision(sqlx::query(&upsert), revision)
         .execute(conn)
         .await
-        .with_context(|| {
-            format!(
-                "recording version {} in the revisions table",
-                revision.version
-            )
-        })?;
+        .with_context(|| recording(revision))?;
     Ok(())
 }
 
