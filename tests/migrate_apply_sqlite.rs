@@ -457,3 +457,40 @@ fn db_create_drop_wait_and_up_work_on_files() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("does not exist"));
 }
+
+#[test]
+fn relative_file_urls_resolve_against_the_working_directory() {
+    let work = tempfile::tempdir().unwrap();
+    write_dir(
+        &work.path().join("migrations"),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    std::fs::create_dir(work.path().join("data")).unwrap();
+    let in_work = |args: &[&str]| {
+        schemactl_command(args)
+            .current_dir(work.path())
+            .output()
+            .unwrap()
+    };
+    let url = "sqlite://data/app.db";
+    ok(&in_work(&[
+        "up",
+        "--url",
+        url,
+        "--dir",
+        "file://migrations",
+    ]));
+    let db = work.path().join("data/app.db");
+    assert_eq!(sqlite3(&db, "select count(*) from a"), "0");
+    assert!(work.path().join("data/app.db.schemactl-lock").exists());
+    let status = in_work(&[
+        "migrate",
+        "status",
+        "--url",
+        url,
+        "--dir",
+        "file://migrations",
+    ]);
+    ok(&status);
+    assert!(text(&status.stdout).starts_with("current version: 1 (1 file(s) applied)"));
+}
