@@ -5,6 +5,7 @@
 use crate::diff::Change;
 use crate::diff::DiffOptions;
 use crate::driver::postgres::{self, PgTarget};
+use crate::driver::sqlite::{self, SqliteTarget};
 use crate::driver::{DevConnection, StatementRunner};
 use crate::error::bad_input;
 use crate::migrate::{
@@ -15,7 +16,7 @@ use crate::plan::Plan;
 use crate::schema::Realm;
 use crate::source::{Dev, realm_after};
 use crate::sql::split_statements_with;
-use crate::url::{DbUrl, PgUrl};
+use crate::url::DbUrl;
 use crate::versioned::{plan_changes, realm_from_files, replay_files};
 use anyhow::Result;
 use std::time::Duration;
@@ -24,36 +25,31 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct TargetSpec {
     pub url: DbUrl,
-    /// Schema of the revisions table (PostgreSQL).
+    /// Schema of the revisions table (PostgreSQL; SQLite keeps it in the database file).
     pub revisions_schema: String,
+    /// How long to wait for the migration lock (and, on SQLite, for another program's write
+    /// lock on the file).
     pub lock_timeout: Duration,
-}
-
-impl TargetSpec {
-    /// The PostgreSQL URL, or bad input for dialects the runner does not drive yet.
-    pub fn postgres_url(&self) -> Result<&PgUrl> {
-        match &self.url {
-            DbUrl::Postgres(pg) => Ok(pg),
-            other => Err(unsupported_target(other)),
-        }
-    }
 }
 
 fn unsupported_target(url: &DbUrl) -> anyhow::Error {
     bad_input(format!(
-        "target {url}: only postgres:// targets can run migrations so far"
+        "target {url}: only postgres:// and sqlite:// targets can run migrations so far"
     ))
 }
 
 /// Connects to the spec's target and evaluates `$body` with `$target` bound to it (`&mut` of
-/// the dialect's [`MigrationTarget`]): where a dialect plugs in. SQLite and MySQL add an arm
-/// here; the executor does not change. (`down`'s dev database and `db`/`up`'s database
-/// commands are PostgreSQL-only for now, like every dev database.)
+/// the dialect's [`MigrationTarget`]): where a dialect plugs in. MySQL adds an arm here; the
+/// executor does not change.
 macro_rules! with_target {
     ($spec:expr, $target:ident => $body:expr) => {
         match &$spec.url {
             DbUrl::Postgres(pg) => {
                 let $target = &mut PgTarget::connect(pg, &$spec.revisions_schema).await?;
+                $body
+            }
+            DbUrl::Sqlite(file) => {
+                let $target = &mut SqliteTarget::connect(file, $spec.lock_timeout).await?;
                 $body
             }
             other => Err(unsupported_target(other)),
@@ -287,11 +283,53 @@ fn plan_drops_data(plan: &Plan) -> bool {
     })
 }
 
-/// Whether the URL's database exists; `up` creates it when not.
+/// The database a URL names, for messages: `database NAME` on PostgreSQL, `database file
+/// PATH` on SQLite.
+pub fn database_label(url: &DbUrl) -> String {
+    match url {
+        DbUrl::Postgres(pg) => format!("database {}", pg.database()),
+        DbUrl::Sqlite(file) => format!("database file {}", file.path()),
+        other => format!("database {other}"),
+    }
+}
+
+/// Creates the URL's database (`db create`, `up`); `false` when it already existed.
+pub async fn create_database(url: &DbUrl) -> Result<bool> {
+    match url {
+        DbUrl::Postgres(pg) => postgres::create_database(pg).await,
+        DbUrl::Sqlite(file) => sqlite::create_database(file),
+        other => Err(unsupported_target(other)),
+    }
+}
+
+/// Drops the URL's database (`db drop`); `false` when it did not exist.
+pub async fn drop_database(url: &DbUrl) -> Result<bool> {
+    match url {
+        DbUrl::Postgres(pg) => postgres::drop_database(pg).await,
+        DbUrl::Sqlite(file) => sqlite::drop_database(file),
+        other => Err(unsupported_target(other)),
+    }
+}
+
+/// Waits until the URL's server accepts connections (SQLite: until the file's directory
+/// exists); returns how long it took.
+pub async fn wait_for_database(url: &DbUrl, timeout: Duration) -> Result<Duration> {
+    match url {
+        DbUrl::Postgres(pg) => postgres::wait_until_ready(pg, timeout).await,
+        DbUrl::Sqlite(file) => sqlite::wait_until_ready(file, timeout).await,
+        other => Err(unsupported_target(other)),
+    }
+}
+
+/// Creates the URL's database when it does not exist (`up`); `true` when it created it.
 pub async fn ensure_database(spec: &TargetSpec) -> Result<bool> {
-    let url = spec.postgres_url()?;
-    if postgres::database_exists(url).await? {
+    let exists = match &spec.url {
+        DbUrl::Postgres(pg) => postgres::database_exists(pg).await?,
+        DbUrl::Sqlite(file) => sqlite::database_exists(file)?,
+        other => return Err(unsupported_target(other)),
+    };
+    if exists {
         return Ok(false);
     }
-    postgres::create_database(url).await
+    create_database(&spec.url).await
 }

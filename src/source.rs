@@ -123,7 +123,13 @@ pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
         }
         DbUrl::Sqlite(url) => {
             let mut conn = sqlite::connect(url, true).await?;
-            sqlite::inspect_realm(&mut conn).await
+            let mut realm = sqlite::inspect_realm(&mut conn).await?;
+            // The migration runner's bookkeeping is not part of the schema: a diff against a
+            // migrated file would otherwise drop it (or a migration create it).
+            if let Some(main) = realm.schemas.get_mut(sqlite::MAIN) {
+                main.tables.remove(sqlite::REVISIONS_TABLE);
+            }
+            Ok(realm)
         }
         DbUrl::File(files) => {
             let scripts = read_scripts(files)?;

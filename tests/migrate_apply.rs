@@ -5,100 +5,15 @@
 mod runner_support;
 
 use nix::sys::signal::Signal;
+use runner_support::scenarios::*;
 use runner_support::*;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn apply(db: &TestDb, dir: &Path, extra: &[&str]) -> std::process::Output {
-    let dir = dir_url(dir);
-    let mut args = vec!["migrate", "apply", "--url", &db.url, "--dir", &dir];
-    args.extend_from_slice(extra);
-    schemactl(&args)
-}
-
-fn revisions(db: &TestDb) -> String {
-    psql(
-        &db.url,
-        "SELECT version, applied, total, coalesce(error, ''), coalesce(error_statement, '') \
-         FROM schemactl.schemactl_revisions ORDER BY version",
-    )
-}
-
-fn tables(db: &TestDb) -> String {
-    psql(
-        &db.url,
-        "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c \
-         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND relkind = 'r'",
-    )
-}
-
-fn five_statements(third: &str) -> String {
-    format!(
-        "create table b1 (id int);\ncreate table b2 (id int);\n{third};\ncreate table b4 (id int);\ncreate table b5 (id int);\n"
-    )
-}
 
 #[test]
 fn a_file_failing_at_statement_3_of_5_leaves_nothing_and_a_rerun_after_the_fix_completes() {
     let db = TestDb::new("fail3", true);
-    let tmp = tempfile::tempdir().unwrap();
-    write_dir(
-        tmp.path(),
-        &[
-            ("1_a.sql".into(), "create table a (id int);\n".into()),
-            ("2_b.sql".into(), five_statements("select no_such_column")),
-            ("3_c.sql".into(), "create table c (id int);\n".into()),
-        ],
-    );
-    let out = apply(&db, tmp.path(), &[]);
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("2_b.sql:3: statement 3 of 5 failed"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("no_such_column"), "{stderr}");
-    // File 1 stays; nothing of file 2 (b1, b2 rolled back); file 3 not run.
-    assert_eq!(tables(&db), "a");
-    assert_eq!(
-        revisions(&db),
-        "1|1|1||\n2|0|5|column \"no_such_column\" does not exist|select no_such_column"
-    );
-    let status = schemactl(&[
-        "migrate",
-        "status",
-        "--url",
-        &db.url,
-        "--dir",
-        &dir_url(tmp.path()),
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert_eq!(json["current"], "1");
-    assert_eq!(json["incomplete"]["version"], "2");
-    assert_eq!(
-        json["incomplete"]["error_statement"],
-        "select no_such_column"
-    );
-    assert_eq!(json["pending"].as_array().unwrap().len(), 2);
-
-    // The file is fixed and re-hashed: the rerun applies it and the rest.
-    std::fs::write(
-        tmp.path().join("2_b.sql"),
-        five_statements("create table b3 (id int)"),
-    )
-    .unwrap();
-    hash(tmp.path());
-    let out = apply(&db, tmp.path(), &["--format", "json"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(summary["version"], "3");
-    assert_eq!(summary["applied"].as_array().unwrap().len(), 2);
-    assert_eq!(summary["applied"][0]["statements"], 5);
-    assert_eq!(tables(&db), "a,b1,b2,b3,b4,b5,c");
-    assert_eq!(revisions(&db), "1|1|1||\n2|5|5||\n3|1|1||");
+    fail_at_statement_3_then_fix(&db, "column \"no_such_column\" does not exist");
 }
 
 #[test]
@@ -111,7 +26,7 @@ fn tx_mode_none_keeps_good_statements_and_resumes_after_them() {
     );
     let out = apply(&db, tmp.path(), &["--tx-mode", "none"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(tables(&db), "b1,b2");
+    assert_eq!(db.tables(), "b1,b2");
     assert!(revisions(&db).starts_with("1|2|5|"), "{}", revisions(&db));
     std::fs::write(
         tmp.path().join("1_b.sql"),
@@ -123,7 +38,7 @@ fn tx_mode_none_keeps_good_statements_and_resumes_after_them() {
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("resuming at statement 3"), "{stderr}");
-    assert_eq!(tables(&db), "b1,b2,b3,b4,b5");
+    assert_eq!(db.tables(), "b1,b2,b3,b4,b5");
     assert_eq!(revisions(&db), "1|5|5||");
 }
 
@@ -141,7 +56,7 @@ fn tx_mode_all_rolls_back_the_whole_run() {
     let out = apply(&db, tmp.path(), &["--tx-mode", "all"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("whole run was rolled back"));
-    assert_eq!(tables(&db), "");
+    assert_eq!(db.tables(), "");
     assert!(revisions(&db).starts_with("2|0|5|"), "{}", revisions(&db));
 }
 
@@ -166,7 +81,7 @@ fn an_applied_file_edited_since_stops_the_run_with_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("1_a.sql was applied"), "{stderr}");
     assert!(stderr.contains("edited since"), "{stderr}");
-    assert_eq!(tables(&db), "a");
+    assert_eq!(db.tables(), "a");
 }
 
 #[test]
@@ -191,7 +106,7 @@ fn a_dirty_target_needs_baseline_or_allow_dirty() {
 
     let out = apply(&db, tmp.path(), &["--baseline", "1"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(tables(&db), "a,b");
+    assert_eq!(db.tables(), "a,b");
     assert_eq!(revisions(&db), "1|1|1||\n2|1|1||");
     assert_eq!(
         psql(
@@ -205,7 +120,7 @@ fn a_dirty_target_needs_baseline_or_allow_dirty() {
     psql(&other.url, "create table unrelated (id int)");
     let out = apply(&other, tmp.path(), &["--allow-dirty", "1"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(tables(&other), "a,unrelated");
+    assert_eq!(other.tables(), "a,unrelated");
 }
 
 #[test]
@@ -222,7 +137,7 @@ fn dry_run_prints_the_pending_sql_and_changes_nothing() {
         text(&out.stdout),
         "-- 1_a.sql (1 statements)\ncreate table a (id int);\n"
     );
-    assert_eq!(tables(&db), "");
+    assert_eq!(db.tables(), "");
     assert_eq!(
         psql(
             &db.url,
@@ -232,133 +147,19 @@ fn dry_run_prints_the_pending_sql_and_changes_nothing() {
     );
 }
 
-/// 40 files; each creates a table, logs its version in a table without a unique key, and sleeps
-/// a little so that a kill often lands inside a file.
-fn long_dir(dir: &Path, files: usize, header: &str, create: &str, insert: &str) {
-    let mut out = vec![(
-        "0000_log.sql".to_string(),
-        format!("{header}{create} log (version int);\n"),
-    )];
-    for i in 1..=files {
-        out.push((
-            format!("{i:04}_f.sql"),
-            format!(
-                "{header}{create} t{i} (id int);\n{}\nselect pg_sleep(0.01);\n",
-                insert.replace("{i}", &i.to_string())
-            ),
-        ));
-    }
-    write_dir(dir, &out);
-}
-
-/// [`signal_trials`] with SIGKILL: the process gets no chance to clean up.
-fn sigkill_trials(label: &str, trials: usize, header: &str, create: &str, insert: &str) {
-    signal_trials(label, trials, header, create, insert, Signal::SIGKILL);
-}
-
-/// Stops `apply` with `signal` after a random delay, then reruns until it succeeds; checks
-/// every file ran once.
-fn signal_trials(
-    label: &str,
-    trials: usize,
-    header: &str,
-    create: &str,
-    insert: &str,
-    signal: Signal,
-) {
-    const FILES: usize = 40;
-    let tmp = tempfile::tempdir().unwrap();
-    long_dir(tmp.path(), FILES, header, create, insert);
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    // Kill delays spread over the length of one uninterrupted run on this machine.
-    let full_run = {
-        let db = TestDb::new(label, true);
-        let started = Instant::now();
-        assert!(apply(&db, tmp.path(), &[]).status.success());
-        started.elapsed().as_millis() as u64
-    };
-    eprintln!("{label}: random seed {seed}, a full run takes {full_run} ms");
-    let mut killed_mid_run = 0;
-    let started = Instant::now();
-    for trial in 0..trials {
-        // xorshift64
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let delay = Duration::from_millis(seed % full_run);
-        let db = TestDb::new(label, true);
-        let dir = dir_url(tmp.path());
-        let mut child = schemactl_command(&["migrate", "apply", "--url", &db.url, "--dir", &dir])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        if child.try_wait().unwrap().is_none() {
-            killed_mid_run += 1;
-        }
-        let pid = nix::unistd::Pid::from_raw(child.id() as i32);
-        let sent = nix::sys::signal::kill(pid, signal).is_ok();
-        let status = child.wait().unwrap();
-        if signal == Signal::SIGTERM && sent {
-            // Interrupted runs exit 143 after cleaning up (or 0 when the run had finished).
-            assert!(matches!(status.code(), Some(143) | Some(0)), "{status:?}");
-        }
-        let mut reruns = 0;
-        loop {
-            let out = apply(&db, tmp.path(), &[]);
-            if out.status.success() {
-                break;
-            }
-            reruns += 1;
-            assert!(
-                reruns < 3,
-                "trial {trial}: rerun failed: {}",
-                text(&out.stderr)
-            );
-        }
-        let counts = psql(
-            &db.url,
-            "SELECT count(*), count(DISTINCT version), min(version), max(version) FROM log",
-        );
-        assert_eq!(
-            counts,
-            format!("{FILES}|{FILES}|1|{FILES}"),
-            "trial {trial} delay {delay:?}"
-        );
-        let revisions = psql(
-            &db.url,
-            "SELECT count(*), sum((applied = total AND error IS NULL)::int) FROM schemactl.schemactl_revisions",
-        );
-        assert_eq!(
-            revisions,
-            format!("{}|{}", FILES + 1, FILES + 1),
-            "trial {trial}"
-        );
-    }
-    eprintln!(
-        "{label}: {trials} trials, {killed_mid_run} killed mid-run, {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    assert!(
-        killed_mid_run >= trials / 2,
-        "too few kills landed mid-run: {killed_mid_run}"
+fn sigkill_trials(label: &str, layout: &LongDir) {
+    signal_trials(
+        label,
+        || TestDb::new(label, true),
+        20,
+        layout,
+        Signal::SIGKILL,
     );
 }
 
 #[test]
 fn sigkill_at_random_points_then_rerun_applies_every_file_exactly_once() {
-    sigkill_trials(
-        "kill_file",
-        20,
-        "",
-        "create table",
-        "insert into log values ({i});",
-    );
+    sigkill_trials("kill_file", &LongDir::PLAIN);
 }
 
 #[test]
@@ -367,10 +168,11 @@ fn sigkill_with_txmode_none_and_idempotent_statements_also_converges() {
     // are written to be idempotent, as txmode none files must be.
     sigkill_trials(
         "kill_none",
-        20,
-        "-- atlas:txmode none\n",
-        "create table if not exists",
-        "insert into log select {i} where not exists (select 1 from log where version = {i});",
+        &LongDir {
+            header: "-- atlas:txmode none\n",
+            create: "create table if not exists",
+            insert: "insert into log select {i} where not exists (select 1 from log where version = {i});",
+        },
     );
 }
 
@@ -378,58 +180,16 @@ fn sigkill_with_txmode_none_and_idempotent_statements_also_converges() {
 fn sigterm_at_random_points_exits_143_and_a_rerun_converges() {
     signal_trials(
         "term_file",
+        || TestDb::new("term_file", true),
         8,
-        "",
-        "create table",
-        "insert into log values ({i});",
+        &LongDir::PLAIN,
         Signal::SIGTERM,
     );
 }
 
 #[test]
 fn two_concurrent_applies_both_finish_and_never_apply_a_file_twice() {
-    let tmp = tempfile::tempdir().unwrap();
-    long_dir(
-        tmp.path(),
-        15,
-        "",
-        "create table",
-        "insert into log values ({i});",
-    );
-    for _ in 0..3 {
-        let db = TestDb::new("concurrent", true);
-        let dir = dir_url(tmp.path());
-        let spawn = || {
-            schemactl_command(&["migrate", "apply", "--url", &db.url, "--dir", &dir])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        };
-        let (first, second) = (spawn(), spawn());
-        let (first, second) = (
-            first.wait_with_output().unwrap(),
-            second.wait_with_output().unwrap(),
-        );
-        assert!(first.status.success(), "{}", text(&first.stderr));
-        assert!(second.status.success(), "{}", text(&second.stderr));
-        let waited = [&first, &second]
-            .iter()
-            .filter(|o| text(&o.stderr).contains("waiting for the migration lock"))
-            .count();
-        assert!(waited <= 1);
-        assert_eq!(
-            psql(&db.url, "SELECT count(*), count(DISTINCT version) FROM log"),
-            "15|15"
-        );
-        assert_eq!(
-            psql(
-                &db.url,
-                "SELECT count(*) FROM schemactl.schemactl_revisions"
-            ),
-            "16"
-        );
-    }
+    concurrent_applies(|| TestDb::new("concurrent", true), 3);
 }
 
 #[test]
@@ -458,17 +218,7 @@ fn a_held_lock_makes_apply_wait_then_give_up_with_exit_1() {
         assert!(Instant::now() < deadline, "the holder never took the lock");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let started = Instant::now();
-    let out = apply(&db, tmp.path(), &["--lock-timeout", "1s"]);
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("waiting for the migration lock"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("holds the migration lock"), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(4));
-    assert_eq!(tables(&db), "");
+    apply_gives_up_on_a_held_lock(&db, tmp.path());
     holder.kill().ok();
     holder.wait().ok();
 }

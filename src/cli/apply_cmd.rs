@@ -5,7 +5,7 @@ use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use super::project::Settings;
 use crate::config::parse_duration;
-use crate::driver::postgres::{self as pg, DEFAULT_REVISIONS_SCHEMA};
+use crate::driver::postgres::DEFAULT_REVISIONS_SCHEMA;
 use crate::error::bad_input;
 use crate::migrate::{ApplyOptions, PendingFile, Progress, TxMode};
 use crate::runner::{self, ApplyOutcome, DownOptions, Status, TargetSpec};
@@ -38,11 +38,12 @@ pub enum RunnerCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Create the database the URL names.
+    /// Create the database the URL names (SQLite: an empty database file).
     Create(DbCreateArgs),
-    /// Drop the database the URL names (asks first; --force without a terminal).
+    /// Drop the database the URL names (asks first; --force without a terminal). SQLite: removes
+    /// the file with its journal and lock files.
     Drop(DbDropArgs),
-    /// Wait until the server accepts connections.
+    /// Wait until the server accepts connections (SQLite: until the file's directory exists).
     Wait(DbWaitArgs),
 }
 
@@ -65,11 +66,12 @@ pub struct TargetArgs {
     /// Target database URL (default: the env's `url`).
     #[arg(long)]
     pub url: Option<String>,
-    /// Schema of the revisions table (default: the env's `migration.revisions_schema`, else
-    /// `schemactl`).
+    /// Schema of the revisions table on PostgreSQL (default: the env's
+    /// `migration.revisions_schema`, else `schemactl`); SQLite keeps it in the database file.
     #[arg(long)]
     pub revisions_schema: Option<String>,
-    /// How long to wait for another run's migration lock, e.g. `30s`, `2m`.
+    /// How long to wait for another run's migration lock, e.g. `30s`, `2m` (SQLite: also for
+    /// another program's write lock on the file, at least 5 s).
     #[arg(long, default_value = "30s")]
     pub lock_timeout: String,
 }
@@ -394,69 +396,63 @@ fn ask(question: &str) -> Result<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-fn db_spec(global: &GlobalArgs, arg: &DbUrlArg) -> Result<TargetSpec> {
+fn db_url(global: &GlobalArgs, arg: &DbUrlArg) -> Result<url::DbUrl> {
     let settings = Settings::load(global)?;
-    Ok(TargetSpec {
-        url: target_url(&settings, arg.url.as_deref())?,
-        revisions_schema: DEFAULT_REVISIONS_SCHEMA.to_string(),
-        lock_timeout: Duration::ZERO,
-    })
+    target_url(&settings, arg.url.as_deref())
 }
 
 async fn db_create(global: &GlobalArgs, args: DbCreateArgs) -> Result<i32> {
-    let spec = db_spec(global, &args.url)?;
-    let url = spec.postgres_url()?;
-    if pg::create_database(url).await? {
-        eprintln!("created database {}", url.database());
+    let url = db_url(global, &args.url)?;
+    let label = runner::database_label(&url);
+    if runner::create_database(&url).await? {
+        eprintln!("created {label}");
         Ok(0)
     } else if args.if_not_exists {
-        eprintln!("database {} already exists", url.database());
+        eprintln!("{label} already exists");
         Ok(0)
     } else {
         Err(crate::error::failure(format!(
-            "database {} already exists on {url} (pass --if-not-exists to accept that)",
-            url.database()
+            "{label} already exists (pass --if-not-exists to accept that)"
         )))
     }
 }
 
 async fn db_drop(global: &GlobalArgs, args: DbDropArgs) -> Result<i32> {
-    let spec = db_spec(global, &args.url)?;
-    let url = spec.postgres_url()?;
+    let url = db_url(global, &args.url)?;
+    let label = runner::database_label(&url);
     if !args.force {
         if !std::io::stdin().is_terminal() {
             return Err(bad_input(format!(
-                "refusing to drop database {} without --force: stdin is not a terminal to confirm on",
-                url.database()
+                "refusing to drop {label} without --force: stdin is not a terminal to confirm on"
             )));
         }
-        if !ask(&format!(
-            "drop database {} and all its data",
-            url.database()
-        ))? {
+        if !ask(&format!("drop {label} and all its data"))? {
             eprintln!("not dropped");
             return Ok(1);
         }
     }
-    if pg::drop_database(url).await? {
-        eprintln!("dropped database {}", url.database());
+    if runner::drop_database(&url).await? {
+        eprintln!("dropped {label}");
     } else {
-        eprintln!(
-            "database {} does not exist; nothing to drop",
-            url.database()
-        );
+        eprintln!("{label} does not exist; nothing to drop");
     }
     Ok(0)
 }
 
 async fn db_wait(global: &GlobalArgs, args: DbWaitArgs) -> Result<i32> {
-    let spec = db_spec(global, &args.url)?;
+    let url = db_url(global, &args.url)?;
     let timeout = duration_flag("--timeout", &args.timeout)?;
-    let waited = pg::wait_until_ready(spec.postgres_url()?, timeout).await?;
-    eprintln!(
-        "the server accepts connections (after {} ms)",
-        waited.as_millis()
-    );
+    let waited = runner::wait_for_database(&url, timeout).await?;
+    match url {
+        url::DbUrl::Sqlite(_) => eprintln!(
+            "SQLite needs no server: the database file's directory exists (after {} ms)",
+            waited.as_millis()
+        ),
+        _ => eprintln!(
+            "the server accepts connections (after {} ms)",
+            waited.as_millis()
+        ),
+    }
     Ok(0)
 }
 
@@ -464,7 +460,7 @@ async fn up(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let spec = target_spec(&settings, &args.target)?;
     if !args.dry_run && runner::ensure_database(&spec).await? {
-        eprintln!("created database {}", spec.postgres_url()?.database());
+        eprintln!("created {}", runner::database_label(&spec.url));
     }
     apply_with(&settings, &spec, &args).await
 }

@@ -1,6 +1,7 @@
 //! Database drivers: connect, inspect into the schema model, execute statements.
 
 pub mod postgres;
+mod revision_row;
 pub mod sqlite;
 mod statement_error;
 

@@ -16,6 +16,7 @@ use super::directives::TxMode;
 use super::pending::{PendingFile, baseline_files, compare, files_to_apply, up_checksum};
 use super::target::{MigrationTarget, Revision, RevisionKind};
 use crate::error::{bad_input, failure};
+use crate::sql::SplitStatement;
 use std::time::{Duration, Instant};
 
 /// What `apply` was asked to do.
@@ -172,7 +173,8 @@ async fn apply_locked<T: MigrationTarget>(
     check_tx_modes(&run, options.tx_mode)?;
 
     if options.tx_mode == TxMode::All && !run.is_empty() {
-        target.begin().await?;
+        let statements: Vec<_> = run.iter().flat_map(|p| p.file.statements()).collect();
+        target.begin(&texts(&statements)).await?;
         for item in &run {
             match apply_file(target, item, Commit::WithTransaction, report).await {
                 Ok(done) => summary.applied.push(done),
@@ -192,7 +194,7 @@ async fn apply_locked<T: MigrationTarget>(
         let done = match item.file.directives.tx_mode.unwrap_or(options.tx_mode) {
             TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
             TxMode::File | TxMode::All => {
-                target.begin().await?;
+                target.begin(&texts(&item.file.statements())).await?;
                 let done = apply_file(target, item, Commit::WithTransaction, report).await?;
                 target.commit().await?;
                 done
@@ -239,6 +241,10 @@ fn check_tx_modes(run: &[PendingFile], mode: TxMode) -> anyhow::Result<()> {
         ))),
         None => Ok(()),
     }
+}
+
+fn texts(statements: &[SplitStatement]) -> Vec<&str> {
+    statements.iter().map(|s| s.text.as_str()).collect()
 }
 
 fn file_total(file: &MigrationFile) -> usize {
@@ -377,7 +383,11 @@ async fn record_failure<T: MigrationTarget>(
         item.total,
         statement.text.trim()
     );
-    if server.message.contains("inside a transaction block") {
+    // PostgreSQL says "cannot run inside a transaction block", SQLite "cannot VACUUM from
+    // within a transaction".
+    if server.message.contains("inside a transaction block")
+        || server.message.contains("within a transaction")
+    {
         message.push_str(
             "\n  hint: put `-- atlas:txmode none` in the file's header to run it outside a transaction",
         );
@@ -411,7 +421,8 @@ pub async fn revert<T: MigrationTarget>(
             start: 0,
         });
         let started = Instant::now();
-        target.begin().await?;
+        let texts: Vec<&str> = step.statements.iter().map(String::as_str).collect();
+        target.begin(&texts).await?;
         for (index, sql) in step.statements.iter().enumerate() {
             if let Err(server) = target.execute(sql).await? {
                 target.rollback().await?;

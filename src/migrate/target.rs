@@ -1,9 +1,11 @@
 //! What the executor needs from a database it applies migrations to: a lock, the revisions
 //! table, transactions and statement execution. Each dialect implements [`MigrationTarget`]
-//! (PostgreSQL in `driver::postgres::target`); the executor never sees a connection type.
+//! (PostgreSQL in `driver::postgres::target`, SQLite in `driver::sqlite::target`); the executor
+//! never sees a connection type.
 
+use crate::error::failure;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a revision row came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -100,11 +102,51 @@ pub trait MigrationTarget {
     /// Inserts or replaces the row of `revision.version`; `applied_at` is set by the server.
     async fn write_revision(&mut self, revision: &Revision) -> anyhow::Result<()>;
     async fn delete_revision(&mut self, version: &str) -> anyhow::Result<()>;
-    async fn begin(&mut self) -> anyhow::Result<()>;
+    /// Opens a transaction that will run `statements` (a dialect may have to set something up
+    /// outside it first: SQLite turns foreign key enforcement off before `BEGIN` when they
+    /// hold `PRAGMA foreign_keys = off`, which is a no-op inside a transaction).
+    async fn begin(&mut self, statements: &[&str]) -> anyhow::Result<()>;
     async fn commit(&mut self) -> anyhow::Result<()>;
     async fn rollback(&mut self) -> anyhow::Result<()>;
     /// Runs one statement. `Ok(Err(_))` is the server refusing it; `Err(_)` is anything else.
     async fn execute(&mut self, sql: &str) -> anyhow::Result<Result<(), ServerError>>;
     /// Who runs the migration, for the revisions table.
     fn operator(&self) -> String;
+}
+
+/// How often a busy migration lock is tried again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// Calls `try_take` until it takes the lock (`true`) or `timeout` passes; `on_wait` runs once,
+/// the first time the lock is busy. Dialects share this loop; each supplies its try-lock.
+pub async fn poll_lock(
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(),
+    mut try_take: impl AsyncFnMut() -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut told = false;
+    loop {
+        if try_take().await? {
+            return Ok(());
+        }
+        if started.elapsed() >= timeout {
+            return Err(failure(format!(
+                "another schemactl run holds the migration lock of this database; gave up after {} s (raise --lock-timeout to wait longer)",
+                timeout.as_secs_f64()
+            )));
+        }
+        if !told {
+            on_wait();
+            told = true;
+        }
+        tokio::time::sleep(LOCK_POLL).await;
+    }
+}
+
+/// The OS user running the migration, for the revisions table's `operator`.
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into())
 }

@@ -1,10 +1,31 @@
-//! Shared pieces of the runner's tests: throwaway databases on the test server, running the
-//! binary, querying with psql, and writing migration directories.
+//! Shared pieces of the runner's tests: throwaway target databases (PostgreSQL on the test
+//! server, SQLite files) behind one [`TestTarget`] interface, running the binary, writing
+//! migration directories, and the scenarios every dialect must pass (`scenarios`).
 #![allow(dead_code)]
 
-use std::path::Path;
+pub mod scenarios;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A target database of one test, whatever its dialect.
+pub trait TestTarget {
+    fn url(&self) -> &str;
+    /// Runs `sql` and returns its rows as `a|b` lines (NULL as empty), trimmed; panics on failure.
+    fn query(&self, sql: &str) -> String;
+    /// The revisions table, qualified as the dialect needs.
+    fn revisions_table(&self) -> &'static str;
+    /// The user tables, sorted, comma-separated (the revisions table left out).
+    fn tables(&self) -> String;
+    /// A statement that takes about 10 ms, so that a kill often lands inside a file.
+    fn pause_statement(&self) -> &'static str;
+    /// After a kill: whether it left a transaction for the database to roll back (a SQLite
+    /// hot journal), when the dialect shows it from outside.
+    fn left_open_transaction(&self) -> Option<bool> {
+        None
+    }
+}
 
 pub fn server_url() -> String {
     std::env::var("SCHEMACTL_TEST_PG_URL")
@@ -33,26 +54,31 @@ pub fn db_url(name: &str) -> String {
     db_url_with_password(name, None)
 }
 
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A name no other test (or test process) uses at the same time.
+fn unique_name(label: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "runner_{label}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
 /// A database created for one test and dropped when the value goes out of scope.
 pub struct TestDb {
     pub name: String,
     pub url: String,
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
 impl TestDb {
     /// A unique name; `create` says whether to create the database now.
     pub fn new(label: &str, create: bool) -> TestDb {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!(
-            "runner_{label}_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = unique_name(label);
         if create {
             psql(&server_url(), &format!("CREATE DATABASE {name}"));
         }
@@ -73,6 +99,87 @@ impl Drop for TestDb {
     }
 }
 
+impl TestTarget for TestDb {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn query(&self, sql: &str) -> String {
+        psql(&self.url, sql)
+    }
+
+    fn revisions_table(&self) -> &'static str {
+        "schemactl.schemactl_revisions"
+    }
+
+    fn tables(&self) -> String {
+        self.query(
+            "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND relkind = 'r'",
+        )
+    }
+
+    fn pause_statement(&self) -> &'static str {
+        "select pg_sleep(0.01)"
+    }
+}
+
+/// A SQLite database file in a temporary directory of its own, removed with the value.
+pub struct SqliteDb {
+    pub path: PathBuf,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl SqliteDb {
+    /// `create` says whether to create the (empty) file now.
+    pub fn new(create: bool) -> SqliteDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        if create {
+            std::fs::File::create(&path).unwrap();
+        }
+        let url = format!("sqlite://{}", path.display());
+        SqliteDb {
+            path,
+            url,
+            _dir: dir,
+        }
+    }
+}
+
+impl TestTarget for SqliteDb {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn query(&self, sql: &str) -> String {
+        sqlite3(&self.path, sql)
+    }
+
+    fn revisions_table(&self) -> &'static str {
+        "schemactl_revisions"
+    }
+
+    fn tables(&self) -> String {
+        self.query(
+            "SELECT coalesce(group_concat(name, ','), '') FROM (SELECT name FROM sqlite_master \
+             WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name <> 'schemactl_revisions' \
+             ORDER BY name)",
+        )
+    }
+
+    fn left_open_transaction(&self) -> Option<bool> {
+        let mut journal = self.path.clone().into_os_string();
+        journal.push("-journal");
+        Some(std::fs::metadata(journal).is_ok_and(|m| m.len() > 0))
+    }
+
+    fn pause_statement(&self) -> &'static str {
+        "with recursive c(x) as (select 1 union all select x + 1 from c where x < 20000) select count(*) from c"
+    }
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
@@ -87,6 +194,22 @@ pub fn psql(url: &str, sql: &str) -> String {
     text(&out.stdout).trim().to_string()
 }
 
+/// Runs SQL with the `sqlite3` shell on `path` (rows as `a|b` lines); panics on failure.
+pub fn sqlite3(path: &Path, sql: &str) -> String {
+    let out = Command::new("sqlite3")
+        .args(["-batch", "-bail", "-noheader", "-list"])
+        .arg(path)
+        .arg(sql)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "sqlite3 {sql}: {}",
+        text(&out.stderr)
+    );
+    text(&out.stdout).trim().to_string()
+}
+
 pub fn schemactl_command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
     command.args(args).env("NO_COLOR", "1");
@@ -95,6 +218,23 @@ pub fn schemactl_command(args: &[&str]) -> Command {
 
 pub fn schemactl(args: &[&str]) -> Output {
     schemactl_command(args).output().unwrap()
+}
+
+/// `migrate apply --url TARGET --dir DIR EXTRA…`.
+pub fn apply(db: &impl TestTarget, dir: &Path, extra: &[&str]) -> Output {
+    let dir = dir_url(dir);
+    let mut args = vec!["migrate", "apply", "--url", db.url(), "--dir", &dir];
+    args.extend_from_slice(extra);
+    schemactl(&args)
+}
+
+/// The revisions rows as `version|applied|total|error|statement` lines.
+pub fn revisions(db: &impl TestTarget) -> String {
+    db.query(&format!(
+        "SELECT version, applied, total, coalesce(error, ''), coalesce(error_statement, '') \
+         FROM {} ORDER BY version",
+        db.revisions_table()
+    ))
 }
 
 /// Writes `files` (name, text) into `dir` and its atlas.sum.

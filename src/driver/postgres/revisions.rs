@@ -14,7 +14,10 @@
 //! | `operator` | OS user and database role that ran it |
 
 use super::quote_ident;
-use crate::migrate::{Revision, RevisionKind};
+use crate::driver::revision_row::{
+    RevisionRow, bind_revision, create_table_sql, recording, revision_from_row, upsert_sql,
+};
+use crate::migrate::Revision;
 use anyhow::Context;
 use sqlx::PgConnection;
 
@@ -28,22 +31,9 @@ fn table(schema: &str) -> String {
 
 pub async fn create_revisions_table(conn: &mut PgConnection, schema: &str) -> anyhow::Result<()> {
     let ddl = format!(
-        "CREATE SCHEMA IF NOT EXISTS {schema_ident};
-         CREATE TABLE IF NOT EXISTS {table} (
-           version text PRIMARY KEY,
-           description text NOT NULL,
-           kind text NOT NULL,
-           checksum text NOT NULL,
-           applied integer NOT NULL,
-           total integer NOT NULL,
-           error text,
-           error_statement text,
-           execution_ms bigint NOT NULL,
-           applied_at timestamptz NOT NULL DEFAULT now(),
-           operator text NOT NULL
-         )",
-        schema_ident = quote_ident(schema),
-        table = table(schema)
+        "CREATE SCHEMA IF NOT EXISTS {};\n{}",
+        quote_ident(schema),
+        create_table_sql(&table(schema), "timestamptz NOT NULL DEFAULT now()")
     );
     sqlx::raw_sql(&ddl)
         .execute(conn)
@@ -51,20 +41,6 @@ pub async fn create_revisions_table(conn: &mut PgConnection, schema: &str) -> an
         .with_context(|| format!("creating the revisions table {}", table(schema)))?;
     Ok(())
 }
-
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    i32,
-    i32,
-    Option<String>,
-    Option<String>,
-    i64,
-    String,
-    String,
-);
 
 /// Every row; empty when the table does not exist yet.
 pub async fn read_revisions(
@@ -79,9 +55,9 @@ pub async fn read_revisions(
     if !exists {
         return Ok(Vec::new());
     }
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT version, description, kind, checksum, applied, total, error, error_statement,
-                execution_ms, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+    let rows: Vec<RevisionRow> = sqlx::query_as(&format!(
+        "SELECT version, description, kind, checksum, applied::bigint, total::bigint, error,
+                error_statement, execution_ms, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 operator
          FROM {} ORDER BY version",
         table(schema)
@@ -89,22 +65,7 @@ pub async fn read_revisions(
     .fetch_all(conn)
     .await
     .with_context(|| format!("reading the revisions table {}", table(schema)))?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Revision {
-            version: r.0,
-            description: r.1,
-            kind: RevisionKind::parse(&r.2),
-            checksum: r.3,
-            applied: r.4.max(0) as usize,
-            total: r.5.max(0) as usize,
-            error: r.6,
-            error_statement: r.7,
-            execution_ms: r.8.max(0) as u64,
-            applied_at: r.9,
-            operator: r.10,
-        })
-        .collect())
+    Ok(rows.into_iter().map(revision_from_row).collect())
 }
 
 /// Inserts or replaces the row of `revision.version`.
@@ -113,35 +74,11 @@ pub async fn write_revision(
     schema: &str,
     revision: &Revision,
 ) -> anyhow::Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO {} (version, description, kind, checksum, applied, total, error,
-                         error_statement, execution_ms, applied_at, operator)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10)
-         ON CONFLICT (version) DO UPDATE SET
-           description = EXCLUDED.description, kind = EXCLUDED.kind,
-           checksum = EXCLUDED.checksum, applied = EXCLUDED.applied, total = EXCLUDED.total,
-           error = EXCLUDED.error, error_statement = EXCLUDED.error_statement,
-           execution_ms = EXCLUDED.execution_ms, applied_at = now(), operator = EXCLUDED.operator",
-        table(schema)
-    ))
-    .bind(&revision.version)
-    .bind(&revision.description)
-    .bind(revision.kind.as_str())
-    .bind(&revision.checksum)
-    .bind(revision.applied as i32)
-    .bind(revision.total as i32)
-    .bind(&revision.error)
-    .bind(&revision.error_statement)
-    .bind(revision.execution_ms as i64)
-    .bind(&revision.operator)
-    .execute(conn)
-    .await
-    .with_context(|| {
-        format!(
-            "recording version {} in the revisions table",
-            revision.version
-        )
-    })?;
+    let upsert = upsert_sql(&table(schema), '$', "now()");
+    bind_revision(sqlx::query(&upsert), revision)
+        .execute(conn)
+        .await
+        .with_context(|| recording(revision))?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! statements and writes the revisions table.
 
 use super::{connect_url, lock, objects, revisions};
-use crate::migrate::{MigrationTarget, Revision, ServerError};
+use crate::migrate::{MigrationTarget, Revision, ServerError, os_user};
 use crate::url::PgUrl;
 use anyhow::Context;
 use sqlx::postgres::{PgConnection, PgDatabaseError};
@@ -21,13 +21,10 @@ impl PgTarget {
     /// Connects to the target; `revisions_schema` holds the revisions table.
     pub async fn connect(url: &PgUrl, revisions_schema: &str) -> anyhow::Result<PgTarget> {
         let conn = connect_url(url).await?;
-        let os_user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into());
         Ok(PgTarget {
             conn,
             schema: revisions_schema.to_string(),
-            operator: format!("{os_user} as {}", url.user()),
+            operator: format!("{} as {}", os_user(), url.user()),
         })
     }
 
@@ -71,7 +68,7 @@ impl MigrationTarget for PgTarget {
         revisions::delete_revision(&mut self.conn, &self.schema, version).await
     }
 
-    async fn begin(&mut self) -> anyhow::Result<()> {
+    async fn begin(&mut self, _statements: &[&str]) -> anyhow::Result<()> {
         self.run("BEGIN").await
     }
 

@@ -1,11 +1,20 @@
 //! SQLite driver: opening files and in-memory databases, running statements (a plan's
-//! `PRAGMA foreign_key_check` fails when it reports rows), and catalog inspection.
+//! `PRAGMA foreign_key_check` fails when it reports rows), catalog inspection, and what the
+//! migration runner needs (revisions table, file lock, database files).
 
+mod database;
 mod inspect;
+mod lock;
+mod revisions;
+mod target;
 pub mod text;
 
+pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use inspect::{MAIN, affinity, data_type, empty_realm, inspect_realm};
+pub use lock::LOCK_SUFFIX;
+pub use revisions::REVISIONS_TABLE;
 pub use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+pub use target::SqliteTarget;
 
 use crate::driver::StatementError;
 use crate::plan::Statement;
