@@ -119,17 +119,13 @@ pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
     match url {
         DbUrl::Postgres(pg) => {
             let mut conn = postgres::connect(&pg.connect_options()).await?;
-            postgres::inspect_realm(&mut conn, &scope_of(Some(pg))).await
+            let realm = postgres::inspect_realm(&mut conn, &scope_of(Some(pg))).await?;
+            Ok(without_revisions(realm))
         }
         DbUrl::Sqlite(url) => {
             let mut conn = sqlite::connect(url, true).await?;
-            let mut realm = sqlite::inspect_realm(&mut conn).await?;
-            // The migration runner's bookkeeping is not part of the schema: a diff against a
-            // migrated file would otherwise drop it (or a migration create it).
-            if let Some(main) = realm.schemas.get_mut(sqlite::MAIN) {
-                main.tables.remove(sqlite::REVISIONS_TABLE);
-            }
-            Ok(realm)
+            let realm = sqlite::inspect_realm(&mut conn).await?;
+            Ok(without_revisions(realm))
         }
         DbUrl::File(files) => {
             let scripts = read_scripts(files)?;
@@ -140,6 +136,24 @@ pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
             url_kind(other)
         ))),
     }
+}
+
+/// `realm` without the migration runner's bookkeeping: the revisions table wherever it is, and
+/// the default revisions schema once that leaves it empty. A diff against a migrated database
+/// would otherwise drop them (or a migration create them).
+pub fn without_revisions(mut realm: Realm) -> Realm {
+    for schema in realm.schemas.values_mut() {
+        schema.tables.remove(postgres::REVISIONS_TABLE);
+    }
+    realm.schemas.retain(|name, schema| {
+        name != postgres::DEFAULT_REVISIONS_SCHEMA
+            || !(schema.tables.is_empty()
+                && schema.views.is_empty()
+                && schema.types.is_empty()
+                && schema.sequences.is_empty()
+                && schema.functions.is_empty())
+    });
+    realm
 }
 
 /// Loads `scripts` into a fresh scratch database of the dev database and inspects it.

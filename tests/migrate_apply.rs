@@ -353,3 +353,37 @@ fn txmode_none_files_run_statements_postgres_refuses_in_a_transaction() {
         "1"
     );
 }
+
+#[test]
+fn the_revisions_table_is_not_part_of_an_inspected_or_diffed_schema() {
+    let db = TestDb::new("norev", true);
+    let tmp = tempfile::tempdir().unwrap();
+    write_dir(
+        tmp.path(),
+        &[("1_a.sql".into(), "create table a (id int);\n".into())],
+    );
+    assert!(apply(&db, tmp.path(), &[]).status.success());
+    let inspected = schemactl(&["schema", "inspect", "--url", db.url()]);
+    let sql = text(&inspected.stdout);
+    assert!(inspected.status.success(), "{}", text(&inspected.stderr));
+    assert!(sql.contains("CREATE TABLE"), "{sql}");
+    assert!(!sql.contains("schemactl"), "no revisions table or schema: {sql}");
+    let desired = tmp.path().join("desired.sql");
+    std::fs::write(&desired, "create table a (id int);\n").unwrap();
+    let diff = schemactl(&[
+        "schema",
+        "diff",
+        "--from",
+        db.url(),
+        "--to",
+        &format!("file://{}", desired.display()),
+        "--dev-url",
+        &server_url(),
+    ]);
+    assert!(diff.status.success(), "{}", text(&diff.stderr));
+    assert_eq!(
+        text(&diff.stdout),
+        "",
+        "a migrated database is in sync with its files"
+    );
+}
