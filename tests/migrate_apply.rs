@@ -367,7 +367,10 @@ fn the_revisions_table_is_not_part_of_an_inspected_or_diffed_schema() {
     let sql = text(&inspected.stdout);
     assert!(inspected.status.success(), "{}", text(&inspected.stderr));
     assert!(sql.contains("CREATE TABLE"), "{sql}");
-    assert!(!sql.contains("schemactl"), "no revisions table or schema: {sql}");
+    assert!(
+        !sql.contains("schemactl"),
+        "no revisions table or schema: {sql}"
+    );
     let desired = tmp.path().join("desired.sql");
     std::fs::write(&desired, "create table a (id int);\n").unwrap();
     let diff = schemactl(&[
