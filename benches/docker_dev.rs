@@ -6,6 +6,9 @@
 //! cargo bench --bench docker_dev` (BENCH_RUNS sets the timed runs per kind, default 5;
 //! SCHEMACTL_TEST_PG_URL another server).
 
+mod common;
+
+use common::{bench_runs_or, bench_server, median, ratio};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -15,12 +18,8 @@ const TABLES_PER_FILE: usize = 3;
 const IMAGE_URL: &str = "docker+postgres://schemactl-test/postgres:15/bench";
 
 fn main() {
-    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5);
+    let server = bench_server();
+    let runs = bench_runs_or(5);
     let build = Command::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/docker/build-images.sh"))
         .status()
@@ -124,14 +123,4 @@ fn time(run: impl FnOnce() -> Output) -> Duration {
         String::from_utf8_lossy(&out.stderr)
     );
     started.elapsed()
-}
-
-fn median(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| measure()).collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
 }

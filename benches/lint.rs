@@ -8,7 +8,10 @@
 
 mod common;
 
-use common::{bench_runs, bench_server, median, migration_files, ratio, run, text, timed, write};
+use common::{
+    bench_runs, bench_server, in_fresh_database, median, migration_files, ratio, run, text, timed,
+    write,
+};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -45,7 +48,7 @@ fn main() {
 
     let lint_time = median(runs, || timed(|| drop(lint(&server, &dir))));
     let replay_each = median(runs, || {
-        in_fresh_database(&server, |url| {
+        in_fresh_database(&server, "lint", |url| {
             timed(|| {
                 for file in &files {
                     psql_file(url, file);
@@ -54,7 +57,7 @@ fn main() {
         })
     });
     let replay_one = median(runs, || {
-        in_fresh_database(&server, |url| timed(|| psql_file(url, &all_sql)))
+        in_fresh_database(&server, "lint", |url| timed(|| psql_file(url, &all_sql)))
     });
     println!("migrate lint --latest 1 on a {FILES}-file directory, median of {runs} runs");
     let row = |label: &str, d: Duration| println!("  {label:<52} {:>8.3}s", d.as_secs_f64());
@@ -91,21 +94,6 @@ fn lint(server: &str, dir: &Path) -> Output {
         text(&output.stderr)
     );
     output
-}
-
-/// Runs `f` with the URL of a new, empty database, dropped afterwards; returns what `f` timed.
-fn in_fresh_database(server: &str, f: impl FnOnce(&str) -> Duration) -> Duration {
-    let name = format!("schemactl_bench_lint_{}", std::process::id());
-    let (base, _) = server.rsplit_once('/').expect("URL with a database");
-    psql(server, &format!("DROP DATABASE IF EXISTS {name}"));
-    psql(server, &format!("CREATE DATABASE {name}"));
-    let took = f(&format!("{base}/{name}"));
-    psql(server, &format!("DROP DATABASE {name}"));
-    took
-}
-
-fn psql(url: &str, sql: &str) {
-    run(Command::new("psql").args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]));
 }
 
 fn psql_file(url: &str, file: &Path) {

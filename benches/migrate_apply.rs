@@ -7,18 +7,16 @@
 //! Run: `.ci/test-postgres.sh start && cargo bench --bench migrate_apply`
 //! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_RUNS the number of timed runs.)
 
+mod common;
+
+use common::{bench_runs, bench_server, in_fresh_database, median, run, timed};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const FILES: usize = 300;
 
 fn main() {
-    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
+    let server = bench_server();
+    let runs = bench_runs();
     let work = tempfile::tempdir().expect("temp dir");
     let dir = work.path().join("migrations");
     std::fs::create_dir_all(&dir).expect("mkdir");
@@ -37,7 +35,7 @@ fn main() {
     run(Command::new(schemactl).args(["migrate", "hash", "--dir", &dir_url]));
 
     let apply = median(runs, || {
-        in_fresh_database(&server, |url| {
+        in_fresh_database(&server, "ma", |url| {
             timed(|| {
                 run(Command::new(schemactl)
                     .args(["migrate", "apply", "--url", url, "--dir", &dir_url]));
@@ -45,7 +43,7 @@ fn main() {
         })
     });
     let psql = median(runs, || {
-        in_fresh_database(&server, |url| {
+        in_fresh_database(&server, "ma", |url| {
             timed(|| {
                 run(Command::new("psql")
                     .args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"])
@@ -72,41 +70,4 @@ fn file_sql(i: usize) -> String {
          INSERT INTO t{i} (id, name) SELECT g, 'n' || g FROM generate_series(1, 20) g;\n\
          COMMENT ON TABLE t{i} IS 'table {i}';\n"
     )
-}
-
-/// Runs `f` with the URL of a new, empty database, dropped afterwards; returns what `f` timed.
-fn in_fresh_database(server: &str, f: impl FnOnce(&str) -> Duration) -> Duration {
-    let name = format!("schemactl_bench_ma_{}", std::process::id());
-    let (base, _) = server.rsplit_once('/').expect("URL with a database");
-    psql(server, &format!("DROP DATABASE IF EXISTS {name}"));
-    psql(server, &format!("CREATE DATABASE {name}"));
-    let took = f(&format!("{base}/{name}"));
-    psql(server, &format!("DROP DATABASE {name}"));
-    took
-}
-
-fn psql(url: &str, sql: &str) {
-    run(Command::new("psql").args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]));
-}
-
-fn run(command: &mut Command) {
-    let out = command.output().expect("start command");
-    assert!(
-        out.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    let started = Instant::now();
-    f();
-    started.elapsed()
-}
-
-/// The median of `runs` timings.
-fn median(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| measure()).collect();
-    times.sort();
-    times[times.len() / 2]
 }

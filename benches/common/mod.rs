@@ -61,10 +61,32 @@ pub fn bench_server() -> String {
 
 /// The number of timed runs (`BENCH_RUNS`, default 3).
 pub fn bench_runs() -> usize {
+    bench_runs_or(3)
+}
+
+/// The number of timed runs (`BENCH_RUNS`, else `default`).
+pub fn bench_runs_or(default: usize) -> usize {
     std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(3)
+        .unwrap_or(default)
+}
+
+/// Runs one SQL command with psql; a failure stops the benchmark.
+pub fn psql(url: &str, sql: &str) {
+    run(Command::new("psql").args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]));
+}
+
+/// Runs `f` with the URL of a new, empty database named after `label`, dropped afterwards;
+/// returns what `f` timed.
+pub fn in_fresh_database(server: &str, label: &str, f: impl FnOnce(&str) -> Duration) -> Duration {
+    let name = format!("schemactl_bench_{label}_{}", std::process::id());
+    let (base, _) = server.rsplit_once('/').expect("URL with a database");
+    psql(server, &format!("DROP DATABASE IF EXISTS {name}"));
+    psql(server, &format!("CREATE DATABASE {name}"));
+    let took = f(&format!("{base}/{name}"));
+    psql(server, &format!("DROP DATABASE {name}"));
+    took
 }
 
 /// The median time of `runs` whole calls of `call`, after one warm-up call.
