@@ -7,14 +7,14 @@
 mod common;
 
 use common::conformance::{
-    Case, Outcome, assert_floor, compare_renderings, corpus_dir, failed, load_cases, loses_data,
-    report,
+    Case, Outcome, assert_floor, check_converged, compare_renderings, corpus_dir, failed,
+    load_cases, loses_data, report,
 };
 use futures::StreamExt;
 use schemactl::devdb::{DevServer, DevSpec};
 use schemactl::diff::{DiffOptions, diff};
-use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
+use schemactl::driver::{Dialect, Scope};
 use schemactl::plan::Planner;
 use schemactl::plan::postgres::PostgresPlanner;
 use schemactl::schema::Realm;
@@ -137,18 +137,8 @@ async fn check_case(
         Ok(r) => r,
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
-    let again = diff(&after, &desired, &DiffOptions::default());
-    if normalized(after) != normalized(desired) {
-        let summary: Vec<String> = PostgresPlanner
-            .plan(&again)
-            .statements()
-            .take(3)
-            .map(|s| s.sql.clone())
-            .collect();
-        return failed("not converged (model)", summary.join("\n"));
-    }
-    if !again.is_empty() {
-        return failed("second plan not empty", format!("{again:?}"));
+    if let Some(outcome) = check_converged(&after, &desired, Dialect::Postgres, normalized) {
+        return outcome;
     }
     if let Some(outcome) = compare_renderings("pg_dump", dump(a.url()), dump(b.url())) {
         return outcome;

@@ -7,10 +7,11 @@
 mod common;
 
 use common::conformance::{
-    Case, Outcome, assert_floor, compare_renderings, corpus_dir, failed, load_cases, loses_data,
-    report,
+    Case, Outcome, assert_floor, check_converged, compare_renderings, corpus_dir, failed,
+    load_cases, loses_data, report,
 };
 use schemactl::diff::{DiffOptions, diff};
+use schemactl::driver::Dialect;
 use schemactl::driver::sqlite::text::{normalize, table_text};
 use schemactl::driver::sqlite::{
     SqliteConnection, apply_statements, connect_memory, inspect_realm,
@@ -105,21 +106,8 @@ async fn check_case(case: &Case) -> Outcome {
         Ok(r) => r,
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
-    let again = diff(&after, &desired, &DiffOptions::default());
-    if normalized(after.clone()) != normalized(desired.clone()) {
-        let summary: Vec<String> = SqlitePlanner {
-            current: &after,
-            desired: &desired,
-        }
-        .plan(&again)
-        .statements()
-        .take(3)
-        .map(|s| s.sql.clone())
-        .collect();
-        return failed("not converged (model)", summary.join("\n"));
-    }
-    if !again.is_empty() {
-        return failed("second plan not empty", format!("{again:?}"));
+    if let Some(outcome) = check_converged(&after, &desired, Dialect::Sqlite, normalized) {
+        return outcome;
     }
     let renderings = (master(&mut conn_a).await, master(&mut conn_b).await);
     if let Some(outcome) = compare_renderings("sqlite_master", renderings.0, renderings.1) {

@@ -1,7 +1,10 @@
 //! Shared by the conformance tests over sqldef's corpora (../shared/conformance): reading the
 //! cases, classifying outcomes, the data-loss check, the report and the floor.
 
-use schemactl::diff::Change;
+use schemactl::diff::{Change, DiffOptions, diff};
+use schemactl::driver::Dialect;
+use schemactl::plan::plan_for;
+use schemactl::schema::Realm;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -287,4 +290,28 @@ pub fn assert_floor(title: &str, outcomes: &[(Case, Outcome)], floor_file: &str)
             floor_path.display()
         );
     }
+}
+
+/// The oracle on models: the migrated state `after` equals `desired` once both are
+/// `normalized`, and a second plan is empty. `None` when both hold, else the failure (with the
+/// first statements of the plan that would still be needed).
+pub fn check_converged(
+    after: &Realm,
+    desired: &Realm,
+    dialect: Dialect,
+    normalized: impl Fn(Realm) -> Realm,
+) -> Option<Outcome> {
+    let again = diff(after, desired, &DiffOptions::default());
+    if normalized(after.clone()) != normalized(desired.clone()) {
+        let summary: Vec<String> = plan_for(dialect, after, desired, &again)
+            .statements()
+            .take(3)
+            .map(|s| s.sql.clone())
+            .collect();
+        return Some(failed("not converged (model)", summary.join("\n")));
+    }
+    if !again.is_empty() {
+        return Some(failed("second plan not empty", format!("{again:?}")));
+    }
+    None
 }
