@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{median_call, ratio, run};
+use common::{median_call, ratio, run, time_inspect_and_diff};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
@@ -41,26 +41,11 @@ fn main() {
     let url_a = format!("{base}/{db_a}");
     let url_b = format!("{base}/{db_b}");
 
-    let schemactl = env!("CARGO_BIN_EXE_schemactl");
     let pg_dump = median_call(runs, || {
         run(Command::new("pg_dump").args(["--schema-only", "-d", &url_a]))
     });
-    let inspect = median_call(runs, || {
-        run(Command::new(schemactl)
-            .args(["schema", "inspect", "--format", "json", "--url", &url_a]))
-    });
-    let diff = median_call(runs, || {
-        run(Command::new(schemactl).args(["schema", "diff", "--from", &url_a, "--to", &url_b]))
-    });
-
-    let plan = Command::new(schemactl)
-        .args(["schema", "diff", "--from", &url_a, "--to", &url_b])
-        .output()
-        .expect("diff");
-    let statements = String::from_utf8_lossy(&plan.stdout)
-        .lines()
-        .filter(|l| l.starts_with("-- "))
-        .count();
+    let (inspect, diff, plan) = time_inspect_and_diff(runs, &url_a, &url_b);
+    let statements = plan.lines().filter(|l| l.starts_with("-- ")).count();
     println!("inspect + diff, {tables} tables against a modified copy: {statements} planned steps");
     println!("inspect + diff, {tables} tables against a modified copy (median of {runs} runs)");
     println!(

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{median_call, ratio, run};
+use common::{median_call, ratio, run, time_inspect_and_diff};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -29,21 +29,9 @@ fn main() {
     }
     let url_a = format!("sqlite://{}", a.display());
     let url_b = format!("sqlite://{}", b.display());
-    let schemactl = env!("CARGO_BIN_EXE_schemactl");
 
     let dump = median_call(runs, || run(Command::new("sqlite3").arg(&a).arg(".schema")));
-    let inspect = median_call(runs, || {
-        run(Command::new(schemactl)
-            .args(["schema", "inspect", "--format", "json", "--url", &url_a]))
-    });
-    let diff = median_call(runs, || {
-        run(Command::new(schemactl).args(["schema", "diff", "--from", &url_a, "--to", &url_b]))
-    });
-    let plan = Command::new(schemactl)
-        .args(["schema", "diff", "--from", &url_a, "--to", &url_b])
-        .output()
-        .expect("diff");
-    let text = String::from_utf8_lossy(&plan.stdout);
+    let (inspect, diff, text) = time_inspect_and_diff(runs, &url_a, &url_b);
     let rebuilds = text.lines().filter(|l| l.starts_with("-- rebuild")).count();
     let steps = text.lines().filter(|l| l.starts_with("-- ")).count();
     println!(

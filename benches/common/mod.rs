@@ -94,3 +94,20 @@ pub fn median_call<T>(runs: usize, mut call: impl FnMut() -> T) -> Duration {
     call(); // warm-up: caches, first connection
     median(runs, || timed(|| drop(call())))
 }
+
+/// Medians of `schema inspect --format json` of `url_a` and `schema diff` from `url_a` to
+/// `url_b`, and the diff's SQL (for counting what it plans).
+pub fn time_inspect_and_diff(
+    runs: usize,
+    url_a: &str,
+    url_b: &str,
+) -> (Duration, Duration, String) {
+    let schemactl = env!("CARGO_BIN_EXE_schemactl");
+    let inspect = median_call(runs, || {
+        run(Command::new(schemactl).args(["schema", "inspect", "--format", "json", "--url", url_a]))
+    });
+    let diff_args = ["schema", "diff", "--from", url_a, "--to", url_b];
+    let diff = median_call(runs, || run(Command::new(schemactl).args(diff_args)));
+    let plan = text(&run(Command::new(schemactl).args(diff_args)).stdout);
+    (inspect, diff, plan)
+}
