@@ -2,11 +2,14 @@
 //!
 //! The pure core is `schema` (the model), `diff` (model × model → changes) and `plan`
 //! (changes → SQL). Everything that does I/O sits at the edges: `driver` (databases),
-//! `devdb` (throwaway dev databases), `source` (turning a URL into a model) and `cli`.
+//! `devdb` (throwaway dev databases), `workflow` (the commands' work: states, plans, runs) and
+//! `cli`. Every dialect question is answered behind one seam, `dialect`. See
+//! docs/ARCHITECTURE.md for the layer map.
 
 pub mod cli;
 pub mod config;
 pub mod devdb;
+pub mod dialect;
 pub mod diff;
 pub mod driver;
 pub mod error;
@@ -14,9 +17,7 @@ pub mod lint;
 pub mod migrate;
 pub mod plan;
 pub mod provider;
-pub mod runner;
 pub mod schema;
-pub mod source;
 pub mod sql;
 pub mod url;
-pub mod versioned;
+pub mod workflow;

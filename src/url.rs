@@ -29,6 +29,24 @@ pub enum DbUrl {
     File(FileUrl),
 }
 
+impl DbUrl {
+    /// The SQL files a `file://` URL names (a desired state loaded on the dev database).
+    pub fn as_files(&self) -> Option<&FileUrl> {
+        match self {
+            DbUrl::File(files) => Some(files),
+            _ => None,
+        }
+    }
+
+    /// The container a `docker://` URL names.
+    pub fn as_docker(&self) -> Option<&DockerUrl> {
+        match self {
+            DbUrl::Docker(docker) => Some(docker),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for DbUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -25,7 +25,7 @@ async fn make_db(dir: &Path, name: &str, sql: &str) {
     let mut conn = schemactl::driver::sqlite::SqliteConnection::connect_with(&options)
         .await
         .unwrap();
-    schemactl::source::load_scripts(&mut conn, &[schemactl::source::Script::new(name, sql)])
+    schemactl::workflow::load_scripts(&mut conn, &[schemactl::workflow::Script::new(name, sql)])
         .await
         .unwrap();
     conn.close().await.unwrap();

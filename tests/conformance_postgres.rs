@@ -12,14 +12,15 @@ use common::conformance::{
 };
 use futures::StreamExt;
 use schemactl::devdb::{DevServer, DevSpec};
+use schemactl::dialect;
 use schemactl::diff::{DiffOptions, diff};
+use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
-use schemactl::driver::{Dialect, Scope};
 use schemactl::plan::Planner;
 use schemactl::plan::postgres::PostgresPlanner;
 use schemactl::schema::Realm;
-use schemactl::source::{Script, load_scripts};
 use schemactl::url::{DbUrl, PgUrl};
+use schemactl::workflow::{Script, load_scripts};
 use std::path::Path;
 
 fn test_url() -> PgUrl {
@@ -137,7 +138,7 @@ async fn check_case(
         Ok(r) => r,
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
-    if let Some(outcome) = check_converged(&after, &desired, Dialect::Postgres, normalized) {
+    if let Some(outcome) = check_converged(&after, &desired, &dialect::POSTGRES, normalized) {
         return outcome;
     }
     if let Some(outcome) = compare_renderings("pg_dump", dump(a.url()), dump(b.url())) {

@@ -10,8 +10,8 @@ use common::conformance::{
     Case, Outcome, assert_floor, check_converged, compare_renderings, corpus_dir, failed,
     load_cases, loses_data, report,
 };
+use schemactl::dialect;
 use schemactl::diff::{DiffOptions, diff};
-use schemactl::driver::Dialect;
 use schemactl::driver::sqlite::text::{normalize, table_text};
 use schemactl::driver::sqlite::{
     SqliteConnection, apply_statements, connect_memory, inspect_realm,
@@ -19,7 +19,7 @@ use schemactl::driver::sqlite::{
 use schemactl::plan::Planner;
 use schemactl::plan::sqlite::SqlitePlanner;
 use schemactl::schema::Realm;
-use schemactl::source::{Script, load_scripts};
+use schemactl::workflow::{Script, load_scripts};
 use sqlx::Row;
 use std::path::Path;
 
@@ -95,7 +95,10 @@ async fn check_case(case: &Case) -> Outcome {
         desired: &desired,
     }
     .plan(&changes);
-    let statements: Vec<_> = plan.statements().cloned().collect();
+    let statements: Vec<_> = plan
+        .statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
     if let Err(e) = apply_statements(&mut conn_a, &statements).await {
         return failed(
             "plan fails to apply",
@@ -106,7 +109,7 @@ async fn check_case(case: &Case) -> Outcome {
         Ok(r) => r,
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
-    if let Some(outcome) = check_converged(&after, &desired, Dialect::Sqlite, normalized) {
+    if let Some(outcome) = check_converged(&after, &desired, &dialect::SQLITE, normalized) {
         return outcome;
     }
     let renderings = (master(&mut conn_a).await, master(&mut conn_b).await);

@@ -7,7 +7,7 @@ mod common;
 
 use common::project::{copy_dir, migration_files, require_provider, testdata, text};
 use schemactl::driver::sqlite::{SqliteConnectOptions, SqliteConnection};
-use schemactl::source::{Script, load_scripts};
+use schemactl::workflow::{Script, load_scripts};
 use sqlx::Connection;
 use std::path::Path;
 use std::process::{Command, Output};

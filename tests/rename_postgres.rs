@@ -9,8 +9,8 @@ use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::postgres::PostgresPlanner;
 use schemactl::plan::{Plan, Planner};
 use schemactl::schema::{QualifiedName, Realm};
-use schemactl::source::{Script, load_scripts};
 use schemactl::url::{DbUrl, PgUrl};
+use schemactl::workflow::{Script, load_scripts};
 use sqlx::Row;
 
 fn test_url() -> PgUrl {

@@ -10,7 +10,7 @@ use schemactl::driver::sqlite::{
 use schemactl::plan::sqlite::SqlitePlanner;
 use schemactl::plan::{Plan, Planner};
 use schemactl::schema::Realm;
-use schemactl::source::{Script, load_scripts};
+use schemactl::workflow::{Script, load_scripts};
 
 const CURRENT: &str = "
 CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE);
@@ -86,7 +86,10 @@ async fn rows_that_fit_survive_a_rebuild() {
     assert!(sql.contains("_schemactl_new_orders"), "no rebuild:\n{sql}");
     insta::assert_snapshot!("orders_rebuild", plan.to_commented_sql());
     assert!(sql.contains("COALESCE(\"status\", 'new')"), "{sql}");
-    let statements: Vec<_> = plan.statements().cloned().collect();
+    let statements: Vec<_> = plan
+        .statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
     apply_statements(&mut conn, &statements).await.unwrap();
 
     let after = count(&mut conn, "SELECT count(*) FROM orders").await;
@@ -142,7 +145,10 @@ async fn a_row_that_cannot_fit_makes_the_plan_refuse_and_change_nothing() {
     .await;
     let before_schema = inspect_realm(&mut conn).await.unwrap();
     let plan = plan_to_desired(&mut conn).await;
-    let statements: Vec<_> = plan.statements().cloned().collect();
+    let statements: Vec<_> = plan
+        .statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
     let error = apply_statements(&mut conn, &statements).await.unwrap_err();
     eprintln!("refused: {}", error.message);
     assert!(error.message.contains("foreign key violation"), "{error}");
@@ -192,7 +198,10 @@ async fn renames_run_as_alter_and_the_rebuild_after_them_copies_renamed_columns(
         "{sql}"
     );
     assert!(sql.contains("_schemactl_new_persons"), "{sql}");
-    let statements: Vec<_> = plan.statements().cloned().collect();
+    let statements: Vec<_> = plan
+        .statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
     apply_statements(&mut conn, &statements).await.unwrap();
     assert_eq!(
         count(
@@ -205,7 +214,10 @@ async fn renames_run_as_alter_and_the_rebuild_after_them_copies_renamed_columns(
     assert_eq!(count(&mut conn, "SELECT sum(age) FROM persons").await, 31);
 
     // The reverse plan brings the old names and both rows back.
-    let reverse: Vec<_> = plan.reverse_statements().cloned().collect();
+    let reverse: Vec<_> = plan
+        .reverse_statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
     apply_statements(&mut conn, &reverse).await.unwrap();
     assert_eq!(
         count(
@@ -239,7 +251,10 @@ async fn a_null_under_a_new_not_null_without_default_refuses_the_plan() {
         copy.risks.iter().any(|r| r.note.contains("NOT NULL")),
         "{copy:?}"
     );
-    let statements: Vec<_> = plan.statements().cloned().collect();
+    let statements: Vec<_> = plan
+        .statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
     let error = apply_statements(&mut conn, &statements).await.unwrap_err();
     eprintln!("refused: {}", error.message);
     assert!(error.message.contains("NOT NULL"), "{error}");

@@ -1,15 +1,15 @@
 //! `migrate apply|down|status`, `db create|drop|wait` and `up`: flags, output and prompts.
-//! The runs themselves live in `crate::runner` and `crate::migrate`'s executor.
+//! The runs themselves live in `crate::workflow` and `crate::migrate`'s executor.
 
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use super::project::Settings;
 use crate::config::parse_duration;
-use crate::driver::postgres::DEFAULT_REVISIONS_SCHEMA;
 use crate::error::bad_input;
+use crate::migrate::TargetSpec;
 use crate::migrate::{ApplyOptions, PendingFile, Progress, TxMode};
-use crate::runner::{self, ApplyOutcome, DownOptions, Status, TargetSpec};
 use crate::url;
+use crate::workflow::{self, ApplyOutcome, DownOptions, Status};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
@@ -204,11 +204,7 @@ fn target_spec(settings: &Settings, args: &TargetArgs) -> Result<TargetSpec> {
         .and_then(|e| e.migration.revisions_schema.clone());
     Ok(TargetSpec {
         url: target_url(settings, args.url.as_deref())?,
-        revisions_schema: args
-            .revisions_schema
-            .clone()
-            .or(env_schema)
-            .unwrap_or_else(|| DEFAULT_REVISIONS_SCHEMA.to_string()),
+        revisions_schema: args.revisions_schema.clone().or(env_schema),
         lock_timeout: duration_flag("--lock-timeout", &args.lock_timeout)?,
     })
 }
@@ -267,7 +263,7 @@ async fn apply_with(settings: &Settings, spec: &TargetSpec, args: &ApplyArgs) ->
     let dir = settings.migration_dir(&args.dir)?;
     let options = apply_options(settings, args)?;
     let mut report = progress_printer("applying");
-    match runner::apply(spec, &dir, &options, args.dry_run, &mut report).await? {
+    match workflow::apply(spec, &dir, &options, args.dry_run, &mut report).await? {
         ApplyOutcome::DryRun(pending) => print_dry_run(&pending),
         ApplyOutcome::Applied(summary) => {
             if args.format == OutputFormat::Json {
@@ -315,7 +311,7 @@ async fn down(global: &GlobalArgs, args: DownArgs) -> Result<i32> {
         auto_approve: args.auto_approve,
     };
     let mut report = progress_printer("reverting");
-    let result = runner::down(&spec, &dir, &dev, &options, &mut ask, &mut report).await;
+    let result = workflow::down(&spec, &dir, &dev, &options, &mut ask, &mut report).await;
     dev.close().await?;
     let steps = result?;
     if args.dry_run {
@@ -337,7 +333,7 @@ async fn status(global: &GlobalArgs, args: StatusArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let spec = target_spec(&settings, &args.target)?;
     let dir = settings.migration_dir(&args.dir)?;
-    let status = runner::status(&spec, &dir).await?;
+    let status = workflow::status(&spec, &dir).await?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&status)?),
         OutputFormat::Text => print!("{}", status_text(&status)),
@@ -403,8 +399,8 @@ fn db_url(global: &GlobalArgs, arg: &DbUrlArg) -> Result<url::DbUrl> {
 
 async fn db_create(global: &GlobalArgs, args: DbCreateArgs) -> Result<i32> {
     let url = db_url(global, &args.url)?;
-    let label = runner::database_label(&url);
-    if runner::create_database(&url).await? {
+    let label = workflow::database_label(&url);
+    if workflow::create_database(&url).await? {
         eprintln!("created {label}");
         Ok(0)
     } else if args.if_not_exists {
@@ -419,7 +415,7 @@ async fn db_create(global: &GlobalArgs, args: DbCreateArgs) -> Result<i32> {
 
 async fn db_drop(global: &GlobalArgs, args: DbDropArgs) -> Result<i32> {
     let url = db_url(global, &args.url)?;
-    let label = runner::database_label(&url);
+    let label = workflow::database_label(&url);
     if !args.force {
         if !std::io::stdin().is_terminal() {
             return Err(bad_input(format!(
@@ -431,7 +427,7 @@ async fn db_drop(global: &GlobalArgs, args: DbDropArgs) -> Result<i32> {
             return Ok(1);
         }
     }
-    if runner::drop_database(&url).await? {
+    if workflow::drop_database(&url).await? {
         eprintln!("dropped {label}");
     } else {
         eprintln!("{label} does not exist; nothing to drop");
@@ -442,25 +438,16 @@ async fn db_drop(global: &GlobalArgs, args: DbDropArgs) -> Result<i32> {
 async fn db_wait(global: &GlobalArgs, args: DbWaitArgs) -> Result<i32> {
     let url = db_url(global, &args.url)?;
     let timeout = duration_flag("--timeout", &args.timeout)?;
-    let waited = runner::wait_for_database(&url, timeout).await?;
-    match url {
-        url::DbUrl::Sqlite(_) => eprintln!(
-            "SQLite needs no server: the database file's directory exists (after {} ms)",
-            waited.as_millis()
-        ),
-        _ => eprintln!(
-            "the server accepts connections (after {} ms)",
-            waited.as_millis()
-        ),
-    }
+    let (dialect, waited) = workflow::wait_for_database(&url, timeout).await?;
+    eprintln!("{}", dialect.ready_message(waited));
     Ok(0)
 }
 
 async fn up(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let spec = target_spec(&settings, &args.target)?;
-    if !args.dry_run && runner::ensure_database(&spec).await? {
-        eprintln!("created {}", runner::database_label(&spec.url));
+    if !args.dry_run && workflow::ensure_database(&spec).await? {
+        eprintln!("created {}", workflow::database_label(&spec.url));
     }
     apply_with(&settings, &spec, &args).await
 }
@@ -469,7 +456,7 @@ async fn up(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
 mod tests {
     use super::*;
     use crate::migrate::{Revision, RevisionKind};
-    use crate::runner::PendingEntry;
+    use crate::workflow::PendingEntry;
 
     #[test]
     fn status_text_names_the_failed_file_its_error_and_statement() {

@@ -2,7 +2,6 @@
 
 use super::GlobalArgs;
 use super::project::Settings;
-use crate::devdb::DevSpec;
 use crate::devdb::docker;
 use crate::error::bad_input;
 use crate::url::DockerUrl;
@@ -56,10 +55,12 @@ pub async fn stop(global: &GlobalArgs, args: StopArgs) -> Result<i32> {
 /// The docker dev URL from the argument or the env; bad input when it is another kind.
 fn docker_url(global: &GlobalArgs, flag: Option<&str>) -> Result<Option<DockerUrl>> {
     let settings = Settings::load(global)?;
-    match settings.dev_url(flag)? {
-        DevSpec::Docker(url) => Ok(Some(url)),
-        DevSpec::Ephemeral => Ok(None),
-        DevSpec::Server(url) => Err(bad_input(format!(
+    let Some(url) = settings.dev_url(flag)? else {
+        return Ok(None);
+    };
+    match url.as_docker() {
+        Some(docker) => Ok(Some(docker.clone())),
+        None => Err(bad_input(format!(
             "dev URL {url}: not a docker:// URL; only docker dev containers can be kept warm"
         ))),
     }

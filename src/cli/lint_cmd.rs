@@ -3,7 +3,6 @@
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use super::project::Settings;
-use crate::driver::Dialect;
 use crate::error::bad_input;
 use crate::lint::replay::lint_files;
 use crate::lint::select::{Selection, select_files};
@@ -63,12 +62,7 @@ pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
     let files = dir.files()?;
     let selected = select_files(dir.path(), &files, &selection)?;
     let dev = settings.dev(args.dev_url.as_deref(), &[])?;
-    if dev.dialect() != Dialect::Postgres {
-        return Err(bad_input(
-            "migrate lint checks PostgreSQL migrations: give a PostgreSQL dev database \
-             (--dev-url postgres://… or docker://postgres/…, or none for a local cluster)",
-        ));
-    }
+    dev.dialect().check_lint_support()?;
     let linted = lint_files(&dev, &files, &selected, &lint_settings).await;
     dev.close().await?;
     let findings = linted?;

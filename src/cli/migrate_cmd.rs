@@ -1,11 +1,11 @@
 //! `migrate diff`, `migrate new`, `migrate hash` and `migrate validate`.
 
 use super::GlobalArgs;
-use super::project::{Settings, hints_for_dialect, parse_rename_flag};
+use super::project::{Settings, parse_rename_flag};
 use crate::diff::{DiffOptions, RenameCandidate, rename_candidates};
 use crate::migrate::next_version;
 use crate::url::DbUrl;
-use crate::versioned::{
+use crate::workflow::{
     DesiredSource, current_and_desired, plan_changes, realm_from_dir, write_next_migration,
 };
 use anyhow::Result;
@@ -74,19 +74,20 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     let dir = settings.migration_dir(&args.dir)?;
     dir.verify_sum()?;
     let source = settings.desired_source(args.to.as_deref())?;
-    let mut options = DiffOptions {
-        renames: settings.rename_hints()?,
-    };
-    for flag in &args.renames {
-        options.renames.push(parse_rename_flag(flag)?);
-    }
     let targets: Vec<&DbUrl> = match &source {
         DesiredSource::Url(url) => vec![url],
         DesiredSource::Program(_) => Vec::new(),
     };
     let dev = settings.dev(args.dev_url.as_deref(), &targets)?;
     let dialect = dev.dialect();
-    options.renames = hints_for_dialect(std::mem::take(&mut options.renames), dialect);
+    let mut options = DiffOptions {
+        renames: settings.rename_hints(dialect.default_schema())?,
+    };
+    for flag in &args.renames {
+        options
+            .renames
+            .push(parse_rename_flag(flag, dialect.default_schema())?);
+    }
     let loaded = current_and_desired(&dir, &source, &dev).await;
     dev.close().await?;
     let (current, desired) = loaded?;

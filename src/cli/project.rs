@@ -3,22 +3,20 @@
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use crate::config::{self, Env, RenameKind, Source};
-use crate::devdb::DevSpec;
+use crate::dialect;
+use crate::dialect::Dev;
 use crate::diff::RenameHint;
-use crate::driver::Dialect;
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir};
 use crate::provider::ProgramSpec;
 use crate::schema::QualifiedName;
-use crate::source::Dev;
 use crate::url::{self, DbUrl};
-use crate::versioned::DesiredSource;
+use crate::workflow::DesiredSource;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const DEFAULT_DIR: &str = "file://migrations";
-const DEFAULT_SCHEMA: &str = "public";
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(300);
 const PROVIDER_MAX_OUTPUT: usize = 64 << 20;
 
@@ -85,19 +83,19 @@ impl Settings {
         }
     }
 
-    /// The dev database: `--dev-url`, else the env's `dev`, else SQLite when a target is a
-    /// SQLite database, else a local ephemeral cluster.
+    /// The dev database: `--dev-url`, else the env's `dev`, else the default dev database of
+    /// the targets' dialect (see [`dialect::of_run`]).
     pub fn dev(&self, flag: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
-        open_dev(self.dev_url_text(flag).as_deref(), targets)
+        let url = self.dev_url(flag)?;
+        dialect::open_dev(url.as_ref(), targets)
     }
 
-    /// The PostgreSQL dev server spec (`schemactl dev start/stop`): `--dev-url`, else the
-    /// env's `dev`, else a local ephemeral cluster.
-    pub fn dev_url(&self, flag: Option<&str>) -> Result<DevSpec> {
-        match self.dev_url_text(flag) {
-            None => Ok(DevSpec::Ephemeral),
-            Some(text) => DevSpec::from_url(url::parse(&text)?),
-        }
+    /// `--dev-url`, else the env's `dev`, parsed.
+    pub fn dev_url(&self, flag: Option<&str>) -> Result<Option<DbUrl>> {
+        self.dev_url_text(flag)
+            .as_deref()
+            .map(url::parse)
+            .transpose()
     }
 
     fn dev_url_text(&self, flag: Option<&str>) -> Option<String> {
@@ -117,7 +115,8 @@ impl Settings {
             .unwrap_or_default()
     }
 
-    pub fn rename_hints(&self) -> Result<Vec<RenameHint>> {
+    /// The env's rename hints; names without a schema are in `default_schema`.
+    pub fn rename_hints(&self, default_schema: &str) -> Result<Vec<RenameHint>> {
         let Some(env) = &self.env else {
             return Ok(Vec::new());
         };
@@ -125,66 +124,11 @@ impl Settings {
             .renames
             .iter()
             .map(|hint| match hint.kind {
-                RenameKind::Table => table_rename(&hint.from, &hint.to),
-                RenameKind::Column => column_rename(&hint.from, &hint.to),
+                RenameKind::Table => table_rename(&hint.from, &hint.to, default_schema),
+                RenameKind::Column => column_rename(&hint.from, &hint.to, default_schema),
             })
             .collect()
     }
-}
-
-/// `--dev-url`: a PostgreSQL server, a `docker://postgres/…` container,
-/// `sqlite://NAME?mode=memory`, or none: then SQLite when
-/// one of `targets` is a SQLite database, else a local ephemeral PostgreSQL cluster. A database
-/// target of another dialect than the dev database is bad input (their models do not compare).
-pub fn open_dev(dev_url: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
-    let dev = match dev_url.map(url::parse).transpose()? {
-        None if targets.iter().any(|t| matches!(t, DbUrl::Sqlite(_))) => Dev::sqlite(),
-        None => Dev::new(DevSpec::Ephemeral),
-        Some(DbUrl::Sqlite(lite)) if lite.in_memory() => Dev::sqlite(),
-        Some(DbUrl::Sqlite(lite)) => {
-            return Err(bad_input(format!(
-                "dev URL {lite}: a SQLite dev database must be in memory (sqlite://NAME?mode=memory), so that nothing is written to a file"
-            )));
-        }
-        Some(other) => Dev::new(DevSpec::from_url(other)?),
-    };
-    for target in targets {
-        let dialect = match target {
-            DbUrl::Postgres(_) => Dialect::Postgres,
-            DbUrl::Sqlite(_) => Dialect::Sqlite,
-            _ => continue,
-        };
-        if dialect != dev.dialect() {
-            return Err(bad_input(format!(
-                "{target} is {dialect:?} but the dev database is {:?}: both states must be of one dialect (choose the dev URL to match)",
-                dev.dialect()
-            )));
-        }
-    }
-    Ok(dev)
-}
-
-/// Rename hints written without a schema name the default schema, `public`; on SQLite the
-/// only schema is `main`.
-pub fn hints_for_dialect(hints: Vec<RenameHint>, dialect: Dialect) -> Vec<RenameHint> {
-    if dialect != Dialect::Sqlite {
-        return hints;
-    }
-    let main = |name: QualifiedName| QualifiedName::new(crate::driver::sqlite::MAIN, name.name);
-    hints
-        .into_iter()
-        .map(|hint| match hint {
-            RenameHint::Table { from, to } => RenameHint::Table {
-                from: main(from),
-                to: main(to),
-            },
-            RenameHint::Column { table, from, to } => RenameHint::Column {
-                table: main(table),
-                from,
-                to,
-            },
-        })
-        .collect()
 }
 
 /// `file://path` of a migration directory; the directory need not exist yet.
@@ -198,41 +142,42 @@ fn dir_path(dir: &str) -> Result<PathBuf> {
 }
 
 /// `--rename OLD=NEW`: a column when NEW is a bare name and OLD has a dot, else a table.
-pub fn parse_rename_flag(flag: &str) -> Result<RenameHint> {
+/// Names without a schema are in `default_schema`.
+pub fn parse_rename_flag(flag: &str, default_schema: &str) -> Result<RenameHint> {
     let Some((from, to)) = flag.split_once('=') else {
         return Err(bad_input(format!("--rename {flag}: expected OLD=NEW")));
     };
     if !to.contains('.') && from.contains('.') {
-        column_rename(from, to)
+        column_rename(from, to, default_schema)
     } else {
-        table_rename(from, to)
+        table_rename(from, to, default_schema)
     }
 }
 
-fn table_rename(from: &str, to: &str) -> Result<RenameHint> {
+fn table_rename(from: &str, to: &str, default_schema: &str) -> Result<RenameHint> {
     Ok(RenameHint::Table {
-        from: qualified(from)?,
-        to: qualified(to)?,
+        from: qualified(from, default_schema)?,
+        to: qualified(to, default_schema)?,
     })
 }
 
 /// `[schema.]table.column` → `column`.
-fn column_rename(from: &str, to: &str) -> Result<RenameHint> {
+fn column_rename(from: &str, to: &str, default_schema: &str) -> Result<RenameHint> {
     let Some((table, column)) = from.rsplit_once('.') else {
         return Err(bad_input(format!(
             "rename {from}: expected [schema.]table.column"
         )));
     };
     Ok(RenameHint::Column {
-        table: qualified(table)?,
+        table: qualified(table, default_schema)?,
         from: column.to_string(),
         to: to.to_string(),
     })
 }
 
-fn qualified(name: &str) -> Result<QualifiedName> {
+fn qualified(name: &str, default_schema: &str) -> Result<QualifiedName> {
     match name.split('.').collect::<Vec<_>>().as_slice() {
-        [table] if !table.is_empty() => Ok(QualifiedName::new(DEFAULT_SCHEMA, *table)),
+        [table] if !table.is_empty() => Ok(QualifiedName::new(default_schema, *table)),
         [schema, table] if !schema.is_empty() && !table.is_empty() => {
             Ok(QualifiedName::new(*schema, *table))
         }
@@ -246,7 +191,7 @@ mod tests {
 
     #[test]
     fn rename_flag_with_bare_new_name_is_a_column_rename() {
-        let hint = parse_rename_flag("users.fullname=name").unwrap();
+        let hint = parse_rename_flag("users.fullname=name", "public").unwrap();
         assert_eq!(
             hint,
             RenameHint::Column {
@@ -259,7 +204,7 @@ mod tests {
 
     #[test]
     fn rename_flag_between_tables_is_a_table_rename() {
-        let hint = parse_rename_flag("app.users=app.accounts").unwrap();
+        let hint = parse_rename_flag("app.users=app.accounts", "public").unwrap();
         assert_eq!(
             hint,
             RenameHint::Table {
@@ -267,19 +212,19 @@ mod tests {
                 to: QualifiedName::new("app", "accounts")
             }
         );
-        let hint = parse_rename_flag("users=accounts").unwrap();
+        let hint = parse_rename_flag("users=accounts", "main").unwrap();
         assert_eq!(
             hint,
             RenameHint::Table {
-                from: QualifiedName::new("public", "users"),
-                to: QualifiedName::new("public", "accounts")
+                from: QualifiedName::new("main", "users"),
+                to: QualifiedName::new("main", "accounts")
             }
         );
     }
 
     #[test]
     fn malformed_rename_flag_is_bad_input() {
-        let error = parse_rename_flag("users").unwrap_err();
+        let error = parse_rename_flag("users", "public").unwrap_err();
         assert_eq!(crate::error::exit_code(&error), 2);
     }
 }

@@ -1,13 +1,11 @@
 //! `schema inspect` and `schema diff`.
 
 use super::Format;
-use super::project::open_dev;
-use crate::diff::{self, DiffOptions};
-use crate::driver::Dialect;
-use crate::plan::{Plan, plan_for};
-use crate::schema::Realm;
-use crate::source::{Dev, fresh_realm, realm_from_url};
+use crate::dialect::Dev;
+use crate::dialect::open_dev;
+use crate::plan::Plan;
 use crate::url::{self, DbUrl};
+use crate::workflow::{plan_between, realm_from_url};
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -45,14 +43,15 @@ pub struct DiffArgs {
 
 pub async fn inspect(args: InspectArgs) -> Result<i32> {
     let url = url::parse(&args.url)?;
-    let dev = open_dev(args.dev_url.as_deref(), &[&url])?;
+    let dev_url = args.dev_url.as_deref().map(url::parse).transpose()?;
+    let dev = open_dev(dev_url.as_ref(), &[&url])?;
     let dialect = dev.dialect();
     let result = realm_from_url(&url, &dev).await;
     dev.close().await?;
     let realm = result?;
     match args.format {
         Format::Json => print_json(&realm)?,
-        Format::Sql => print_sql(&plan_between(&fresh_realm(dialect), &realm, dialect))?,
+        Format::Sql => print_sql(&plan_between(&dialect.empty_realm(), &realm, dialect))?,
     }
     Ok(0)
 }
@@ -65,7 +64,8 @@ async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev) -> Result<Plan> {
 pub async fn diff(args: DiffArgs) -> Result<i32> {
     let from = url::parse(&args.from)?;
     let to = url::parse(&args.to)?;
-    let dev = open_dev(args.dev_url.as_deref(), &[&from, &to])?;
+    let dev_url = args.dev_url.as_deref().map(url::parse).transpose()?;
+    let dev = open_dev(dev_url.as_ref(), &[&from, &to])?;
     let result = plan_from_urls(&from, &to, &dev).await;
     dev.close().await?;
     let plan = result?;
@@ -77,12 +77,6 @@ pub async fn diff(args: DiffArgs) -> Result<i32> {
         eprintln!("schemas are in sync");
     }
     Ok(0)
-}
-
-/// The plan from `current` to `desired`.
-pub fn plan_between(current: &Realm, desired: &Realm, dialect: Dialect) -> Plan {
-    let changes = diff::diff(current, desired, &DiffOptions::default());
-    plan_for(dialect, current, desired, &changes)
 }
 
 /// The plan as a SQL script, each step under a comment saying what it does.

@@ -17,48 +17,11 @@
 use super::section::{Section, block_place, labels};
 use super::source_file::SourceFile;
 use super::values;
+pub use crate::lint::config::{LintConfig, NamingConfig, NamingSet, RuleLevel};
 use crate::lint::settings::{family_names, is_rule_code};
 use hcl::Value;
 use hcl::edit::structure::Block;
 use hcl::eval::Context;
-use std::collections::BTreeMap;
-
-/// The decoded `lint` block.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LintConfig {
-    pub latest: Option<usize>,
-    pub git_base: Option<String>,
-    /// Family block name → whether its findings are errors.
-    pub families: BTreeMap<String, bool>,
-    /// Rule code (upper case) → level.
-    pub rules: BTreeMap<String, RuleLevel>,
-    pub naming: NamingSet,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleLevel {
-    Error,
-    Warning,
-    Off,
-}
-
-/// One naming pattern (checked to be a valid regex).
-#[derive(Debug, Clone, PartialEq)]
-pub struct NamingConfig {
-    pub pattern: String,
-    pub message: Option<String>,
-}
-
-/// The naming patterns: one for every kind, and one per kind.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NamingSet {
-    pub any: Option<NamingConfig>,
-    pub schema: Option<NamingConfig>,
-    pub table: Option<NamingConfig>,
-    pub column: Option<NamingConfig>,
-    pub index: Option<NamingConfig>,
-    pub constraint: Option<NamingConfig>,
-}
 
 const NAMING_KINDS: [&str; 5] = ["schema", "table", "column", "index", "constraint"];
 

@@ -121,6 +121,18 @@ pub async fn with_cleanup<T>(work: impl Future<Output = anyhow::Result<T>>) -> a
     result
 }
 
+/// Whether `pid` runs; a zombie (exited, not yet reaped by init) counts as gone.
+pub(crate) fn process_alive(pid: i32) -> bool {
+    let exists = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
+    exists
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            // "pid (comm) STATE …": the state follows the last ')'.
+            stat.rsplit(')')
+                .next()
+                .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

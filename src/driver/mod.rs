@@ -1,4 +1,8 @@
 //! Database drivers: connect, inspect into the schema model, execute statements.
+//!
+//! Each dialect's driver is one folder (`postgres/`, `sqlite/`). What the rest of schemactl
+//! needs from a connection to a scratch database is [`DevConnection`]; the dialect seam
+//! hands such connections out, so nothing outside it names a driver.
 
 pub mod postgres;
 mod revision_row;
@@ -8,6 +12,7 @@ mod statement_error;
 pub use statement_error::StatementError;
 
 use crate::schema::Realm;
+use async_trait::async_trait;
 use sqlx::{PgConnection, SqliteConnection};
 
 /// Which schemas an inspection covers.
@@ -19,53 +24,34 @@ pub enum Scope {
     Schemas(Vec<String>),
 }
 
-/// The SQL dialect of a run, chosen by the dev URL (or the target URL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Postgres,
-    Sqlite,
+/// A connection to a scratch database: runs statements and inspects what they left.
+#[async_trait(?Send)]
+pub trait DevConnection: Send {
+    /// Runs statements one at a time in autocommit mode, stopping at the first failure.
+    async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError>;
+    /// The schema model of the database, limited to `scope` where the dialect has schemas.
+    async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm>;
 }
 
-/// A connection that runs statements one at a time, stopping at the first failure.
-pub trait StatementRunner {
-    fn execute_each(
-        &mut self,
-        statements: &[String],
-    ) -> impl Future<Output = Result<(), StatementError>>;
-}
-
-impl StatementRunner for PgConnection {
+#[async_trait(?Send)]
+impl DevConnection for PgConnection {
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {
         postgres::execute_each(self, statements).await
     }
+
+    async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm> {
+        postgres::inspect_realm(self, scope).await
+    }
 }
 
-impl StatementRunner for SqliteConnection {
+#[async_trait(?Send)]
+impl DevConnection for SqliteConnection {
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {
         sqlite::execute_each(self, statements).await
     }
-}
 
-/// A connection to a scratch database of either dialect.
-pub enum DevConnection {
-    Postgres(PgConnection),
-    Sqlite(SqliteConnection),
-}
-
-impl DevConnection {
-    pub async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm> {
-        match self {
-            DevConnection::Postgres(conn) => postgres::inspect_realm(conn, scope).await,
-            DevConnection::Sqlite(conn) => sqlite::inspect_realm(conn).await,
-        }
-    }
-}
-
-impl StatementRunner for DevConnection {
-    async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {
-        match self {
-            DevConnection::Postgres(conn) => postgres::execute_each(conn, statements).await,
-            DevConnection::Sqlite(conn) => sqlite::execute_each(conn, statements).await,
-        }
+    /// SQLite has one schema (`main`); the scope does not apply.
+    async fn inspect_realm(&mut self, _scope: &Scope) -> anyhow::Result<Realm> {
+        sqlite::inspect_realm(self).await
     }
 }

@@ -7,9 +7,11 @@
 //! - `statement`: the parsed form (sqlparser, with a token-level fallback).
 //! - `rules`: the catalog and the analyzers, pure functions.
 //! - `suppress`: `-- schemactl:nolint` / `-- atlas:nolint` directives, read once per file.
-//! - `settings`: levels per rule from the project file.
+//! - `config`: the project file's `lint { }` settings as plain data.
+//! - `settings`: levels per rule from those settings.
 //! - `report`: text, JSON and GitHub annotation output.
 
+pub mod config;
 pub mod replay;
 pub mod report;
 pub mod rules;

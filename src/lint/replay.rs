@@ -7,12 +7,12 @@ use super::rules::{self, FileContext, Hit, Rule, StatementCheck};
 use super::settings::LintSettings;
 use super::statement::{Kind, ParsedStatement};
 use super::suppress::Suppressions;
+use crate::dialect::Dev;
 use crate::diff::{DiffOptions, diff};
-use crate::driver::Scope;
-use crate::driver::postgres::{PgConnection, execute_each, inspect_realm};
+use crate::driver::{DevConnection, Scope};
 use crate::error::bad_input;
 use crate::migrate::{MigrationFile, TxMode};
-use crate::source::{Dev, execute_statements};
+use crate::workflow::execute_statements;
 use anyhow::{Context, Result};
 
 /// Lints `files[i]` for every `i` in `selected` (ascending), each against the state the files
@@ -26,19 +26,21 @@ pub async fn lint_files(
     if selected.is_empty() {
         return Ok(Vec::new());
     }
-    let server = dev.server().await?;
-    let scratch = server.scratch().await?;
-    let result = async {
-        let mut conn = scratch.connect().await?;
-        lint_on(&mut conn, &dev.scope(), files, selected, settings).await
-    }
+    let mut scratch = dev.scratch().await?;
+    let result = lint_on(
+        scratch.connection(),
+        &dev.scope(),
+        files,
+        selected,
+        settings,
+    )
     .await;
-    scratch.drop_now().await?;
+    scratch.discard().await?;
     result
 }
 
 async fn lint_on(
-    conn: &mut PgConnection,
+    conn: &mut dyn DevConnection,
     scope: &Scope,
     files: &[MigrationFile],
     selected: &[usize],
@@ -71,7 +73,7 @@ async fn lint_on(
 
 /// Lints one file statement by statement; returns whether a statement failed on the server.
 async fn lint_file(
-    conn: &mut PgConnection,
+    conn: &mut dyn DevConnection,
     scope: &Scope,
     file: &MigrationFile,
     settings: &LintSettings,
@@ -90,7 +92,7 @@ async fn lint_file(
     let statements = file.statements();
     let mut kinds = Vec::new();
     let mut hits: Vec<(usize, Hit)> = Vec::new();
-    let mut before = inspect_realm(conn, scope).await?;
+    let mut before = conn.inspect_realm(scope).await?;
     let mut failed = false;
     for (index, statement) in statements.iter().enumerate() {
         let parsed = ParsedStatement::parse(&statement.text);
@@ -100,7 +102,10 @@ async fn lint_file(
         let control = matches!(parsed.kind, Kind::Begin | Kind::Commit);
         let executed = match control {
             true => Ok(()),
-            false => execute_each(conn, std::slice::from_ref(&statement.text)).await,
+            false => {
+                conn.execute_each(std::slice::from_ref(&statement.text))
+                    .await
+            }
         };
         if let Err(error) = executed {
             let mut detail = error.message.clone();
@@ -114,7 +119,7 @@ async fn lint_file(
         // Only schema statements (and DO blocks and the like) can change what inspection sees.
         let changes_schema = matches!(parsed.kind, Kind::Ddl | Kind::Other);
         let after = if changes_schema {
-            inspect_realm(conn, scope).await?
+            conn.inspect_realm(scope).await?
         } else {
             before.clone()
         };

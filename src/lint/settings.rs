@@ -1,8 +1,8 @@
 //! The level of every rule for one run: defaults, then `lint { FAMILY { error = … } }`, then
 //! `lint { rule "CODE" { level = … } }`; and the compiled naming patterns.
 
+use super::config::{LintConfig, NamingConfig, RuleLevel};
 use super::rules::{self, Family, Level, NamePattern, NamingRules, Rule};
-use crate::config::{LintConfig, NamingConfig, RuleLevel};
 use regex::Regex;
 
 /// Rules that are off unless configured (as in squawk, where they are opt-in).

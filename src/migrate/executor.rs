@@ -77,7 +77,7 @@ pub struct ApplySummary {
 type Report<'r> = &'r mut dyn FnMut(Progress<'_>);
 
 /// Runs `work` holding the target's migration lock, and releases the lock whatever happened.
-pub async fn with_lock<T: MigrationTarget, R>(
+pub async fn with_lock<T: MigrationTarget + ?Sized, R>(
     target: &mut T,
     timeout: Duration,
     on_wait: &mut dyn FnMut(),
@@ -89,7 +89,7 @@ pub async fn with_lock<T: MigrationTarget, R>(
 }
 
 /// Releases the lock; the work's error wins over an unlock error.
-async fn release<T: MigrationTarget, R>(
+async fn release<T: MigrationTarget + ?Sized, R>(
     target: &mut T,
     result: anyhow::Result<R>,
 ) -> anyhow::Result<R> {
@@ -100,7 +100,7 @@ async fn release<T: MigrationTarget, R>(
 }
 
 /// The files a run would apply, read-only (no lock, no revisions table created): `--dry-run`.
-pub async fn pending_files<T: MigrationTarget>(
+pub async fn pending_files<T: MigrationTarget + ?Sized>(
     target: &mut T,
     files: &[MigrationFile],
     options: &ApplyOptions,
@@ -122,7 +122,7 @@ pub async fn pending_files<T: MigrationTarget>(
 }
 
 /// Applies the pending files of `files` (in apply order) to `target`.
-pub async fn apply<T: MigrationTarget>(
+pub async fn apply<T: MigrationTarget + ?Sized>(
     target: &mut T,
     files: &[MigrationFile],
     options: &ApplyOptions,
@@ -137,7 +137,7 @@ pub async fn apply<T: MigrationTarget>(
     release(target, result).await
 }
 
-async fn apply_locked<T: MigrationTarget>(
+async fn apply_locked<T: MigrationTarget + ?Sized>(
     target: &mut T,
     files: &[MigrationFile],
     options: &ApplyOptions,
@@ -208,7 +208,7 @@ async fn apply_locked<T: MigrationTarget>(
 
 /// A target without revisions must be clean, or be baselined, or be allowed dirty; returns the
 /// files to record as baseline.
-async fn admit_unrevisioned<T: MigrationTarget>(
+async fn admit_unrevisioned<T: MigrationTarget + ?Sized>(
     target: &mut T,
     files: &[MigrationFile],
     options: &ApplyOptions,
@@ -251,7 +251,7 @@ fn file_total(file: &MigrationFile) -> usize {
     file.statements().len()
 }
 
-fn revision_of<T: MigrationTarget>(
+fn revision_of<T: MigrationTarget + ?Sized>(
     target: &T,
     file: &MigrationFile,
     kind: RevisionKind,
@@ -282,7 +282,7 @@ enum Commit {
     EachStatement,
 }
 
-async fn apply_file<T: MigrationTarget>(
+async fn apply_file<T: MigrationTarget + ?Sized>(
     target: &mut T,
     item: &PendingFile,
     commit: Commit,
@@ -357,7 +357,7 @@ struct FailedAt {
 
 /// Writes the failing file's revision row (error, statement, how far it got) and returns the
 /// run's error: the file, line, statement number and the server's message.
-async fn record_failure<T: MigrationTarget>(
+async fn record_failure<T: MigrationTarget + ?Sized>(
     target: &mut T,
     item: &PendingFile,
     server: &super::target::ServerError,
@@ -409,7 +409,7 @@ pub struct RevertStep {
 
 /// Reverts `steps` in order (newest file first), each in a transaction with the deletion of
 /// its revision row. The caller holds the lock (see [`with_lock`]).
-pub async fn revert<T: MigrationTarget>(
+pub async fn revert<T: MigrationTarget + ?Sized>(
     target: &mut T,
     steps: &[RevertStep],
     report: Report<'_>,

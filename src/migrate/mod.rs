@@ -27,7 +27,9 @@ pub use pending::{
     Comparison, PendingFile, baseline_files, compare, files_to_apply, files_to_revert, up_checksum,
 };
 pub use sum::{SUM_FILE_NAME, SumFile};
-pub use target::{MigrationTarget, Revision, RevisionKind, ServerError, os_user, poll_lock};
+pub use target::{
+    MigrationTarget, Revision, RevisionKind, ServerError, TargetSpec, os_user, poll_lock,
+};
 
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 

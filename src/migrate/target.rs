@@ -4,8 +4,21 @@
 //! never sees a connection type.
 
 use crate::error::failure;
+use crate::url::DbUrl;
+use async_trait::async_trait;
 use std::fmt;
 use std::time::{Duration, Instant};
+
+/// The target database of a run and how to treat it.
+#[derive(Debug, Clone)]
+pub struct TargetSpec {
+    pub url: DbUrl,
+    /// Schema of the revisions table, where the dialect has schemas (default: the dialect's).
+    pub revisions_schema: Option<String>,
+    /// How long to wait for the migration lock (and, on SQLite, for another program's write
+    /// lock on the file).
+    pub lock_timeout: Duration,
+}
 
 /// How a revision row came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -86,7 +99,7 @@ impl fmt::Display for ServerError {
 ///
 /// Errors other than [`ServerError`] (connection lost, revisions table unreadable) are
 /// `anyhow` failures; they end the run.
-#[allow(async_fn_in_trait)]
+#[async_trait(?Send)]
 pub trait MigrationTarget {
     /// Takes the migration lock for this database, waiting up to `timeout`; `on_wait` is called
     /// once when the lock is busy (to say so).

@@ -7,8 +7,6 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::diff::Change;
-use crate::driver::Dialect;
-use crate::schema::Realm;
 use serde::{Deserialize, Serialize};
 
 /// What could go wrong when a statement runs on a database with data and traffic.
@@ -124,12 +122,4 @@ fn render_script<'a>(statements: impl Iterator<Item = &'a Statement>) -> String 
 /// A dialect's renderer of changes.
 pub trait Planner {
     fn plan(&self, changes: &[Change]) -> Plan;
-}
-
-/// The plan of `changes` (from `current` to `desired`) in `dialect`.
-pub fn plan_for(dialect: Dialect, current: &Realm, desired: &Realm, changes: &[Change]) -> Plan {
-    match dialect {
-        Dialect::Postgres => postgres::PostgresPlanner.plan(changes),
-        Dialect::Sqlite => sqlite::SqlitePlanner { current, desired }.plan(changes),
-    }
 }

@@ -1,9 +1,8 @@
 //! Shared by the conformance tests over sqldef's corpora (../shared/conformance): reading the
 //! cases, classifying outcomes, the data-loss check, the report and the floor.
 
+use schemactl::dialect::Dialect;
 use schemactl::diff::{Change, DiffOptions, diff};
-use schemactl::driver::Dialect;
-use schemactl::plan::plan_for;
 use schemactl::schema::Realm;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -298,12 +297,13 @@ pub fn assert_floor(title: &str, outcomes: &[(Case, Outcome)], floor_file: &str)
 pub fn check_converged(
     after: &Realm,
     desired: &Realm,
-    dialect: Dialect,
+    dialect: &dyn Dialect,
     normalized: impl Fn(Realm) -> Realm,
 ) -> Option<Outcome> {
     let again = diff(after, desired, &DiffOptions::default());
     if normalized(after.clone()) != normalized(desired.clone()) {
-        let summary: Vec<String> = plan_for(dialect, after, desired, &again)
+        let summary: Vec<String> = dialect
+            .plan(after, desired, &again)
             .statements()
             .take(3)
             .map(|s| s.sql.clone())

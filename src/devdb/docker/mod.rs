@@ -293,7 +293,7 @@ async fn remove_orphans(docker: &Docker) {
         let (Some(owner), Some(id)) = (owner, summary.id) else {
             continue;
         };
-        if owner != std::process::id() as i32 && !super::cluster::process_alive(owner) {
+        if owner != std::process::id() as i32 && !super::cleanup::process_alive(owner) {
             engine::remove_container(docker, &id).await.ok();
         }
     }

@@ -37,6 +37,7 @@ impl PgTarget {
     }
 }
 
+#[async_trait::async_trait(?Send)]
 impl MigrationTarget for PgTarget {
     async fn lock(&mut self, timeout: Duration, on_wait: &mut dyn FnMut()) -> anyhow::Result<()> {
         lock::lock(&mut self.conn, timeout, on_wait).await

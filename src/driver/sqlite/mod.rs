@@ -17,7 +17,6 @@ pub use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 pub use target::SqliteTarget;
 
 use crate::driver::StatementError;
-use crate::plan::Statement;
 use crate::url::SqliteUrl;
 use sqlx::{Connection, Row};
 
@@ -115,25 +114,28 @@ fn database_message(error: sqlx::Error) -> String {
 /// transactional statement run first (e.g. `PRAGMA foreign_keys = off`, a no-op inside a
 /// transaction), the transactional ones in one transaction, the remaining non-transactional
 /// ones after it commits. On failure the transaction rolls back and foreign keys are back on.
+///
+/// Each statement comes with whether it may run inside a transaction (a plan's statements say
+/// so), as `(sql, transactional)`.
 pub async fn apply_statements(
     conn: &mut SqliteConnection,
-    statements: &[Statement],
+    statements: &[(&str, bool)],
 ) -> Result<(), StatementError> {
     let first_tx = statements
         .iter()
-        .position(|s| s.transactional)
+        .position(|&(_, tx)| tx)
         .unwrap_or(statements.len());
-    let texts = |filter: &dyn Fn(usize, &Statement) -> bool| -> Vec<String> {
+    let texts = |filter: &dyn Fn(usize, bool) -> bool| -> Vec<String> {
         statements
             .iter()
             .enumerate()
-            .filter(|(i, s)| filter(*i, s))
-            .map(|(_, s)| s.sql.clone())
+            .filter(|&(i, &(_, tx))| filter(i, tx))
+            .map(|(_, (sql, _))| sql.to_string())
             .collect()
     };
-    let before = texts(&|i, s| !s.transactional && i < first_tx);
-    let inside = texts(&|_, s| s.transactional);
-    let after = texts(&|i, s| !s.transactional && i >= first_tx);
+    let before = texts(&|i, tx| !tx && i < first_tx);
+    let inside = texts(&|_, tx| tx);
+    let after = texts(&|i, tx| !tx && i >= first_tx);
     execute_each(conn, &before).await?;
     let wrapped: Vec<String> = std::iter::once("BEGIN".to_string())
         .chain(inside)

@@ -124,6 +124,7 @@ fn turns_foreign_keys_off(sql: &str) -> bool {
     matches!(value.as_str(), "OFF" | "0" | "FALSE" | "NO")
 }
 
+#[async_trait::async_trait(?Send)]
 impl MigrationTarget for SqliteTarget {
     async fn lock(&mut self, timeout: Duration, on_wait: &mut dyn FnMut()) -> anyhow::Result<()> {
         self.lock = Some(lock::lock(&self.path, timeout, on_wait).await?);

@@ -6,8 +6,8 @@
 //! A cleanup registered before anything is started stops the server (`pg_ctl stop -m
 //! immediate`) and removes the directory, on close, on drop and at the end of `with_cleanup`.
 
-use super::cleanup::{self, CleanupGuard};
 use super::template;
+use crate::devdb::cleanup::{self, CleanupGuard, process_alive};
 use crate::error::failure;
 use crate::url::PgUrl;
 use anyhow::Context;
@@ -418,18 +418,6 @@ fn postmaster_pid(pid_file: &Path) -> Option<i32> {
         .trim()
         .parse()
         .ok()
-}
-
-/// Whether `pid` runs; a zombie (exited, not yet reaped by init) counts as gone.
-pub(crate) fn process_alive(pid: i32) -> bool {
-    let exists = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
-    exists
-        && !fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-            // "pid (comm) STATE …": the state follows the last ')'.
-            stat.rsplit(')')
-                .next()
-                .is_some_and(|rest| rest.trim_start().starts_with('Z'))
-        })
 }
 
 /// Last resort when pg_ctl could not stop the server: SIGKILL, then wait for it to go.

@@ -1,0 +1,37 @@
+//! SQLite dev databases: every scratch database is a fresh private database in memory, gone
+//! with its connection, so there is nothing to start and nothing to clean up.
+
+use super::{DevDatabases, ScratchDatabase};
+use crate::driver::sqlite::{SqliteConnection, connect_memory};
+use crate::driver::{DevConnection, Scope};
+use async_trait::async_trait;
+
+pub struct MemoryDev;
+
+#[async_trait(?Send)]
+impl DevDatabases for MemoryDev {
+    async fn scratch(&self) -> anyhow::Result<Box<dyn ScratchDatabase>> {
+        Ok(Box::new(MemoryScratch(connect_memory().await?)))
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::AllSchemas
+    }
+
+    async fn close(self: Box<Self>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+struct MemoryScratch(SqliteConnection);
+
+#[async_trait(?Send)]
+impl ScratchDatabase for MemoryScratch {
+    fn connection(&mut self) -> &mut dyn DevConnection {
+        &mut self.0
+    }
+
+    async fn discard(self: Box<Self>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}

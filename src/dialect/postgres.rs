@@ -1,0 +1,146 @@
+//! PostgreSQL: `postgres://` databases and `docker://postgres/…` dev containers.
+
+use super::Dev;
+use super::Dialect;
+use crate::devdb::{DevSpec, ServerDev};
+use crate::diff::Change;
+use crate::driver::Scope;
+use crate::driver::postgres::{self, DEFAULT_REVISIONS_SCHEMA, PgTarget, REVISIONS_TABLE};
+use crate::error::bad_input;
+use crate::migrate::{MigrationTarget, TargetSpec};
+use crate::plan::postgres::PostgresPlanner;
+use crate::plan::{Plan, Planner};
+use crate::schema::{Realm, Schema};
+use crate::url::{DbUrl, DockerEngine, PgUrl};
+use anyhow::Result;
+use async_trait::async_trait;
+use std::time::Duration;
+
+#[derive(Debug)]
+pub struct Postgres;
+
+pub static POSTGRES: Postgres = Postgres;
+
+/// The URL of a database this dialect owns.
+fn pg_url(url: &DbUrl) -> Result<&PgUrl> {
+    match url {
+        DbUrl::Postgres(pg) => Ok(pg),
+        other => Err(bad_input(format!(
+            "{other}: expected a postgres:// database URL here"
+        ))),
+    }
+}
+
+#[async_trait(?Send)]
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    fn owns(&self, url: &DbUrl) -> bool {
+        match url {
+            DbUrl::Postgres(_) => true,
+            DbUrl::Docker(docker) => docker.engine() == DockerEngine::Postgres,
+            _ => false,
+        }
+    }
+
+    fn default_schema(&self) -> &'static str {
+        "public"
+    }
+
+    /// A freshly created PostgreSQL database holds just the `public` schema.
+    fn empty_realm(&self) -> Realm {
+        let public = Schema {
+            name: "public".into(),
+            comment: Some("standard public schema".into()),
+            ..Default::default()
+        };
+        let mut realm = Realm::default();
+        realm.schemas.insert(public.name.clone(), public);
+        realm
+    }
+
+    fn plan(&self, _current: &Realm, _desired: &Realm, changes: &[Change]) -> Plan {
+        PostgresPlanner.plan(changes)
+    }
+
+    fn check_lint_support(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// An existing server, a container, or (without a URL) a local ephemeral cluster.
+    fn dev(&'static self, url: Option<&DbUrl>) -> Result<Dev> {
+        let spec = match url {
+            None => DevSpec::Ephemeral,
+            Some(DbUrl::Postgres(pg)) => DevSpec::Server(pg.clone()),
+            Some(DbUrl::Docker(docker)) => DevSpec::Docker(docker.clone()),
+            Some(other) => {
+                return Err(bad_input(format!(
+                    "dev URL {other}: expected postgres://… or docker://postgres/TAG/DB"
+                )));
+            }
+        };
+        Ok(Dev::new(self, Box::new(ServerDev::new(spec))))
+    }
+
+    async fn inspect(&self, url: &DbUrl) -> Result<Realm> {
+        let pg = pg_url(url)?;
+        let mut conn = postgres::connect(&pg.connect_options()).await?;
+        let scope = match pg.schemas() {
+            Some(schemas) => Scope::Schemas(schemas),
+            None => Scope::AllSchemas,
+        };
+        let realm = postgres::inspect_realm(&mut conn, &scope).await?;
+        Ok(without_revisions(realm))
+    }
+
+    async fn open_target(&self, spec: &TargetSpec) -> Result<Box<dyn MigrationTarget>> {
+        let schema = spec
+            .revisions_schema
+            .as_deref()
+            .unwrap_or(DEFAULT_REVISIONS_SCHEMA);
+        let target = PgTarget::connect(pg_url(&spec.url)?, schema).await?;
+        Ok(Box::new(target))
+    }
+
+    async fn create_database(&self, url: &DbUrl) -> Result<bool> {
+        postgres::create_database(pg_url(url)?).await
+    }
+
+    async fn drop_database(&self, url: &DbUrl) -> Result<bool> {
+        postgres::drop_database(pg_url(url)?).await
+    }
+
+    async fn database_exists(&self, url: &DbUrl) -> Result<bool> {
+        postgres::database_exists(pg_url(url)?).await
+    }
+
+    async fn wait_until_ready(&self, url: &DbUrl, timeout: Duration) -> Result<Duration> {
+        postgres::wait_until_ready(pg_url(url)?, timeout).await
+    }
+
+    fn database_label(&self, url: &DbUrl) -> String {
+        match pg_url(url) {
+            Ok(pg) => format!("database {}", pg.database()),
+            Err(_) => format!("database {url}"),
+        }
+    }
+}
+
+/// `realm` without the migration runner's bookkeeping: the revisions table wherever it is, and
+/// the default revisions schema once that leaves it empty.
+fn without_revisions(mut realm: Realm) -> Realm {
+    for schema in realm.schemas.values_mut() {
+        schema.tables.remove(REVISIONS_TABLE);
+    }
+    realm.schemas.retain(|name, schema| {
+        name != DEFAULT_REVISIONS_SCHEMA
+            || !(schema.tables.is_empty()
+                && schema.views.is_empty()
+                && schema.types.is_empty()
+                && schema.sequences.is_empty()
+                && schema.functions.is_empty())
+    });
+    realm
+}

@@ -1,0 +1,21 @@
+//! The commands' work, composed from the pieces: the states a run compares (`state`), the
+//! plan between them and the next migration file (`migration`), and running a directory
+//! against a target (`target`, `down`). Dialect questions go to `crate::dialect`; this module
+//! never names a dialect.
+
+mod down;
+mod migration;
+mod state;
+mod target;
+
+pub use down::{DownOptions, down};
+pub use migration::{plan_between, plan_changes, write_next_migration};
+pub use state::{
+    DesiredSource, Script, current_and_desired, desired_realm, execute_statements, load_scripts,
+    read_scripts, realm_from_dir, realm_from_files, realm_from_scripts, realm_from_url,
+    replay_files,
+};
+pub use target::{
+    ApplyOutcome, PendingEntry, Status, apply, create_database, database_label, drop_database,
+    ensure_database, open_target, status, wait_for_database,
+};

@@ -1,0 +1,144 @@
+//! States: the schema model of whatever a URL, a migration directory or a provider program
+//! names. Live databases are inspected through their dialect; SQL (files, a provider's output,
+//! migration files) is loaded into a scratch database of the run's dev database and inspected
+//! there.
+
+use crate::dialect;
+use crate::dialect::Dev;
+use crate::driver::DevConnection;
+use crate::error::bad_input;
+use crate::migrate::{MigrationDir, MigrationFile};
+use crate::provider::{ProgramSpec, run_program};
+use crate::schema::Realm;
+use crate::sql::{SplitStatement, split_statements};
+use crate::url::{DbUrl, FileUrl};
+use anyhow::{Context, Result};
+
+/// A SQL script and where it came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// File path, or a label such as `desired state` when the SQL has no file.
+    pub origin: String,
+    pub text: String,
+}
+
+impl Script {
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            origin: origin.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Where the desired state comes from.
+#[derive(Debug, Clone)]
+pub enum DesiredSource {
+    Url(DbUrl),
+    Program(ProgramSpec),
+}
+
+/// The model of whatever `url` names: SQL files loaded on the dev database, else the live
+/// database, inspected by its dialect.
+pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
+    match url.as_files() {
+        Some(files) => realm_from_scripts(&read_scripts(files)?, dev).await,
+        None => dialect::of_database(url)?.inspect(url).await,
+    }
+}
+
+/// Loads `scripts` into a fresh scratch database of the dev database and inspects it.
+pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> {
+    dev.realm_after(async |conn: &mut dyn DevConnection| load_scripts(conn, scripts).await)
+        .await
+}
+
+/// The schema `files` produce, replayed on a scratch database of the dev database.
+pub async fn realm_from_files(files: &[MigrationFile], dev: &Dev) -> Result<Realm> {
+    dev.realm_after(async |conn: &mut dyn DevConnection| replay_files(conn, files).await)
+        .await
+}
+
+/// The schema the directory's files produce, replayed on a scratch database.
+pub async fn realm_from_dir(dir: &MigrationDir, dev: &Dev) -> Result<Realm> {
+    realm_from_files(&dir.files()?, dev).await
+}
+
+/// The desired schema, loaded on a scratch database of the dev database.
+pub async fn desired_realm(source: &DesiredSource, dev: &Dev) -> Result<Realm> {
+    match source {
+        DesiredSource::Url(url) => realm_from_url(url, dev).await,
+        DesiredSource::Program(spec) => {
+            let sql = run_program(spec).await?;
+            let origin = format!("output of {}", spec.name);
+            realm_from_scripts(&[Script::new(origin, sql)], dev).await
+        }
+    }
+}
+
+/// The current (replayed) and desired states, loaded concurrently on two scratch databases.
+pub async fn current_and_desired(
+    dir: &MigrationDir,
+    source: &DesiredSource,
+    dev: &Dev,
+) -> Result<(Realm, Realm)> {
+    tokio::try_join!(realm_from_dir(dir, dev), desired_realm(source, dev))
+}
+
+/// Replays `files` on `conn`, in the order given; a failure names the file, the line, the
+/// statement and the server's message.
+pub async fn replay_files(conn: &mut dyn DevConnection, files: &[MigrationFile]) -> Result<()> {
+    for file in files {
+        execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
+    }
+    Ok(())
+}
+
+/// Runs every statement of every script, in order; the first failure names the file, the line,
+/// the statement and the server's message.
+pub async fn load_scripts(conn: &mut dyn DevConnection, scripts: &[Script]) -> Result<()> {
+    for script in scripts {
+        execute_statements(conn, &script.origin, &split_statements(&script.text)).await?;
+    }
+    Ok(())
+}
+
+/// Runs already split statements of one file; a failure is bad input naming `origin`, the line,
+/// the statement and the server's message (with its detail and hint).
+pub async fn execute_statements(
+    conn: &mut dyn DevConnection,
+    origin: &str,
+    statements: &[SplitStatement],
+) -> Result<()> {
+    let texts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
+    let Err(failed) = conn.execute_each(&texts).await else {
+        return Ok(());
+    };
+    let line = statements[failed.index].line;
+    let mut message = format!(
+        "{origin}:{line}: statement failed on the dev database: {}",
+        failed.message
+    );
+    if let Some(detail) = &failed.detail {
+        message.push_str(&format!("\n  detail: {detail}"));
+    }
+    if let Some(hint) = &failed.hint {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    message.push_str(&format!("\n  statement: {}", failed.statement.trim()));
+    Err(bad_input(message))
+}
+
+/// Reads the files a `file://` URL names, in order.
+pub fn read_scripts(files: &FileUrl) -> Result<Vec<Script>> {
+    files
+        .files()
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))
+                .map_err(|e| bad_input(format!("{e:#}")))?;
+            Ok(Script::new(path.display().to_string(), text))
+        })
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! Running a migration directory against a target database (`migrate apply|status`, `db
+//! create|drop|wait`, `up`): the target's dialect opens it as a [`MigrationTarget`] and the
+//! executor drives it.
+
+use crate::dialect::{self, Dialect};
+use crate::migrate::{
+    self, ApplyOptions, ApplySummary, MigrationDir, MigrationTarget, PendingFile, Progress,
+    Revision, TargetSpec,
+};
+use crate::url::DbUrl;
+use anyhow::Result;
+use std::time::Duration;
+
+/// Connects to the spec's target through its dialect.
+pub async fn open_target(spec: &TargetSpec) -> Result<Box<dyn MigrationTarget>> {
+    dialect::of_database(&spec.url)?.open_target(spec).await
+}
+
+/// What `apply` did: the files it would run (dry run), or the summary of a real run.
+#[derive(Debug)]
+pub enum ApplyOutcome {
+    DryRun(Vec<PendingFile>),
+    Applied(ApplySummary),
+}
+
+pub async fn apply(
+    spec: &TargetSpec,
+    dir: &MigrationDir,
+    options: &ApplyOptions,
+    dry_run: bool,
+    report: &mut dyn FnMut(Progress<'_>),
+) -> Result<ApplyOutcome> {
+    dir.verify_sum()?;
+    let files = dir.files()?;
+    let target = &mut *open_target(spec).await?;
+    if dry_run {
+        let pending = migrate::pending_files(target, &files, options).await?;
+        return Ok(ApplyOutcome::DryRun(pending));
+    }
+    let summary = migrate::apply(target, &files, options, report).await?;
+    Ok(ApplyOutcome::Applied(summary))
+}
+
+/// `migrate status`: the directory compared with the target's revisions.
+#[derive(Debug, serde::Serialize)]
+pub struct Status {
+    /// The newest fully applied version.
+    pub current: Option<String>,
+    pub applied: usize,
+    pub pending: Vec<PendingEntry>,
+    /// A failed or partly applied file's revision row.
+    pub incomplete: Option<Revision>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct PendingEntry {
+    pub version: String,
+    pub file: String,
+    pub statements: usize,
+    /// Statements already applied (a partly applied file).
+    pub applied: usize,
+}
+
+pub async fn status(spec: &TargetSpec, dir: &MigrationDir) -> Result<Status> {
+    dir.verify_sum()?;
+    let files = dir.files()?;
+    let revisions = open_target(spec).await?.revisions().await?;
+    let comparison = migrate::compare(&files, &revisions);
+    Ok(Status {
+        current: comparison.current,
+        applied: comparison.applied_count,
+        pending: comparison
+            .pending
+            .iter()
+            .map(|p| PendingEntry {
+                version: p.file.version.clone(),
+                file: p.file.file_name(),
+                statements: p.total,
+                applied: p.start,
+            })
+            .collect(),
+        incomplete: comparison.incomplete,
+        problems: comparison.problems,
+    })
+}
+
+/// The database a URL names, for messages: `database NAME`, `database file PATH`.
+pub fn database_label(url: &DbUrl) -> String {
+    match dialect::owner(url) {
+        Some(dialect) => dialect.database_label(url),
+        None => format!("database {url}"),
+    }
+}
+
+/// Creates the URL's database (`db create`, `up`); `false` when it already existed.
+pub async fn create_database(url: &DbUrl) -> Result<bool> {
+    dialect::of_database(url)?.create_database(url).await
+}
+
+/// Drops the URL's database (`db drop`); `false` when it did not exist.
+pub async fn drop_database(url: &DbUrl) -> Result<bool> {
+    dialect::of_database(url)?.drop_database(url).await
+}
+
+/// Waits until the URL's database accepts connections; returns the dialect (which says what
+/// was waited for) and how long it took.
+pub async fn wait_for_database(
+    url: &DbUrl,
+    timeout: Duration,
+) -> Result<(&'static dyn Dialect, Duration)> {
+    let dialect = dialect::of_database(url)?;
+    Ok((dialect, dialect.wait_until_ready(url, timeout).await?))
+}
+
+/// Creates the URL's database when it does not exist (`up`); `true` when it created it.
+pub async fn ensure_database(spec: &TargetSpec) -> Result<bool> {
+    let dialect = dialect::of_database(&spec.url)?;
+    if dialect.database_exists(&spec.url).await? {
+        return Ok(false);
+    }
+    dialect.create_database(&spec.url).await
+}
