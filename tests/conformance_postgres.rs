@@ -126,7 +126,10 @@ async fn check_case(
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
     let changes = diff(&current, &desired, &DiffOptions::default());
-    let plan = PostgresPlanner.plan(&changes);
+    let plan = match PostgresPlanner.plan(&changes) {
+        Ok(plan) => plan,
+        Err(e) => return failed("plan error", format!("{e:#}")),
+    };
     let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
     if let Err(e) = execute_each(&mut conn_a, &statements).await {
         return failed(

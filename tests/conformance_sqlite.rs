@@ -95,6 +95,10 @@ async fn check_case(case: &Case) -> Outcome {
         desired: &desired,
     }
     .plan(&changes);
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => return failed("plan error", format!("{e:#}")),
+    };
     let statements: Vec<_> = plan
         .statements()
         .map(|s| (s.sql.as_str(), s.transactional))

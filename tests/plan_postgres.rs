@@ -112,7 +112,7 @@ enum Reverse {
 /// Applies the plan of `changes` to `current` and checks convergence to `desired`, then
 /// applies the reverse plan.
 fn check(current: &str, desired: &str, changes: Vec<Change>, reverse: Reverse) -> Plan {
-    let plan = PostgresPlanner.plan(&changes);
+    let plan = PostgresPlanner.plan(&changes).unwrap();
     let (a, b) = (ScratchDb::create(), ScratchDb::create());
     a.run(current).expect("current loads");
     b.run(desired).expect("desired loads");
@@ -319,7 +319,7 @@ fn changes_a_text_column_to_integer_with_using_and_keeps_the_data() {
         from,
         to,
     };
-    let plan = PostgresPlanner.plan(std::slice::from_ref(&change));
+    let plan = PostgresPlanner.plan(std::slice::from_ref(&change)).unwrap();
     assert!(plan.to_sql().contains(r#"USING "age"::integer"#));
     check(current, desired, vec![change], Reverse::Restores);
 }

@@ -80,7 +80,7 @@ async fn converge(
     let to = load(&b, "desired", desired).await;
     let options = DiffOptions { renames: hints };
     let changes = diff(&from, &to, &options);
-    let plan = PostgresPlanner.plan(&changes);
+    let plan = PostgresPlanner.plan(&changes).unwrap();
     let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
     let mut conn = a.connect().await.expect("connect A");
     if let Err(e) = execute_each(&mut conn, &statements).await {

@@ -57,7 +57,7 @@ async fn plan_to_desired(conn: &mut SqliteConnection) -> Plan {
 
 fn plan_between(current: &Realm, desired: &Realm, options: &DiffOptions) -> Plan {
     let changes = diff(current, desired, options);
-    SqlitePlanner { current, desired }.plan(&changes)
+    SqlitePlanner { current, desired }.plan(&changes).unwrap()
 }
 
 async fn seed(conn: &mut SqliteConnection, orders: &str) {
@@ -260,4 +260,56 @@ async fn a_null_under_a_new_not_null_without_default_refuses_the_plan() {
     assert!(error.message.contains("NOT NULL"), "{error}");
     assert_eq!(count(&mut conn, "SELECT count(*) FROM notes").await, 3);
     assert_eq!(inspect_realm(&mut conn).await.unwrap(), current);
+}
+
+/// An added column is an in-place ADD COLUMN; its reverse must drop it again (it used to be
+/// an empty step, so the down section of such a migration changed nothing).
+#[tokio::test]
+async fn the_reverse_of_an_added_column_drops_it() {
+    let before_sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);";
+    let after_sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, tag TEXT);";
+    let mut conn = load(before_sql).await;
+    let before = inspect_realm(&mut conn).await.unwrap();
+    let after = inspect_realm(&mut load(after_sql).await).await.unwrap();
+    let plan = plan_between(&before, &after, &DiffOptions::default());
+    let reverse: Vec<_> = plan
+        .reverse_statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
+    assert!(
+        reverse
+            .iter()
+            .any(|(sql, _)| sql.contains("DROP COLUMN \"tag\"")),
+        "{reverse:?}"
+    );
+    let forward: Vec<_> = plan
+        .statements()
+        .map(|s| (s.sql.as_str(), s.transactional))
+        .collect();
+    apply_statements(&mut conn, &forward).await.unwrap();
+    assert_eq!(inspect_realm(&mut conn).await.unwrap(), after);
+    apply_statements(&mut conn, &reverse).await.unwrap();
+    assert_eq!(inspect_realm(&mut conn).await.unwrap(), before);
+}
+
+/// A change SQLite has no statement for is an error naming it, not an empty step.
+#[tokio::test]
+async fn a_change_sqlite_cannot_carry_out_is_an_error_naming_it() {
+    let realm = inspect_realm(&mut load("CREATE TABLE t (id INTEGER);").await)
+        .await
+        .unwrap();
+    let change = schemactl::diff::Change::CreateSchema {
+        name: "billing".into(),
+    };
+    let error = SqlitePlanner {
+        current: &realm,
+        desired: &realm,
+    }
+    .plan(&[change])
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("create schema billing"),
+        "{error}"
+    );
+    assert_eq!(schemactl::error::exit_code(&error), 2);
 }

@@ -92,11 +92,11 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     dev.close().await?;
     let (current, desired) = loaded?;
 
-    let (changes, mut plan) = plan_changes(&current, &desired, &options, dialect);
+    let (changes, mut plan) = plan_changes(&current, &desired, &options, dialect)?;
     let accepted = confirm_renames(&rename_candidates(&changes))?;
     if !accepted.is_empty() {
         options.renames.extend(accepted);
-        plan = plan_changes(&current, &desired, &options, dialect).1;
+        plan = plan_changes(&current, &desired, &options, dialect)?.1;
     }
 
     if plan.is_empty() {

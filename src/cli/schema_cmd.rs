@@ -51,14 +51,14 @@ pub async fn inspect(args: InspectArgs) -> Result<i32> {
     let realm = result?;
     match args.format {
         Format::Json => print_json(&realm)?,
-        Format::Sql => print_sql(&plan_between(&dialect.empty_realm(), &realm, dialect))?,
+        Format::Sql => print_sql(&plan_between(&dialect.empty_realm(), &realm, dialect)?)?,
     }
     Ok(0)
 }
 
 async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev) -> Result<Plan> {
     let (current, desired) = tokio::try_join!(realm_from_url(from, dev), realm_from_url(to, dev))?;
-    Ok(plan_between(&current, &desired, dev.dialect()))
+    plan_between(&current, &desired, dev.dialect())
 }
 
 pub async fn diff(args: DiffArgs) -> Result<i32> {

@@ -48,7 +48,7 @@ pub trait Dialect: Sync + std::fmt::Debug {
 
     /// The dialect's planner: the statements that carry out `changes` (from `current` to
     /// `desired`), with their reverses and risks.
-    fn plan(&self, current: &Realm, desired: &Realm, changes: &[Change]) -> Plan;
+    fn plan(&self, current: &Realm, desired: &Realm, changes: &[Change]) -> Result<Plan>;
 
     /// `Ok` when `migrate lint`'s rules apply to this dialect; else why not, as bad input.
     fn check_lint_support(&self) -> Result<()>;

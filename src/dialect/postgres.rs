@@ -61,7 +61,7 @@ impl Dialect for Postgres {
         realm
     }
 
-    fn plan(&self, _current: &Realm, _desired: &Realm, changes: &[Change]) -> Plan {
+    fn plan(&self, _current: &Realm, _desired: &Realm, changes: &[Change]) -> Result<Plan> {
         PostgresPlanner.plan(changes)
     }
 

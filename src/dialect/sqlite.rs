@@ -49,7 +49,7 @@ impl Dialect for Sqlite {
     }
 
     /// The planner needs both models: a table rebuild copies the current table's columns.
-    fn plan(&self, current: &Realm, desired: &Realm, changes: &[Change]) -> Plan {
+    fn plan(&self, current: &Realm, desired: &Realm, changes: &[Change]) -> Result<Plan> {
         SqlitePlanner { current, desired }.plan(changes)
     }
 

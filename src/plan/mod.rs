@@ -4,7 +4,11 @@
 //! a database. Later stages (lint, history, apply) reuse the risk notes attached here.
 
 pub mod postgres;
+pub mod risk;
 pub mod sqlite;
+mod summary;
+
+pub use summary::describe;
 
 use crate::diff::Change;
 use serde::{Deserialize, Serialize};
@@ -37,6 +41,27 @@ pub struct Statement {
     /// False for statements PostgreSQL refuses inside a transaction block
     /// (e.g. `CREATE INDEX CONCURRENTLY`).
     pub transactional: bool,
+}
+
+impl Plan {
+    /// Whether the plan drops rows: a table, a column or a schema (dropping a view, an index
+    /// or a function loses no data; they are re-created from their definitions).
+    pub fn drops_rows(&self) -> bool {
+        self.steps.iter().any(|step| {
+            matches!(
+                step.change,
+                Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropSchema { .. }
+            )
+        })
+    }
+}
+
+impl Statement {
+    /// The statement with one more risk.
+    pub fn with_risk(mut self, risk: Risk) -> Self {
+        self.risks.push(risk);
+        self
+    }
 }
 
 /// One change and the statements that carry it out and undo it.
@@ -121,5 +146,15 @@ fn render_script<'a>(statements: impl Iterator<Item = &'a Statement>) -> String 
 
 /// A dialect's renderer of changes.
 pub trait Planner {
-    fn plan(&self, changes: &[Change]) -> Plan;
+    /// The plan of `changes`; a change the dialect has no statement for is an error naming
+    /// it (bad input), never a silently empty step.
+    fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan>;
+}
+
+/// The error for a change `dialect` cannot carry out.
+pub fn unrenderable(dialect: &str, change: &Change) -> anyhow::Error {
+    crate::error::bad_input(format!(
+        "{dialect} has no statement to {}; schemactl cannot plan this change for {dialect}",
+        describe(change)
+    ))
 }

@@ -4,13 +4,12 @@ use super::migration::plan_changes;
 use super::state::{realm_from_files, replay_files};
 use super::target::open_target;
 use crate::dialect::Dev;
-use crate::diff::{Change, DiffOptions};
+use crate::diff::DiffOptions;
 use crate::driver::DevConnection;
 use crate::error::bad_input;
 use crate::migrate::{
     self, MigrationDir, MigrationFile, MigrationTarget, Progress, RevertStep, TargetSpec,
 };
-use crate::plan::Plan;
 use crate::schema::Realm;
 use crate::sql::split_statements_with;
 use anyhow::Result;
@@ -117,8 +116,8 @@ async fn checked_down(
         realm_before(&files[..index], dev),
         realm_from_files(&files[..=index], dev)
     )?;
-    let (_, reverse) = plan_changes(&after, &before, &DiffOptions::default(), dev.dialect());
-    let drops_data = plan_drops_data(&reverse);
+    let (_, reverse) = plan_changes(&after, &before, &DiffOptions::default(), dev.dialect())?;
+    let drops_data = reverse.drops_rows();
     let Some(down) = &file.down else {
         let statements = reverse.statements().map(|s| s.sql.clone()).collect();
         return Ok(CheckedDown {
@@ -137,7 +136,7 @@ async fn checked_down(
         })
         .await?;
     if reverted != before {
-        let (_, rest) = plan_changes(&reverted, &before, &DiffOptions::default(), dev.dialect());
+        let (_, rest) = plan_changes(&reverted, &before, &DiffOptions::default(), dev.dialect())?;
         return Err(bad_input(format!(
             "the down section of {} does not restore the schema before it; after it, the dev database still needs:\n{}",
             file.file_name(),
@@ -172,15 +171,4 @@ async fn run_down(
         )));
     }
     Ok(())
-}
-
-/// Whether a plan drops rows: a table, a column or a schema (dropping a view, an index or a
-/// function loses no data; they are re-created from their definitions).
-fn plan_drops_data(plan: &Plan) -> bool {
-    plan.steps.iter().any(|step| {
-        matches!(
-            step.change,
-            Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropSchema { .. }
-        )
-    })
 }

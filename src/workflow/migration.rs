@@ -15,15 +15,15 @@ pub fn plan_changes(
     desired: &Realm,
     options: &DiffOptions,
     dialect: &dyn Dialect,
-) -> (Vec<Change>, Plan) {
+) -> Result<(Vec<Change>, Plan)> {
     let changes = diff::diff(current, desired, options);
-    let plan = dialect.plan(current, desired, &changes);
-    (changes, plan)
+    let plan = dialect.plan(current, desired, &changes)?;
+    Ok((changes, plan))
 }
 
 /// The plan from `current` to `desired`, without rename hints.
-pub fn plan_between(current: &Realm, desired: &Realm, dialect: &dyn Dialect) -> Plan {
-    plan_changes(current, desired, &DiffOptions::default(), dialect).1
+pub fn plan_between(current: &Realm, desired: &Realm, dialect: &dyn Dialect) -> Result<Plan> {
+    Ok(plan_changes(current, desired, &DiffOptions::default(), dialect)?.1)
 }
 
 /// Writes `plan` as the next migration of `dir` (and its sum), returning the files written.

@@ -302,12 +302,10 @@ pub fn check_converged(
 ) -> Option<Outcome> {
     let again = diff(after, desired, &DiffOptions::default());
     if normalized(after.clone()) != normalized(desired.clone()) {
-        let summary: Vec<String> = dialect
-            .plan(after, desired, &again)
-            .statements()
-            .take(3)
-            .map(|s| s.sql.clone())
-            .collect();
+        let summary: Vec<String> = match dialect.plan(after, desired, &again) {
+            Ok(plan) => plan.statements().take(3).map(|s| s.sql.clone()).collect(),
+            Err(e) => vec![format!("{e:#}")],
+        };
         return Some(failed("not converged (model)", summary.join("\n")));
     }
     if !again.is_empty() {

@@ -83,13 +83,10 @@ pub fn drop(table: &QualifiedName, column: &Column) -> Statement {
         qualified(table),
         ident(&column.name)
     ))
-    .risk(
-        RiskKind::Destructive,
-        format!(
-            "drops column {} of {table} and its data",
-            ident(&column.name)
-        ),
-    )
+    .with_risk(crate::plan::risk::drops_columns(
+        table,
+        &[ident(&column.name)],
+    ))
 }
 
 /// The statements that turn column `from` into `to` in place, in an order PostgreSQL accepts:

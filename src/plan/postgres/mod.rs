@@ -14,7 +14,6 @@ mod rename;
 mod routine;
 mod sequence;
 mod statement;
-mod summary;
 mod table;
 mod trigger;
 mod types;
@@ -28,14 +27,14 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct PostgresPlanner;
 
 impl Planner for PostgresPlanner {
-    fn plan(&self, changes: &[Change]) -> Plan {
+    fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan> {
         let mut created = Created::default();
         let steps = changes
             .iter()
             .map(|change| {
                 let step = Step {
                     change: change.clone(),
-                    summary: summary::describe(change),
+                    summary: crate::plan::describe(change),
                     statements: render(change, &created),
                     // A reverse runs after later steps were undone, when nothing of this plan
                     // is new any more: judge its risks as on an existing database.
@@ -45,7 +44,7 @@ impl Planner for PostgresPlanner {
                 step
             })
             .collect();
-        Plan { steps }
+        Ok(Plan { steps })
     }
 }
 

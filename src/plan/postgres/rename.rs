@@ -2,18 +2,15 @@
 //! They keep the data; code that reads the old name breaks.
 
 use super::quote::{ident, qualified};
-use super::statement::{StatementExt, stmt};
-use crate::plan::{RiskKind, Statement};
+use super::statement::stmt;
+use crate::plan::Statement;
+use crate::plan::risk::{self, breaks};
 use crate::schema::QualifiedName;
-
-fn breaks(what: String) -> String {
-    format!("{what}; code that uses the old name breaks")
-}
 
 /// `SET SCHEMA` first when the schema changes, then `RENAME TO` when the name does.
 pub fn table(from: &QualifiedName, to: &QualifiedName) -> Vec<Statement> {
     let mut out = Vec::new();
-    let note = breaks(format!("renames table {from} to {to}"));
+    let note = risk::renames_table(from, to);
     if from.schema != to.schema {
         out.push(
             stmt(format!(
@@ -21,7 +18,7 @@ pub fn table(from: &QualifiedName, to: &QualifiedName) -> Vec<Statement> {
                 qualified(from),
                 ident(&to.schema)
             ))
-            .risk(RiskKind::BackwardIncompatible, note.clone()),
+            .with_risk(note.clone()),
         );
     }
     if from.name != to.name {
@@ -32,7 +29,7 @@ pub fn table(from: &QualifiedName, to: &QualifiedName) -> Vec<Statement> {
                 qualified(&moved),
                 ident(&to.name)
             ))
-            .risk(RiskKind::BackwardIncompatible, note),
+            .with_risk(note),
         );
     }
     out
@@ -45,10 +42,7 @@ pub fn column(table: &QualifiedName, from: &str, to: &str) -> Statement {
         ident(from),
         ident(to)
     ))
-    .risk(
-        RiskKind::BackwardIncompatible,
-        breaks(format!("renames column \"{from}\" of {table} to \"{to}\"")),
-    )
+    .with_risk(risk::renames_column(table, from, to))
 }
 
 /// Index names are rarely used by code: no risk.
@@ -66,10 +60,7 @@ pub fn sequence(from: &QualifiedName, to: &QualifiedName) -> Statement {
         qualified(from),
         ident(&to.name)
     ))
-    .risk(
-        RiskKind::BackwardIncompatible,
-        breaks(format!("renames sequence {from} to {to}")),
-    )
+    .with_risk(breaks(format!("renames sequence {from} to {to}")))
 }
 
 /// `ON CONFLICT ON CONSTRAINT` names a constraint, so its rename can break code too.
@@ -80,10 +71,7 @@ pub fn constraint(table: &QualifiedName, from: &str, to: &str) -> Statement {
         ident(from),
         ident(to)
     ))
-    .risk(
-        RiskKind::BackwardIncompatible,
-        breaks(format!(
-            "renames constraint \"{from}\" of {table} to \"{to}\""
-        )),
-    )
+    .with_risk(breaks(format!(
+        "renames constraint \"{from}\" of {table} to \"{to}\""
+    )))
 }

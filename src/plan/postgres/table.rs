@@ -118,10 +118,7 @@ fn partition_column_elements(
 }
 
 pub fn drop(name: &QualifiedName) -> Statement {
-    stmt(format!("DROP TABLE {}", qualified(name))).risk(
-        RiskKind::Destructive,
-        format!("drops table {name} and all its rows"),
-    )
+    stmt(format!("DROP TABLE {}", qualified(name))).with_risk(crate::plan::risk::drops_table(name))
 }
 
 fn columns_text(constraint: &Constraint) -> String {

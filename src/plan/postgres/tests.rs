@@ -127,7 +127,7 @@ fn render(plan: &Plan) -> String {
 }
 
 fn plan(changes: Vec<Change>) -> String {
-    render(&PostgresPlanner.plan(&changes))
+    render(&PostgresPlanner.plan(&changes).unwrap())
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod rebuild;
 
-use super::{Plan, Planner, Risk, RiskKind, Statement, Step};
+use super::{Plan, Planner, Risk, RiskKind, Statement, Step, describe, risk};
 use crate::diff::Change;
 use crate::driver::sqlite::text::{is_table_constraint, normalize, quote, table_text, tokenize};
 use crate::schema::{ConstraintKind, QualifiedName, Realm, Table};
@@ -20,7 +20,7 @@ pub struct SqlitePlanner<'a> {
 }
 
 impl Planner for SqlitePlanner<'_> {
-    fn plan(&self, changes: &[Change]) -> Plan {
+    fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan> {
         let table_renames: BTreeMap<QualifiedName, QualifiedName> = changes
             .iter()
             .filter_map(|c| match c {
@@ -92,16 +92,16 @@ impl Planner for SqlitePlanner<'_> {
                     continue;
                 }
             }
-            let statements = forward.render(change);
-            let reverse = backward.render(&change.inverse());
+            let statements = forward.render(change)?;
+            let reverse = backward.render(&change.inverse())?;
             steps.push(Step {
                 change: change.clone(),
-                summary: summary(change),
+                summary: describe(change),
                 statements,
                 reverse,
             });
         }
-        Plan { steps }
+        Ok(Plan { steps })
     }
 }
 
@@ -217,8 +217,8 @@ impl Sides<'_> {
         expected != to.options.iter().cloned().collect::<BTreeSet<_>>()
     }
 
-    fn render(&self, change: &Change) -> Vec<Statement> {
-        match change {
+    fn render(&self, change: &Change) -> anyhow::Result<Vec<Statement>> {
+        Ok(match change {
             Change::CreateTable { name, table } => {
                 let sql = table
                     .create_sql
@@ -227,11 +227,10 @@ impl Sides<'_> {
                     .unwrap_or_else(|| format!("CREATE TABLE {} (\"?\")", quote(&name.name)));
                 vec![plain(sql)]
             }
-            Change::DropTable { name, .. } => vec![risky(
-                format!("DROP TABLE {}", quote(&name.name)),
-                RiskKind::Destructive,
-                format!("drops table {name} and its rows"),
-            )],
+            Change::DropTable { name, .. } => vec![
+                plain(format!("DROP TABLE {}", quote(&name.name)))
+                    .with_risk(risk::drops_table(name)),
+            ],
             Change::AddColumn { table, column } => {
                 let item = self
                     .to
@@ -270,28 +269,46 @@ impl Sides<'_> {
             Change::DropTrigger { trigger, .. } => {
                 vec![plain(format!("DROP TRIGGER {}", quote(&trigger.name)))]
             }
-            Change::RenameTable { from, to } => vec![risky(
-                format!(
+            Change::RenameTable { from, to } => vec![
+                plain(format!(
                     "ALTER TABLE {} RENAME TO {}",
                     quote(&from.name),
                     quote(&to.name)
-                ),
-                RiskKind::BackwardIncompatible,
-                format!("renames table {from} to {to}"),
-            )],
-            Change::RenameColumn { table, from, to } => vec![risky(
-                format!(
+                ))
+                .with_risk(risk::renames_table(from, to)),
+            ],
+            Change::RenameColumn { table, from, to } => vec![
+                plain(format!(
                     "ALTER TABLE {} RENAME COLUMN {} TO {}",
                     quote(&table.name),
                     quote(from),
                     quote(to)
-                ),
-                RiskKind::BackwardIncompatible,
-                format!("renames column {from:?} of {table} to {to:?}"),
-            )],
+                ))
+                .with_risk(risk::renames_column(table, from, to)),
+            ],
+            // Reached only as the reverse of an in-place ADD COLUMN (a forward drop rebuilds
+            // the table). SQLite refuses it for a column in an index, a key or a foreign key;
+            // `migrate down` checks a reverse on the dev database before it runs.
+            Change::DropColumn { table, column } => vec![
+                plain(format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    quote(&table.name),
+                    quote(&column.name)
+                ))
+                .with_risk(risk::drops_columns(table, &[quote(&column.name)])),
+            ],
+            // In place only when the options change by the definitions of added columns
+            // (`item: …`), or a constraint is written inline in an added column's definition
+            // (and goes with its DROP COLUMN in reverse): the ADD COLUMN says it all.
+            Change::SetTableOptions { .. } => Vec::new(),
+            Change::AddConstraint { .. } | Change::DropConstraint { .. } => Vec::new(),
+            // The diff derives it from a table rename (PostgreSQL names keys after their
+            // table); SQLite's keys are named by inspection after their table, so the table's
+            // RENAME TO already renamed it.
+            Change::RenameConstraint { .. } => Vec::new(),
             // Nothing else has SQLite syntax outside a rebuild (comments, schemas, ...).
-            _ => Vec::new(),
-        }
+            other => return Err(super::unrenderable("SQLite", other)),
+        })
     }
 }
 
@@ -366,29 +383,6 @@ fn risky(sql: String, kind: RiskKind, note: String) -> Statement {
         sql,
         risks: vec![Risk { kind, note }],
         transactional: true,
-    }
-}
-
-fn summary(change: &Change) -> String {
-    match change {
-        Change::CreateTable { name, .. } => format!("create table {name}"),
-        Change::DropTable { name, .. } => format!("drop table {name}"),
-        Change::AddColumn { table, column } => {
-            format!("add column {:?} to {table}", column.name)
-        }
-        Change::CreateIndex { index, .. } => format!("create index {:?}", index.name),
-        Change::DropIndex { index, .. } => format!("drop index {:?}", index.name),
-        Change::RenameIndex { from, to, .. } => format!("rename index {from:?} to {to:?}"),
-        Change::CreateView { name, .. } => format!("create view {name}"),
-        Change::DropView { name, .. } => format!("drop view {name}"),
-        Change::ReplaceView { name, .. } => format!("replace view {name}"),
-        Change::CreateTrigger { trigger, .. } => format!("create trigger {:?}", trigger.name),
-        Change::DropTrigger { trigger, .. } => format!("drop trigger {:?}", trigger.name),
-        Change::RenameTable { from, to } => format!("rename table {from} to {to}"),
-        Change::RenameColumn { table, from, to } => {
-            format!("rename column {from:?} of {table} to {to:?}")
-        }
-        other => format!("{other:?}").chars().take(60).collect(),
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::{Sides, plain, quote, risky};
 use crate::driver::sqlite::text::table_text;
+use crate::plan::risk;
 use crate::plan::{RiskKind, Statement};
 use crate::schema::QualifiedName;
 use std::collections::BTreeMap;
@@ -130,14 +131,8 @@ impl Sides<'_> {
         out.push(if dropped.is_empty() {
             plain(format!("DROP TABLE {table}"))
         } else {
-            risky(
-                format!("DROP TABLE {table}"),
-                RiskKind::Destructive,
-                format!(
-                    "drops column(s) {} of {name} and their data",
-                    dropped.join(", ")
-                ),
-            )
+            let quoted: Vec<String> = dropped.iter().map(|c| quote(c)).collect();
+            plain(format!("DROP TABLE {table}")).with_risk(risk::drops_columns(name, &quoted))
         });
         out.push(risky(
             format!("ALTER TABLE {temp} RENAME TO {table}"),
