@@ -488,7 +488,7 @@ async fn triggers_and_policies() {
     let trigger = &t.triggers[0];
     assert_eq!(trigger.name, "t_stamp");
     assert_eq!(trigger.function, QualifiedName::new("public", "stamp"));
-    assert_eq!(trigger.enabled, "D");
+    assert_eq!(trigger.enabled, schemactl::schema::TriggerState::Disabled);
     assert_eq!(
         trigger.definition,
         "CREATE TRIGGER t_stamp BEFORE INSERT OR UPDATE ON public.t FOR EACH ROW EXECUTE FUNCTION public.stamp()"

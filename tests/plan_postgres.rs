@@ -717,7 +717,7 @@ fn creates_partitions_views_functions_and_disabled_triggers() {
                     name: "events_touch".into(),
                     definition: "CREATE TRIGGER events_touch BEFORE INSERT ON public.events_2024 FOR EACH ROW EXECUTE FUNCTION public.touch()".into(),
                     function: public("touch"),
-                    enabled: "D".into(),
+                    enabled: schemactl::schema::TriggerState::Disabled,
                     comment: None,
                 },
             },

@@ -583,7 +583,7 @@ fn trigger_comes_after_its_function() {
                     name: "a_touch".into(),
                     definition: "CREATE TRIGGER a_touch BEFORE UPDATE ON public.a FOR EACH ROW EXECUTE FUNCTION public.touch()".into(),
                     function: qn("touch"),
-                    enabled: "O".into(),
+                    enabled: TriggerState::Origin,
                     comment: None,
                 }],
                 ..table("a", vec![col("id", int())])

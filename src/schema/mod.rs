@@ -257,9 +257,38 @@ pub struct Trigger {
     /// `pg_get_triggerdef` text, the full `CREATE [CONSTRAINT] TRIGGER` statement.
     pub definition: String,
     pub function: QualifiedName,
-    /// `O` origin (enabled), `D` disabled, `R` replica, `A` always.
-    pub enabled: String,
+    pub enabled: TriggerState,
     pub comment: Option<String>,
+}
+
+/// When a trigger fires (PostgreSQL's `pg_trigger.tgenabled`, whose letters the JSON model
+/// keeps); SQLite's triggers always fire in the session's default role.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TriggerState {
+    /// Fires in the `origin` and `local` replication roles: plainly enabled.
+    #[default]
+    #[serde(rename = "O")]
+    Origin,
+    #[serde(rename = "D")]
+    Disabled,
+    /// Fires only in the `replica` role.
+    #[serde(rename = "R")]
+    Replica,
+    /// Fires in every role.
+    #[serde(rename = "A")]
+    Always,
+}
+
+impl TriggerState {
+    /// The state from `pg_trigger.tgenabled`; an unknown letter reads as enabled.
+    pub fn from_letter(letter: &str) -> Self {
+        match letter {
+            "D" => TriggerState::Disabled,
+            "R" => TriggerState::Replica,
+            "A" => TriggerState::Always,
+            _ => TriggerState::Origin,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -403,5 +432,26 @@ impl Realm {
                     + s.functions.len()
             })
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TriggerState;
+
+    #[test]
+    fn trigger_states_keep_the_servers_letters_in_json() {
+        for (state, letter) in [
+            (TriggerState::Origin, "O"),
+            (TriggerState::Disabled, "D"),
+            (TriggerState::Replica, "R"),
+            (TriggerState::Always, "A"),
+        ] {
+            assert_eq!(
+                serde_json::to_string(&state).unwrap(),
+                format!("\"{letter}\"")
+            );
+            assert_eq!(TriggerState::from_letter(letter), state);
+        }
     }
 }

@@ -11,7 +11,7 @@
 use super::text::{TokenKind, group_after, is_table_constraint, normalize, table_text, tokenize};
 use crate::schema::{
     Column, Constraint, ConstraintKind, DataType, Index, ObjectRef, QualifiedName, Realm, Schema,
-    Table, Trigger, View,
+    Table, Trigger, TriggerState, View,
 };
 use anyhow::{Context, Result};
 use sqlx::SqliteConnection;
@@ -122,7 +122,7 @@ pub async fn inspect_realm(conn: &mut SqliteConnection) -> Result<Realm> {
                     name: row.name.clone(),
                     definition: row.sql.trim().to_string(),
                     function: QualifiedName::new(MAIN, ""),
-                    enabled: "O".into(),
+                    enabled: TriggerState::Origin,
                     comment: None,
                 };
                 if let Some(table) = schema.tables.get_mut(&row.table) {

@@ -386,7 +386,7 @@ fn creates_views_routines_triggers_and_partitions() {
                 name: "users_touch".into(),
                 definition: "CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch()".into(),
                 function: name("touch"),
-                enabled: "D".into(),
+                enabled: TriggerState::Disabled,
                 comment: None,
             },
         },

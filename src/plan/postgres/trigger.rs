@@ -3,7 +3,7 @@
 use super::quote::{ident, qualified};
 use super::statement::stmt;
 use crate::plan::Statement;
-use crate::schema::{QualifiedName, Trigger};
+use crate::schema::{QualifiedName, Trigger, TriggerState};
 
 pub fn create(on: &QualifiedName, trigger: &Trigger) -> Vec<Statement> {
     let mut statements = vec![stmt(
@@ -13,11 +13,11 @@ pub fn create(on: &QualifiedName, trigger: &Trigger) -> Vec<Statement> {
             .trim_end_matches(';')
             .trim_end(),
     )];
-    let state = match trigger.enabled.as_str() {
-        "D" => Some("DISABLE TRIGGER"),
-        "R" => Some("ENABLE REPLICA TRIGGER"),
-        "A" => Some("ENABLE ALWAYS TRIGGER"),
-        _ => None,
+    let state = match trigger.enabled {
+        TriggerState::Disabled => Some("DISABLE TRIGGER"),
+        TriggerState::Replica => Some("ENABLE REPLICA TRIGGER"),
+        TriggerState::Always => Some("ENABLE ALWAYS TRIGGER"),
+        TriggerState::Origin => None,
     };
     if let Some(state) = state {
         statements.push(stmt(format!(

@@ -10,7 +10,8 @@ use super::{
 use crate::schema::{
     Column, CompositeAttribute, Constraint, ConstraintKind, DataType, DomainCheck, Extension,
     Function, Identity, Index, PartitionOf, Policy, QualifiedName, Realm, RoutineKind, Schema,
-    Sequence, SequenceOptions, SequenceOwner, Table, Trigger, TypeDef, TypeKind, View, ViewColumn,
+    Sequence, SequenceOptions, SequenceOwner, Table, Trigger, TriggerState, TypeDef, TypeKind,
+    View, ViewColumn,
 };
 use sqlx::postgres::types::Oid;
 use std::collections::HashMap;
@@ -406,7 +407,7 @@ impl Builder {
                 name: row.name,
                 definition: row.definition,
                 function: QualifiedName::new(row.function_schema, row.function_name),
-                enabled: row.enabled,
+                enabled: TriggerState::from_letter(&row.enabled),
                 comment: self.comments.of(Catalog::Trigger, row.oid),
             };
             if let Some(table) = self.table_mut(row.relation) {
@@ -534,7 +535,7 @@ mod tests {
                     name: n.to_string(),
                     definition: String::new(),
                     function: QualifiedName::new("public", "f"),
-                    enabled: "O".into(),
+                    enabled: crate::schema::TriggerState::Origin,
                     comment: None,
                 })
                 .collect(),
