@@ -79,7 +79,8 @@ pub fn plan_changes(
     options: &DiffOptions,
     dialect: Dialect,
 ) -> (Vec<Change>, Plan) {
-    let changes = diff::diff(current, desired, options);
+    let policy = crate::plan::diff_policy_for(dialect);
+    let changes = diff::diff(current, desired, options, policy);
     let plan = plan_for(dialect, current, desired, &changes);
     (changes, plan)
 }

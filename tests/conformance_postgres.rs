@@ -124,7 +124,8 @@ async fn check_case(
         Ok(r) => r,
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
-    let changes = diff(&current, &desired, &DiffOptions::default());
+    let policy = schemactl::plan::diff_policy_for(Dialect::Postgres);
+    let changes = diff(&current, &desired, &DiffOptions::default(), policy);
     let plan = PostgresPlanner.plan(&changes);
     let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
     if let Err(e) = execute_each(&mut conn_a, &statements).await {

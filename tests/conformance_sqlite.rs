@@ -89,7 +89,8 @@ async fn check_case(case: &Case) -> Outcome {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return failed("inspect error", format!("{e:#}")),
     };
-    let changes = diff(&current, &desired, &DiffOptions::default());
+    let policy = schemactl::plan::diff_policy_for(Dialect::Sqlite);
+    let changes = diff(&current, &desired, &DiffOptions::default(), policy);
     let plan = SqlitePlanner {
         current: &current,
         desired: &desired,

@@ -81,7 +81,8 @@ pub async fn diff(args: DiffArgs) -> Result<i32> {
 
 /// The plan from `current` to `desired`.
 pub fn plan_between(current: &Realm, desired: &Realm, dialect: Dialect) -> Plan {
-    let changes = diff::diff(current, desired, &DiffOptions::default());
+    let policy = crate::plan::diff_policy_for(dialect);
+    let changes = diff::diff(current, desired, &DiffOptions::default(), policy);
     plan_for(dialect, current, desired, &changes)
 }
 

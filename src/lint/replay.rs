@@ -118,7 +118,8 @@ async fn lint_file(
         } else {
             before.clone()
         };
-        let changes = diff(&before, &after, &DiffOptions::default());
+        let policy = crate::plan::diff_policy_for(crate::driver::Dialect::Postgres);
+        let changes = diff(&before, &after, &DiffOptions::default(), policy);
         let check = StatementCheck {
             parsed: &parsed,
             before: &before,

@@ -126,6 +126,14 @@ pub trait Planner {
     fn plan(&self, changes: &[Change]) -> Plan;
 }
 
+/// The rules by which `diff::diff` compares two realms of `dialect`.
+pub fn diff_policy_for(dialect: Dialect) -> &'static dyn crate::diff::DiffPolicy {
+    match dialect {
+        Dialect::Postgres => &postgres::PostgresDiffPolicy,
+        Dialect::Sqlite => &sqlite::SqliteDiffPolicy,
+    }
+}
+
 /// The plan of `changes` (from `current` to `desired`) in `dialect`.
 pub fn plan_for(dialect: Dialect, current: &Realm, desired: &Realm, changes: &[Change]) -> Plan {
     match dialect {

@@ -301,7 +301,8 @@ pub fn check_converged(
     dialect: Dialect,
     normalized: impl Fn(Realm) -> Realm,
 ) -> Option<Outcome> {
-    let again = diff(after, desired, &DiffOptions::default());
+    let policy = schemactl::plan::diff_policy_for(dialect);
+    let again = diff(after, desired, &DiffOptions::default(), policy);
     if normalized(after.clone()) != normalized(desired.clone()) {
         let summary: Vec<String> = plan_for(dialect, after, desired, &again)
             .statements()
