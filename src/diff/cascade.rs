@@ -29,7 +29,7 @@ pub(crate) fn widen(
     let scan = Scan {
         candidates: Candidates::new(killed.iter().copied()),
         killed,
-        policy,
+        dialect: policy,
     };
     let mut out = forced.clone();
     for (schema_name, schema) in &from.schemas {
@@ -90,7 +90,7 @@ pub(crate) fn widen(
 struct Scan<'a> {
     killed: BTreeSet<&'a Res>,
     candidates: Candidates<'a>,
-    policy: &'a dyn DiffPolicy,
+    dialect: &'a dyn DiffPolicy,
 }
 
 impl Scan<'_> {
@@ -177,7 +177,7 @@ impl Scan<'_> {
                 continue;
             };
             // A column dropped and added again lets go of what it uses anyway: nothing to park.
-            if self.policy.column_needs_readd(column, target) {
+            if self.dialect.column_needs_readd(column, target) {
                 continue;
             }
             let mut used: Vec<Res> = data_type_res(&column.data_type)

@@ -28,7 +28,7 @@ pub(crate) fn emit(
         from,
         to,
         forced,
-        policy,
+        dialect: policy,
         nodes: Vec::new(),
     };
     emitter.schemas();

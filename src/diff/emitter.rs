@@ -15,7 +15,8 @@ pub(crate) struct Emitter<'a> {
     pub from: &'a Realm,
     pub to: &'a Realm,
     pub forced: &'a Forced,
-    pub policy: &'a dyn DiffPolicy,
+    /// The dialect's answers to what can change in place.
+    pub dialect: &'a dyn DiffPolicy,
     pub nodes: Vec<Node>,
 }
 
@@ -67,7 +68,7 @@ impl Emitter<'_> {
     pub fn table_recreated(&self, name: &QualifiedName) -> bool {
         match (self.from.table(name), self.to.table(name)) {
             (Some(old), Some(new)) => {
-                self.policy.table_needs_recreate(old, new) || self.forced.tables.contains(name)
+                self.dialect.table_needs_recreate(old, new) || self.forced.tables.contains(name)
             }
             _ => false,
         }
@@ -87,7 +88,7 @@ impl Emitter<'_> {
         let old = self.from.table(table).and_then(|t| find_column(t, column));
         let new = self.to.table(table).and_then(|t| find_column(t, column));
         match (old, new) {
-            (Some(old), Some(new)) => self.policy.column_needs_readd(old, new),
+            (Some(old), Some(new)) => self.dialect.column_needs_readd(old, new),
             (Some(_), None) => true,
             _ => false,
         }
@@ -107,7 +108,7 @@ impl Emitter<'_> {
             .and_then(|s| s.types.get(&name.name));
         match (old, new) {
             (Some(old), Some(new)) => {
-                self.forced.types.contains(name) || self.policy.type_needs_recreate(old, new)
+                self.forced.types.contains(name) || self.dialect.type_needs_recreate(old, new)
             }
             _ => false,
         }

@@ -22,7 +22,7 @@ impl Emitter<'_> {
             .and_then(|s| s.functions.get(key));
         match (old, new) {
             (Some(a), Some(b)) => {
-                self.policy.routine_needs_recreate(a, b)
+                self.dialect.routine_needs_recreate(a, b)
                     || self
                         .forced
                         .functions

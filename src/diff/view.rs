@@ -14,7 +14,7 @@ impl Emitter<'_> {
         match (self.from.view(name), self.to.view(name)) {
             (Some(old), Some(new)) => {
                 self.forced.views.contains(name)
-                    || (view_changed(old, new) && !self.policy.view_replaceable(old, new))
+                    || (view_changed(old, new) && !self.dialect.view_replaceable(old, new))
             }
             _ => false,
         }

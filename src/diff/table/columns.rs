@@ -37,7 +37,7 @@ impl Emitter<'_> {
         match (old, new) {
             (None, Some(b)) => self.push(add_column(qn, b)),
             (Some(a), None) => self.push(drop_column(self.from, qn, a)),
-            (Some(a), Some(b)) if self.policy.column_needs_readd(a, b) => {
+            (Some(a), Some(b)) if self.dialect.column_needs_readd(a, b) => {
                 self.push(drop_column(self.from, qn, a));
                 self.push(add_column(qn, b));
             }
@@ -46,7 +46,7 @@ impl Emitter<'_> {
                 if parked {
                     let mid = self.parked_column(a);
                     self.column_in_two_legs(qn, a, &mid, b);
-                } else if self.policy.swaps_serial_and_identity(a, b) {
+                } else if self.dialect.swaps_serial_and_identity(a, b) {
                     let mid = Column {
                         identity: None,
                         default: None,
@@ -61,7 +61,7 @@ impl Emitter<'_> {
         }
         if let Some(b) = new {
             let before = old
-                .filter(|a| !self.policy.column_needs_readd(a, b))
+                .filter(|a| !self.dialect.column_needs_readd(a, b))
                 .and_then(|a| a.comment.as_ref());
             self.comment(
                 CommentTarget::Column {
@@ -89,7 +89,7 @@ impl Emitter<'_> {
             ..column.clone()
         };
         if retype {
-            parked.data_type = self.policy.parked_type(&column.data_type);
+            parked.data_type = self.dialect.parked_type(&column.data_type);
             parked.collation = None;
         }
         parked
@@ -98,7 +98,7 @@ impl Emitter<'_> {
     fn column_in_two_legs(&mut self, qn: &QualifiedName, a: &Column, mid: &Column, b: &Column) {
         let parked = Res::Parked(qn.clone(), a.name.clone());
         let identity_sequence = self
-            .policy
+            .dialect
             .identity_sequence(qn, &a.name)
             .map(Res::RelationName);
         let mut first = alter_column(qn, a, mid);

@@ -24,11 +24,7 @@ impl Emitter<'_> {
             };
             match before {
                 Some(o) if same(o) && !forced => {}
-                Some(o)
-                    if !forced
-                        && o.permissive == policy.permissive
-                        && o.command == policy.command =>
-                {
+                Some(o) if !forced && self.dialect.policy_alterable(o, policy) => {
                     let mut node = Node::new(
                         Change::AlterPolicy {
                             table: table.clone(),
@@ -51,9 +47,8 @@ impl Emitter<'_> {
                 }
                 None => self.push(create_policy(table, policy)),
             }
-            let recreated = before.is_some_and(|o| {
-                forced || o.permissive != policy.permissive || o.command != policy.command
-            });
+            let recreated =
+                before.is_some_and(|o| forced || !self.dialect.policy_alterable(o, policy));
             self.comment(
                 CommentTarget::Policy {
                     table: table.clone(),
