@@ -12,7 +12,7 @@ use common::conformance::{
 };
 use futures::StreamExt;
 use schemactl::devdb::{DevServer, DevSpec};
-use schemactl::dialect;
+use schemactl::dialect::{self, Dialect};
 use schemactl::diff::{DiffOptions, diff};
 use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
@@ -125,7 +125,12 @@ async fn check_case(
         Ok(r) => r,
         Err(e) => return failed("inspect error", format!("{e:#}")),
     };
-    let changes = diff(&current, &desired, &DiffOptions::default());
+    let changes = diff(
+        &current,
+        &desired,
+        &DiffOptions::default(),
+        dialect::POSTGRES.diff_policy(),
+    );
     let plan = match PostgresPlanner.plan(&changes) {
         Ok(plan) => plan,
         Err(e) => return failed("plan error", format!("{e:#}")),

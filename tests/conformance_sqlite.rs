@@ -10,7 +10,7 @@ use common::conformance::{
     Case, Outcome, assert_floor, check_converged, compare_renderings, corpus_dir, failed,
     load_cases, loses_data, report,
 };
-use schemactl::dialect;
+use schemactl::dialect::{self, Dialect};
 use schemactl::diff::{DiffOptions, diff};
 use schemactl::driver::sqlite::text::{normalize, table_text};
 use schemactl::driver::sqlite::{
@@ -89,7 +89,8 @@ async fn check_case(case: &Case) -> Outcome {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return failed("inspect error", format!("{e:#}")),
     };
-    let changes = diff(&current, &desired, &DiffOptions::default());
+    let policy = dialect::SQLITE.diff_policy();
+    let changes = diff(&current, &desired, &DiffOptions::default(), policy);
     let plan = SqlitePlanner {
         current: &current,
         desired: &desired,

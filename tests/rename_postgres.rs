@@ -6,7 +6,7 @@ use schemactl::devdb::{DevServer, DevSpec, ScratchDb};
 use schemactl::diff::{Change, DiffOptions, RenameHint, diff, unused_hints};
 use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
-use schemactl::plan::postgres::PostgresPlanner;
+use schemactl::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 use schemactl::plan::{Plan, Planner};
 use schemactl::schema::{QualifiedName, Realm};
 use schemactl::url::{DbUrl, PgUrl};
@@ -79,7 +79,7 @@ async fn converge(
     let from = load(&a, "current", &format!("{current}\n{seed}")).await;
     let to = load(&b, "desired", desired).await;
     let options = DiffOptions { renames: hints };
-    let changes = diff(&from, &to, &options);
+    let changes = diff(&from, &to, &options, &PostgresDiffPolicy);
     let plan = PostgresPlanner.plan(&changes).unwrap();
     let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
     let mut conn = a.connect().await.expect("connect A");
@@ -89,7 +89,7 @@ async fn converge(
     let after = inspect_realm(&mut conn, &Scope::AllSchemas)
         .await
         .expect("inspect A");
-    let again = diff(&after, &to, &DiffOptions::default());
+    let again = diff(&after, &to, &DiffOptions::default(), &PostgresDiffPolicy);
     assert!(
         again.is_empty(),
         "second diff not empty: {again:#?}\nplan:\n{}",
@@ -293,7 +293,12 @@ async fn hint_that_does_not_apply_is_reported_and_the_diff_drops_and_adds() {
     let unused = unused_hints(&from, &to, &hints);
     assert_eq!(unused.len(), 1);
     assert!(unused[0].reason.contains("missing"), "{}", unused[0].reason);
-    let changes = diff(&from, &to, &DiffOptions { renames: hints });
+    let changes = diff(
+        &from,
+        &to,
+        &DiffOptions { renames: hints },
+        &PostgresDiffPolicy,
+    );
     assert!(has_drop(&changes));
     let candidates = schemactl::diff::rename_candidates(&changes);
     assert_eq!(candidates[0].hint, column_hint("t", "b", "c"));

@@ -56,7 +56,12 @@ async fn plan_to_desired(conn: &mut SqliteConnection) -> Plan {
 }
 
 fn plan_between(current: &Realm, desired: &Realm, options: &DiffOptions) -> Plan {
-    let changes = diff(current, desired, options);
+    let changes = diff(
+        current,
+        desired,
+        options,
+        &schemactl::plan::sqlite::SqliteDiffPolicy,
+    );
     SqlitePlanner { current, desired }.plan(&changes).unwrap()
 }
 

@@ -14,7 +14,7 @@ pub use dev::Dev;
 pub use postgres::POSTGRES;
 pub use sqlite::SQLITE;
 
-use crate::diff::Change;
+use crate::diff::{Change, DiffPolicy};
 use crate::error::bad_input;
 use crate::migrate::{MigrationTarget, TargetSpec};
 use crate::plan::Plan;
@@ -49,6 +49,10 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// The dialect's planner: the statements that carry out `changes` (from `current` to
     /// `desired`), with their reverses and risks.
     fn plan(&self, current: &Realm, desired: &Realm, changes: &[Change]) -> Result<Plan>;
+
+    /// The dialect's answers to what the diff cannot tell from the two models alone (what is
+    /// altered in place, what must be re-created).
+    fn diff_policy(&self) -> &'static dyn DiffPolicy;
 
     /// `Ok` when `migrate lint`'s rules apply to this dialect; else why not, as bad input.
     fn check_lint_support(&self) -> Result<()>;

@@ -3,12 +3,12 @@
 use super::Dev;
 use super::Dialect;
 use crate::devdb::{DevSpec, ServerDev};
-use crate::diff::Change;
+use crate::diff::{Change, DiffPolicy};
 use crate::driver::Scope;
 use crate::driver::postgres::{self, DEFAULT_REVISIONS_SCHEMA, PgTarget, REVISIONS_TABLE};
 use crate::error::bad_input;
 use crate::migrate::{MigrationTarget, TargetSpec};
-use crate::plan::postgres::PostgresPlanner;
+use crate::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 use crate::plan::{Plan, Planner};
 use crate::schema::{Realm, Schema};
 use crate::url::{DbUrl, DockerEngine, PgUrl};
@@ -63,6 +63,10 @@ impl Dialect for Postgres {
 
     fn plan(&self, _current: &Realm, _desired: &Realm, changes: &[Change]) -> Result<Plan> {
         PostgresPlanner.plan(changes)
+    }
+
+    fn diff_policy(&self) -> &'static dyn DiffPolicy {
+        &PostgresDiffPolicy
     }
 
     fn check_lint_support(&self) -> Result<()> {

@@ -3,11 +3,11 @@
 use super::Dev;
 use super::Dialect;
 use crate::devdb::MemoryDev;
-use crate::diff::Change;
+use crate::diff::{Change, DiffPolicy};
 use crate::driver::sqlite::{self, REVISIONS_TABLE, SqliteTarget};
 use crate::error::bad_input;
 use crate::migrate::{MigrationTarget, TargetSpec};
-use crate::plan::sqlite::SqlitePlanner;
+use crate::plan::sqlite::{SqliteDiffPolicy, SqlitePlanner};
 use crate::plan::{Plan, Planner};
 use crate::schema::Realm;
 use crate::url::{DbUrl, SqliteUrl};
@@ -51,6 +51,10 @@ impl Dialect for Sqlite {
     /// The planner needs both models: a table rebuild copies the current table's columns.
     fn plan(&self, current: &Realm, desired: &Realm, changes: &[Change]) -> Result<Plan> {
         SqlitePlanner { current, desired }.plan(changes)
+    }
+
+    fn diff_policy(&self) -> &'static dyn DiffPolicy {
+        &SqliteDiffPolicy
     }
 
     fn check_lint_support(&self) -> Result<()> {

@@ -1,38 +1,35 @@
 //! Knock-on re-creations: objects that do not change themselves but use something the plan
 //! drops or rewrites (a view over a retyped column, a trigger on a re-created routine, a
 //! foreign key into a re-created primary key, a column of a re-created enum type) and which
-//! PostgreSQL would refuse to keep. They are dropped and created again around the change, and
-//! such columns are parked (default dropped, retyped to text) while the type is replaced.
+//! the database would refuse to keep. They are dropped and created again around the change, and
+//! such columns are parked (default dropped, given the dialect's parked type) while the type is
+//! replaced.
 
-use super::emit::{data_type_res, dep_res, qualified, table_res, type_ref, view_res};
-use super::graph::{MemberKind, Node, Res};
+use super::forced::Forced;
+use super::graph::Node;
 use super::mention::{Candidates, Words, spelled_name};
-use super::table::{
-    constraint_uses, find_column, member, parent_names, policy_texts, trigger_functions,
+use super::policy::DiffPolicy;
+use super::relation::{find_column, parent_names};
+use super::res::{
+    MemberKind, Res, data_type_res, dep_res, member, qualified, table_res, type_ref, view_res,
 };
-use super::view::view_scope;
+use super::uses::{constraint_uses, policy_texts, trigger_functions, view_scope};
 use crate::schema::{Column, ConstraintKind, ObjectRef, QualifiedName, Realm, Table, View};
 use std::collections::BTreeSet;
 
-/// Objects to re-create (and columns to park) beyond what their own differences call for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Forced {
-    pub tables: BTreeSet<QualifiedName>,
-    pub views: BTreeSet<QualifiedName>,
-    pub types: BTreeSet<QualifiedName>,
-    /// `(schema, name(identity arguments))`.
-    pub functions: BTreeSet<(String, String)>,
-    /// Constraints, indexes, triggers and policies by the relation they are on.
-    pub members: BTreeSet<(QualifiedName, MemberKind, String)>,
-    pub parked: BTreeSet<(QualifiedName, String)>,
-}
-
 /// `forced` plus every surviving object of `from` that uses something the nodes kill.
-pub(crate) fn widen(from: &Realm, to: &Realm, forced: &Forced, nodes: &[Node]) -> Forced {
+pub(crate) fn widen(
+    from: &Realm,
+    to: &Realm,
+    forced: &Forced,
+    nodes: &[Node],
+    policy: &dyn DiffPolicy,
+) -> Forced {
     let killed: BTreeSet<&Res> = nodes.iter().flat_map(|n| n.kills.iter()).collect();
     let scan = Scan {
         candidates: Candidates::new(killed.iter().copied()),
         killed,
+        dialect: policy,
     };
     let mut out = forced.clone();
     for (schema_name, schema) in &from.schemas {
@@ -93,6 +90,7 @@ pub(crate) fn widen(from: &Realm, to: &Realm, forced: &Forced, nodes: &[Node]) -
 struct Scan<'a> {
     killed: BTreeSet<&'a Res>,
     candidates: Candidates<'a>,
+    dialect: &'a dyn DiffPolicy,
 }
 
 impl Scan<'_> {
@@ -178,7 +176,8 @@ impl Scan<'_> {
             let Some(target) = find_column(new, &column.name) else {
                 continue;
             };
-            if column.generated != target.generated {
+            // A column dropped and added again lets go of what it uses anyway: nothing to park.
+            if self.dialect.column_needs_readd(column, target) {
                 continue;
             }
             let mut used: Vec<Res> = data_type_res(&column.data_type)

@@ -13,42 +13,10 @@
 
 use super::Change;
 use super::mention;
-use crate::schema::{ObjectRef, QualifiedName};
+use super::res::Res;
+use crate::schema::QualifiedName;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
-
-/// Something a change can bring into or out of existence, or rely on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Res {
-    Schema(String),
-    Extension(String),
-    Object(ObjectRef),
-    Column(QualifiedName, String),
-    /// A unique key (primary key, unique constraint, unique index) over these sorted columns.
-    Key(QualifiedName, Vec<String>),
-    /// A name in a schema's shared relation namespace (tables, views, sequences, indexes).
-    RelationName(QualifiedName),
-    /// A constraint, trigger or policy name on its table.
-    Member(QualifiedName, MemberKind, String),
-    /// The parked state of a column whose type or default waits for a re-created object.
-    Parked(QualifiedName, String),
-    /// A table under the new name a rename gives it.
-    RenamedTable(QualifiedName),
-    /// A sequence or index under the new name a rename gives it.
-    Renamed(QualifiedName),
-    /// A column under the new name a rename gives it.
-    RenamedColumn(QualifiedName, String),
-    /// A constraint under the new name a rename gives it.
-    RenamedMember(QualifiedName, String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum MemberKind {
-    Constraint,
-    Index,
-    Trigger,
-    Policy,
-}
 
 /// The conventional position of a change when the graph leaves a choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

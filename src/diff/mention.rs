@@ -5,7 +5,7 @@
 //! schema-qualified (`public.f(x)`, `'public.seq'::regclass`) and columns by bare name. The
 //! check over-approximates (a word in a string literal counts), which only adds edges.
 
-use super::graph::Res;
+use super::res::Res;
 use crate::schema::{ObjectRef, QualifiedName};
 use std::collections::{BTreeMap, BTreeSet};
 

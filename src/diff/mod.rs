@@ -2,7 +2,8 @@
 //!
 //! Objects match by schema and name (routines by `name(identity arguments)`, constraints,
 //! indexes, triggers and policies by name on their relation), and definitions compare by the
-//! server's canonical text. The result runs top to bottom on PostgreSQL:
+//! server's canonical text. What can be altered in place and what must be dropped and created
+//! again is the dialect's [`DiffPolicy`]; the result runs top to bottom on that dialect:
 //!
 //! - `CreateTable` / `CreateView` / `CreateType` carry only the object itself; foreign keys,
 //!   indexes, triggers, policies, row security and comments follow as their own changes.
@@ -11,31 +12,46 @@
 //! - A new sequence that a column owns is `CreateSequence` (with `owned_by: None`) before the
 //!   table, then `AlterSequence` setting `owned_by` once the column exists. A sequence that
 //!   disappears with its owning column or table gets no `DropSequence`.
-//! - A column whose generation expression changes is dropped and added again (stored
-//!   generated columns cannot be altered in place); any other column change is one
-//!   `AlterColumn`, except two cases split into two `AlterColumn`s around the changes between
-//!   them: serial to identity (or back), and a column *parked* while a type or routine it uses
-//!   is re-created (default dropped and, for a re-created type, retyped to `text`, then brought
-//!   to its target type and default; the planner casts with `USING`).
-//! - Tables whose partitioning or inheritance changes are dropped and created again.
-//! - Enums with removed or reordered labels, domains with a new base type or collation, and
-//!   changed range types are dropped and created again, together with whatever uses them.
-//! - Views whose columns change other than by appending, or whose inputs change underneath
-//!   them, are dropped and created again (with their indexes, triggers and comments).
+//! - A column the policy cannot alter (on PostgreSQL: its generation expression changes) is
+//!   dropped and added again; any other column change is one `AlterColumn`, except two cases
+//!   split into two `AlterColumn`s around the changes between them: serial to identity (or
+//!   back), and a column *parked* while a type or routine it uses is re-created (default
+//!   dropped and, for a re-created type, retyped to the policy's parked type, then brought to
+//!   its target type and default; the planner casts with `USING`).
+//! - Tables, types, routines and views the policy cannot alter in place are dropped and
+//!   created again, together with whatever uses them (see `cascade`). On PostgreSQL: tables
+//!   whose partitioning or inheritance changes, enums with removed or reordered labels,
+//!   domains with a new base type or collation, changed range types, routines with a new kind
+//!   or return type, and views whose columns change other than by appending.
+//! - Views whose inputs change underneath them are dropped and created again (with their
+//!   indexes, triggers and comments).
 
 mod cascade;
 mod change;
 mod emit;
+mod emitter;
+mod forced;
 mod graph;
+mod index;
 mod mention;
+mod policy;
+mod relation;
 mod rename;
+mod res;
+mod routines;
+mod schemas;
+mod sequences;
 mod table;
+mod trigger;
+mod types;
+mod uses;
 mod view;
 
 #[cfg(test)]
 mod tests;
 
 pub use change::{Change, CommentTarget, RowSecurity, TableOptions};
+pub use policy::DiffPolicy;
 pub use rename::{RenameCandidate, RenameHint, UnusedHint, rename_candidates, unused_hints};
 
 use crate::schema::Realm;
@@ -52,14 +68,15 @@ pub struct DiffOptions {
 ///
 /// With rename hints, the renames come first (unless a name they take must be freed first)
 /// and the rest compares the renamed objects with their targets as usual, so a renamed column
-/// whose type changes also gets its `AlterColumn`.
-pub fn diff(from: &Realm, to: &Realm, opts: &DiffOptions) -> Vec<Change> {
-    let (renames, _) = rename::resolve(from, to, &opts.renames);
-    let renamed = rename::apply(from, &renames);
-    let mut forced = cascade::Forced::default();
+/// whose type changes also gets its `AlterColumn`. `policy` answers the dialect's questions
+/// (see [`DiffPolicy`]); `Dialect::diff_policy` gives the one of a dialect.
+pub fn diff(from: &Realm, to: &Realm, opts: &DiffOptions, policy: &dyn DiffPolicy) -> Vec<Change> {
+    let renames = rename::resolve(from, to, &opts.renames, policy);
+    let renamed = rename::apply(from, &renames, policy);
+    let mut forced = forced::Forced::default();
     loop {
-        let mut nodes = emit::emit(&renamed, to, &forced);
-        let wider = cascade::widen(&renamed, to, &forced, &nodes);
+        let mut nodes = emit::emit(&renamed, to, &forced, policy);
+        let wider = cascade::widen(&renamed, to, &forced, &nodes, policy);
         if wider == forced {
             rename::wait_for_renames(&mut nodes);
             nodes.extend(rename::nodes(from, &renamed, &renames));

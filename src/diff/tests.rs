@@ -1,8 +1,12 @@
 //! Behaviour of `diff` on hand-built models: matching, in-place changes and execution order.
 
 use super::*;
+use crate::plan::postgres::PostgresDiffPolicy;
 use crate::schema::*;
 use std::collections::BTreeSet;
+
+/// The comparison as PostgreSQL plans it.
+const PG: &PostgresDiffPolicy = &PostgresDiffPolicy;
 
 fn int() -> DataType {
     DataType::builtin("integer", "N")
@@ -182,7 +186,7 @@ fn add_view(schema: &mut Schema, view: View) {
 }
 
 fn run(from: &Realm, to: &Realm) -> Vec<String> {
-    diff(from, to, &DiffOptions::default())
+    diff(from, to, &DiffOptions::default(), PG)
         .iter()
         .map(describe)
         .collect()
@@ -318,7 +322,7 @@ fn new_tables_exist_before_the_foreign_key_between_them() {
             },
         );
     });
-    let changes = diff(&Realm::default(), &to, &DiffOptions::default());
+    let changes = diff(&Realm::default(), &to, &DiffOptions::default(), PG);
     let names: Vec<String> = changes.iter().map(describe).collect();
     assert!(names[0].contains("CreateSchema"), "{names:?}");
     let fk_at = position(&names, "add constraint public.a.a_b_fk");
@@ -653,6 +657,7 @@ fn enum_value_removed_parks_its_columns_as_text_around_the_re_creation() {
         &make(&["sad", "meh", "happy"]),
         &make(&["sad", "happy"]),
         &DiffOptions::default(),
+        PG,
     );
     let names: Vec<String> = changes.iter().map(describe).collect();
     assert_eq!(
@@ -693,7 +698,7 @@ fn new_owned_sequence_is_created_before_and_owned_after_its_table() {
             },
         );
     });
-    let changes = diff(&realm(|_| {}), &to, &DiffOptions::default());
+    let changes = diff(&realm(|_| {}), &to, &DiffOptions::default(), PG);
     let names: Vec<String> = changes.iter().map(describe).collect();
     assert_eq!(
         names,
@@ -785,7 +790,7 @@ fn comments_of_new_objects_come_as_separate_changes() {
             },
         );
     });
-    let changes = diff(&realm(|_| {}), &to, &DiffOptions::default());
+    let changes = diff(&realm(|_| {}), &to, &DiffOptions::default(), PG);
     assert!(matches!(&changes[0], Change::CreateTable { table, .. }
         if table.comment.is_none() && table.columns[0].comment.is_none()));
     assert_eq!(changes.len(), 3);
@@ -800,8 +805,8 @@ fn comments_of_new_objects_come_as_separate_changes() {
 fn diff_is_deterministic_and_independent_of_insertion_order() {
     let a = users_and_orders();
     let b = realm(|_| {});
-    let first = diff(&a, &b, &DiffOptions::default());
-    assert_eq!(first, diff(&a, &b, &DiffOptions::default()));
+    let first = diff(&a, &b, &DiffOptions::default(), PG);
+    assert_eq!(first, diff(&a, &b, &DiffOptions::default(), PG));
     let mut reordered = Realm::default();
     let mut public = Schema {
         name: "public".into(),
@@ -817,7 +822,7 @@ fn diff_is_deterministic_and_independent_of_insertion_order() {
     public.functions = source.functions.clone();
     public.types = source.types.clone();
     reordered.schemas.insert("public".into(), public);
-    assert_eq!(first, diff(&reordered, &b, &DiffOptions::default()));
+    assert_eq!(first, diff(&reordered, &b, &DiffOptions::default(), PG));
 }
 
 #[test]
@@ -829,8 +834,8 @@ fn inverse_of_an_in_place_diff_is_the_diff_back() {
     users.columns.push(col("email", text()));
     users.columns[0].not_null = true;
     users.comment = Some("people".into());
-    let forward = diff(&from, &to, &DiffOptions::default());
-    let backward = diff(&to, &from, &DiffOptions::default());
+    let forward = diff(&from, &to, &DiffOptions::default(), PG);
+    let backward = diff(&to, &from, &DiffOptions::default(), PG);
     let undone: Vec<Change> = forward.iter().rev().map(Change::inverse).collect();
     let as_set = |changes: &[Change]| {
         changes

@@ -1,18 +1,20 @@
-//! Views and materialized views: create, drop, `CREATE OR REPLACE` where the server allows it,
+//! Views and materialized views: create, drop, replace in place where the dialect allows it,
 //! and re-creation (with their indexes, triggers and comments) where it does not.
 
-use super::emit::{Emitter, data_type_res, dep_res, qualified, union, view_res};
-use super::graph::{Node, Rank, Res};
+use super::emitter::{Emitter, union};
+use super::graph::{Node, Rank};
+use super::res::{Res, data_type_res, dep_res, qualified, view_res};
+use super::uses::view_scope;
 use super::{Change, CommentTarget};
-use crate::schema::{Index, ObjectRef, QualifiedName, Schema, Trigger, View, ViewColumn};
+use crate::schema::{Index, QualifiedName, Schema, Trigger, View, ViewColumn};
 
 impl Emitter<'_> {
     /// Whether an existing view must be dropped and created again.
-    pub fn view_recreated(&self, name: &QualifiedName) -> bool {
+    fn view_recreated(&self, name: &QualifiedName) -> bool {
         match (self.from.view(name), self.to.view(name)) {
             (Some(old), Some(new)) => {
                 self.forced.views.contains(name)
-                    || (view_changed(old, new) && !replaceable(old, new))
+                    || (view_changed(old, new) && !self.dialect.view_replaceable(old, new))
             }
             _ => false,
         }
@@ -109,19 +111,6 @@ fn view_changed(old: &View, new: &View) -> bool {
         || bare_columns(&old.columns) != bare_columns(&new.columns)
 }
 
-/// `CREATE OR REPLACE VIEW` keeps the old columns (names and types) and may only add columns
-/// at the end; materialized views have no such statement.
-fn replaceable(old: &View, new: &View) -> bool {
-    !old.materialized
-        && !new.materialized
-        && old.columns.len() <= new.columns.len()
-        && old
-            .columns
-            .iter()
-            .zip(&new.columns)
-            .all(|(a, b)| a.name == b.name && a.data_type == b.data_type)
-}
-
 fn bare_columns(columns: &[ViewColumn]) -> Vec<ViewColumn> {
     columns
         .iter()
@@ -147,19 +136,6 @@ fn view_column_res(qn: &QualifiedName, columns: &[ViewColumn]) -> Vec<Res> {
     columns
         .iter()
         .map(|c| Res::Column(qn.clone(), c.name.clone()))
-        .collect()
-}
-
-/// Relations a view reads, whose column names its definition may mention.
-pub(crate) fn view_scope(view: &View) -> Vec<QualifiedName> {
-    view.depends_on
-        .iter()
-        .filter_map(|d| match d {
-            ObjectRef::Table { schema, name } | ObjectRef::View { schema, name } => {
-                Some(QualifiedName::new(schema.clone(), name.clone()))
-            }
-            _ => None,
-        })
         .collect()
 }
 

@@ -9,7 +9,7 @@ use super::statement::{Kind, ParsedStatement};
 use super::suppress::Suppressions;
 use crate::dialect::Dev;
 use crate::diff::{DiffOptions, diff};
-use crate::driver::{DevConnection, Scope};
+use crate::driver::DevConnection;
 use crate::error::bad_input;
 use crate::migrate::{MigrationFile, TxMode};
 use crate::workflow::execute_statements;
@@ -27,21 +27,14 @@ pub async fn lint_files(
         return Ok(Vec::new());
     }
     let mut scratch = dev.scratch().await?;
-    let result = lint_on(
-        scratch.connection(),
-        &dev.scope(),
-        files,
-        selected,
-        settings,
-    )
-    .await;
+    let result = lint_on(scratch.connection(), dev, files, selected, settings).await;
     scratch.discard().await?;
     result
 }
 
 async fn lint_on(
     conn: &mut dyn DevConnection,
-    scope: &Scope,
+    dev: &Dev,
     files: &[MigrationFile],
     selected: &[usize],
     settings: &LintSettings,
@@ -57,7 +50,7 @@ async fn lint_on(
             execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
             continue;
         }
-        let failed = lint_file(conn, scope, file, settings, &mut context, &mut findings).await?;
+        let failed = lint_file(conn, dev, file, settings, &mut context, &mut findings).await?;
         if failed {
             if index + 1 < files.len() {
                 eprintln!(
@@ -74,7 +67,7 @@ async fn lint_on(
 /// Lints one file statement by statement; returns whether a statement failed on the server.
 async fn lint_file(
     conn: &mut dyn DevConnection,
-    scope: &Scope,
+    dev: &Dev,
     file: &MigrationFile,
     settings: &LintSettings,
     context: &mut FileContext,
@@ -92,7 +85,9 @@ async fn lint_file(
     let statements = file.statements();
     let mut kinds = Vec::new();
     let mut hits: Vec<(usize, Hit)> = Vec::new();
-    let mut before = conn.inspect_realm(scope).await?;
+    let scope = dev.scope();
+    let policy = dev.dialect().diff_policy();
+    let mut before = conn.inspect_realm(&scope).await?;
     let mut failed = false;
     for (index, statement) in statements.iter().enumerate() {
         let parsed = ParsedStatement::parse(&statement.text);
@@ -119,11 +114,11 @@ async fn lint_file(
         // Only schema statements (and DO blocks and the like) can change what inspection sees.
         let changes_schema = matches!(parsed.kind, Kind::Ddl | Kind::Other);
         let after = if changes_schema {
-            conn.inspect_realm(scope).await?
+            conn.inspect_realm(&scope).await?
         } else {
             before.clone()
         };
-        let changes = diff(&before, &after, &DiffOptions::default());
+        let changes = diff(&before, &after, &DiffOptions::default(), policy);
         let check = StatementCheck {
             parsed: &parsed,
             before: &before,

@@ -16,7 +16,7 @@ pub fn plan_changes(
     options: &DiffOptions,
     dialect: &dyn Dialect,
 ) -> Result<(Vec<Change>, Plan)> {
-    let changes = diff::diff(current, desired, options);
+    let changes = diff::diff(current, desired, options, dialect.diff_policy());
     let plan = dialect.plan(current, desired, &changes)?;
     Ok((changes, plan))
 }

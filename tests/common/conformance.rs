@@ -300,7 +300,8 @@ pub fn check_converged(
     dialect: &dyn Dialect,
     normalized: impl Fn(Realm) -> Realm,
 ) -> Option<Outcome> {
-    let again = diff(after, desired, &DiffOptions::default());
+    let policy = dialect.diff_policy();
+    let again = diff(after, desired, &DiffOptions::default(), policy);
     if normalized(after.clone()) != normalized(desired.clone()) {
         let summary: Vec<String> = match dialect.plan(after, desired, &again) {
             Ok(plan) => plan.statements().take(3).map(|s| s.sql.clone()).collect(),

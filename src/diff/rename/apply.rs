@@ -3,6 +3,7 @@
 //! objects with their targets by the usual rules.
 
 use super::rewrite::{Columns, Renaming, rewrite, rewrite_referenced_columns};
+use crate::diff::policy::DiffPolicy;
 use crate::schema::{
     ConstraintKind, ObjectRef, QualifiedName, Realm, Schema, SequenceOwner, Table,
 };
@@ -112,8 +113,8 @@ fn pair(name: &QualifiedName) -> (String, String) {
     (name.schema.clone(), name.name.clone())
 }
 
-/// `realm` with the renames applied.
-pub(crate) fn apply(realm: &Realm, renames: &Renames) -> Realm {
+/// `realm` with the renames applied; `policy` spells the new names in the rewritten texts.
+pub(crate) fn apply(realm: &Realm, renames: &Renames, policy: &dyn DiffPolicy) -> Realm {
     if renames.is_empty() {
         return realm.clone();
     }
@@ -141,8 +142,8 @@ pub(crate) fn apply(realm: &Realm, renames: &Renames) -> Realm {
                     qn.name.clone(),
                 ],
             };
-            let text = |t: &str| rewrite(t, &renaming, &own);
-            rename_table_members(table, &qn, &original, renames, &renaming);
+            let text = |t: &str| rewrite(t, &renaming, &own, policy);
+            rename_table_members(table, &qn, &original, renames, &renaming, policy);
             for column in &mut table.columns {
                 if let Some(new) = columns_of(&qn).get(&column.name) {
                     column.name = new.clone();
@@ -156,11 +157,11 @@ pub(crate) fn apply(realm: &Realm, renames: &Renames) -> Realm {
                 {
                     (Some(target), Some(at)) => {
                         let (head, tail) = constraint.definition.split_at(at);
-                        let tail = rewrite(tail, &renaming, &Columns::None);
+                        let tail = rewrite(tail, &renaming, &Columns::None, policy);
                         format!(
                             "{}{}",
                             text(head),
-                            rewrite_referenced_columns(&tail, columns_of(target))
+                            rewrite_referenced_columns(&tail, columns_of(target), policy)
                         )
                     }
                     _ => text(&constraint.definition),
@@ -202,7 +203,12 @@ pub(crate) fn apply(realm: &Realm, renames: &Renames) -> Realm {
                     }
                 }
             }
-            view.definition = rewrite(&view.definition, &renaming, &Columns::Qualified(&read));
+            view.definition = rewrite(
+                &view.definition,
+                &renaming,
+                &Columns::Qualified(&read),
+                policy,
+            );
         }
         for sequence in schema.sequences.values_mut() {
             if let Some(owner) = &sequence.owned_by {
@@ -287,13 +293,15 @@ fn rename_table_members(
     original: &QualifiedName,
     renames: &Renames,
     renaming: &Renaming,
+    policy: &dyn DiffPolicy,
 ) {
     for index in &mut table.indexes {
         let key = (original.schema.clone(), index.name.clone());
         if let Some((_, new)) = renaming.relations.get(&key)
             && *new != index.name
         {
-            index.definition = rename_index_in_definition(&index.definition, &index.name, new);
+            index.definition =
+                rename_index_in_definition(&index.definition, &index.name, new, policy);
             index.name = new.clone();
         }
     }
@@ -310,33 +318,24 @@ fn rename_table_members(
 }
 
 /// `CREATE [UNIQUE] INDEX old ON ...` with the new name.
-pub(crate) fn rename_index_in_definition(definition: &str, old: &str, new: &str) -> String {
+pub(crate) fn rename_index_in_definition(
+    definition: &str,
+    old: &str,
+    new: &str,
+    policy: &dyn DiffPolicy,
+) -> String {
     let renaming = Renaming::default();
-    let spelled = rewrite_name(old);
+    let spelled = policy.spell_identifier(old);
     let target = format!(" INDEX {spelled} ON ");
     match definition.find(&target) {
         Some(at) => format!(
             "{} INDEX {} ON {}",
             &definition[..at],
-            rewrite_name(new),
+            policy.spell_identifier(new),
             &definition[at + target.len()..]
         ),
-        None => rewrite(definition, &renaming, &Columns::None),
+        None => rewrite(definition, &renaming, &Columns::None, policy),
     }
-}
-
-/// An identifier as the server spells it in a definition.
-fn rewrite_name(name: &str) -> String {
-    let mut one = BTreeMap::new();
-    one.insert("x".to_string(), name.to_string());
-    rewrite(
-        "x",
-        &Renaming::default(),
-        &Columns::Own {
-            renamed: &one,
-            qualifiers: Vec::new(),
-        },
-    )
 }
 
 fn rename_all(names: &mut [String], renamed: &BTreeMap<String, String>) {

@@ -3,13 +3,19 @@
 //! otherwise the same, such as `users_pkey` becoming `accounts_pkey`.
 
 use super::apply::{Renames, relation_names, rename_index_in_definition};
+use crate::diff::policy::DiffPolicy;
 use crate::schema::{Index, QualifiedName, Realm, Sequence, Table};
 use std::collections::BTreeSet;
 
 /// Member renames of `tables` (new names) between `renamed` (the current state with the hinted
 /// renames applied) and `to`. A pair is renamed only when it is the one match on both sides
 /// and the new name is free.
-pub(crate) fn derive(renamed: &Realm, to: &Realm, tables: &BTreeSet<QualifiedName>) -> Renames {
+pub(crate) fn derive(
+    renamed: &Realm,
+    to: &Realm,
+    tables: &BTreeSet<QualifiedName>,
+    policy: &dyn DiffPolicy,
+) -> Renames {
     let mut out = Renames::default();
     for qn in tables {
         let (Some(old), Some(new)) = (renamed.table(qn), to.table(qn)) else {
@@ -21,7 +27,7 @@ pub(crate) fn derive(renamed: &Realm, to: &Realm, tables: &BTreeSet<QualifiedNam
             .map(relation_names)
             .unwrap_or_default();
         constraints(qn, old, new, &taken, &mut out);
-        indexes(qn, old, new, &taken, &mut out);
+        indexes(qn, old, new, &taken, &mut out, policy);
         sequences(qn, renamed, to, &taken, &mut out);
     }
     out
@@ -72,10 +78,10 @@ fn constraints(
     }
 }
 
-fn index_shape(index: &Index) -> Index {
+fn index_shape(index: &Index, policy: &dyn DiffPolicy) -> Index {
     Index {
         name: String::new(),
-        definition: rename_index_in_definition(&index.definition, &index.name, "_"),
+        definition: rename_index_in_definition(&index.definition, &index.name, "_", policy),
         comment: None,
         ..index.clone()
     }
@@ -87,6 +93,7 @@ fn indexes(
     new: &Table,
     taken: &BTreeSet<String>,
     out: &mut Renames,
+    policy: &dyn DiffPolicy,
 ) {
     let gone: Vec<_> = old
         .indexes
@@ -98,7 +105,9 @@ fn indexes(
         .iter()
         .filter(|i| !old.indexes.iter().any(|o| o.name == i.name))
         .collect();
-    for (a, b) in unique_pairs(&gone, &added, |a, b| index_shape(a) == index_shape(b)) {
+    for (a, b) in unique_pairs(&gone, &added, |a, b| {
+        index_shape(a, policy) == index_shape(b, policy)
+    }) {
         if !taken.contains(&b.name) {
             out.indexes
                 .push((qn.clone(), a.name.clone(), b.name.clone()));

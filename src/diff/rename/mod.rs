@@ -15,9 +15,10 @@ pub use candidates::{RenameCandidate, rename_candidates};
 
 pub(crate) use apply::{Renames, apply};
 
-use super::Change;
-use super::emit::table_res;
-use super::graph::{MemberKind, Node, Rank, Res};
+use crate::diff::Change;
+use crate::diff::graph::{Node, Rank};
+use crate::diff::policy::DiffPolicy;
+use crate::diff::res::{MemberKind, Res, table_res};
 use crate::schema::{ConstraintKind, ObjectRef, QualifiedName, Realm};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -60,16 +61,37 @@ pub struct UnusedHint {
 
 /// The hints that `diff` ignores for these two states, each with the reason.
 pub fn unused_hints(from: &Realm, to: &Realm, hints: &[RenameHint]) -> Vec<UnusedHint> {
-    resolve(from, to, hints).1
+    hinted(from, to, hints).1
 }
 
-/// The renames the hints call for (those that follow from them included), and the hints
-/// that do not apply.
+/// The renames the hints call for, those that follow from them included; `policy` spells the
+/// new names in the rewritten texts.
 pub(crate) fn resolve(
     from: &Realm,
     to: &Realm,
     hints: &[RenameHint],
-) -> (Renames, Vec<UnusedHint>) {
+    policy: &dyn DiffPolicy,
+) -> Renames {
+    let mut renames = hinted(from, to, hints).0;
+    if renames.is_empty() {
+        return renames;
+    }
+    let touched: BTreeSet<QualifiedName> = renames
+        .tables
+        .iter()
+        .map(|(_, new)| new.clone())
+        .chain(renames.columns.keys().cloned())
+        .collect();
+    let stage = apply(from, &renames, policy);
+    let follow = derived::derive(&stage, to, &touched, policy);
+    renames.sequences = follow.sequences;
+    renames.indexes = follow.indexes;
+    renames.constraints = follow.constraints;
+    renames
+}
+
+/// The renames the hints themselves call for, and the hints that do not apply.
+fn hinted(from: &Realm, to: &Realm, hints: &[RenameHint]) -> (Renames, Vec<UnusedHint>) {
     let mut renames = Renames::default();
     let mut unused = Vec::new();
     let mut reject = |hint: &RenameHint, reason: String| {
@@ -113,20 +135,6 @@ pub(crate) fn resolve(
             }
         }
     }
-    if renames.is_empty() {
-        return (renames, unused);
-    }
-    let touched: BTreeSet<QualifiedName> = renames
-        .tables
-        .iter()
-        .map(|(_, new)| new.clone())
-        .chain(renames.columns.keys().cloned())
-        .collect();
-    let stage = apply(from, &renames);
-    let follow = derived::derive(&stage, to, &touched);
-    renames.sequences = follow.sequences;
-    renames.indexes = follow.indexes;
-    renames.constraints = follow.constraints;
     (renames, unused)
 }
 

@@ -5,6 +5,7 @@
 //! A rewrite that misses the server's spelling only makes the diff see a difference that is not
 //! there (a needless replace), never hide one: the target state's texts are the server's own.
 
+use crate::diff::policy::DiffPolicy;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What was renamed, as the rewriter needs it.
@@ -128,170 +129,15 @@ fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// Identifiers the server writes without quotes: lower-case words that are not keywords.
-fn quote(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-        && !KEYWORDS.contains(&name);
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
-/// Keywords the server quotes when they are used as identifiers (reserved, type/function and
-/// column-name keywords). A missing one only costs a needless replace.
-const KEYWORDS: &[&str] = &[
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "authorization",
-    "between",
-    "bigint",
-    "binary",
-    "bit",
-    "boolean",
-    "both",
-    "case",
-    "cast",
-    "char",
-    "character",
-    "check",
-    "coalesce",
-    "collate",
-    "collation",
-    "column",
-    "concurrently",
-    "constraint",
-    "create",
-    "cross",
-    "current_catalog",
-    "current_date",
-    "current_role",
-    "current_schema",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "dec",
-    "decimal",
-    "default",
-    "deferrable",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "exists",
-    "extract",
-    "false",
-    "fetch",
-    "float",
-    "for",
-    "foreign",
-    "freeze",
-    "from",
-    "full",
-    "grant",
-    "greatest",
-    "group",
-    "grouping",
-    "having",
-    "ilike",
-    "in",
-    "initially",
-    "inner",
-    "inout",
-    "int",
-    "integer",
-    "intersect",
-    "interval",
-    "into",
-    "is",
-    "isnull",
-    "join",
-    "lateral",
-    "leading",
-    "least",
-    "left",
-    "like",
-    "limit",
-    "localtime",
-    "localtimestamp",
-    "national",
-    "natural",
-    "nchar",
-    "none",
-    "normalize",
-    "not",
-    "notnull",
-    "null",
-    "nullif",
-    "numeric",
-    "offset",
-    "on",
-    "only",
-    "or",
-    "order",
-    "out",
-    "outer",
-    "overlaps",
-    "overlay",
-    "placing",
-    "position",
-    "precision",
-    "primary",
-    "real",
-    "references",
-    "returning",
-    "right",
-    "row",
-    "select",
-    "session_user",
-    "setof",
-    "similar",
-    "smallint",
-    "some",
-    "substring",
-    "symmetric",
-    "table",
-    "tablesample",
-    "then",
-    "time",
-    "timestamp",
-    "to",
-    "trailing",
-    "treat",
-    "trim",
-    "true",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "values",
-    "varchar",
-    "variadic",
-    "verbose",
-    "when",
-    "where",
-    "window",
-    "with",
-];
-
-/// `text` with renamed relations and columns spelled by their new names.
-pub(crate) fn rewrite(text: &str, renaming: &Renaming, columns: &Columns) -> String {
+/// `text` with renamed relations and columns spelled by their new names, as `policy` spells
+/// identifiers.
+pub(crate) fn rewrite(
+    text: &str,
+    renaming: &Renaming,
+    columns: &Columns,
+    policy: &dyn DiffPolicy,
+) -> String {
+    let quote = |name: &str| policy.spell_identifier(name);
     let tokens = tokens(text);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let ident = |i: usize| tokens.get(i).filter(|t| t.kind == Kind::Ident);
@@ -343,7 +189,7 @@ pub(crate) fn rewrite(text: &str, renaming: &Renaming, columns: &Columns) -> Str
             Kind::Str
                 if is(i + 1, Kind::Cast) && ident(i + 2).is_some_and(|t| t.value == "regclass") =>
             {
-                let inner = rewrite(&token.value, renaming, &Columns::None);
+                let inner = rewrite(&token.value, renaming, &Columns::None, policy);
                 if inner != token.value {
                     edits.push((
                         token.start,
@@ -424,6 +270,7 @@ fn qualified_column<'a>(columns: &'a Columns, qualifier: &str, column: &str) -> 
 pub(crate) fn rewrite_referenced_columns(
     definition: &str,
     renamed: &BTreeMap<String, String>,
+    policy: &dyn DiffPolicy,
 ) -> String {
     let Some(at) = definition.find(" REFERENCES ") else {
         return definition.to_string();
@@ -441,7 +288,7 @@ pub(crate) fn rewrite_referenced_columns(
         "{}{}{}{}",
         &definition[..at],
         &tail[..open],
-        rewrite(list, &Renaming::default(), &own),
+        rewrite(list, &Renaming::default(), &own, policy),
         &tail[close + 1..]
     )
 }
@@ -449,6 +296,7 @@ pub(crate) fn rewrite_referenced_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::postgres::PostgresDiffPolicy;
 
     fn renaming() -> Renaming {
         let mut r = Renaming::default();
@@ -473,7 +321,12 @@ mod tests {
         let text = "SELECT users.id,\n    users.name\n   FROM public.users\n  WHERE (users.name <> 'users.name'::text);";
         let cols = columns();
         assert_eq!(
-            rewrite(text, &renaming(), &Columns::Qualified(&cols)),
+            rewrite(
+                text,
+                &renaming(),
+                &Columns::Qualified(&cols),
+                &PostgresDiffPolicy
+            ),
             "SELECT accounts.id,\n    accounts.full_name AS name\n   FROM other.accounts\n  WHERE (accounts.full_name <> 'users.name'::text);"
         );
     }
@@ -483,7 +336,12 @@ mod tests {
         let cols = columns();
         let text = "SELECT u.name,\n    lower(u.name) AS l,\n    ( SELECT x.name\n           FROM public.x) AS s\n   FROM public.t u\n  GROUP BY u.name, u.id;";
         assert_eq!(
-            rewrite(text, &Renaming::default(), &Columns::Qualified(&cols)),
+            rewrite(
+                text,
+                &Renaming::default(),
+                &Columns::Qualified(&cols),
+                &PostgresDiffPolicy
+            ),
             "SELECT u.full_name AS name,\n    lower(u.full_name) AS l,\n    ( SELECT x.full_name AS name\n           FROM public.x) AS s\n   FROM public.t u\n  GROUP BY u.full_name, u.id;"
         );
     }
@@ -494,7 +352,8 @@ mod tests {
             rewrite(
                 "nextval('public.users_id_seq'::regclass)",
                 &renaming(),
-                &Columns::None
+                &Columns::None,
+                &PostgresDiffPolicy
             ),
             "nextval('other.accounts_id_seq'::regclass)"
         );
@@ -515,17 +374,11 @@ mod tests {
             rewrite(
                 "CHECK (((lower(a) <> 'a'::text) AND (new.a > text) AND (o.a > 0)))",
                 &Renaming::default(),
-                &own
+                &own,
+                &PostgresDiffPolicy
             ),
             "CHECK (((lower(\"Big A\") <> 'a'::text) AND (new.\"Big A\" > y) AND (o.a > 0)))"
         );
-    }
-
-    #[test]
-    fn quotes_keywords_and_upper_case_names() {
-        assert_eq!(quote("user"), "\"user\"");
-        assert_eq!(quote("Order"), "\"Order\"");
-        assert_eq!(quote("full_name"), "full_name");
     }
 
     #[test]
@@ -534,7 +387,8 @@ mod tests {
         assert_eq!(
             rewrite_referenced_columns(
                 "FOREIGN KEY (id) REFERENCES public.users(id) ON DELETE CASCADE",
-                &cols
+                &cols,
+                &PostgresDiffPolicy
             ),
             "FOREIGN KEY (id) REFERENCES public.users(account_id) ON DELETE CASCADE"
         );

@@ -2,7 +2,11 @@
 
 use super::*;
 use crate::diff::{DiffOptions, diff};
+use crate::plan::postgres::PostgresDiffPolicy;
 use crate::schema::*;
+
+/// Renames as PostgreSQL spells them.
+const PG: &PostgresDiffPolicy = &PostgresDiffPolicy;
 
 fn int() -> DataType {
     DataType::builtin("integer", "N")
@@ -98,7 +102,7 @@ fn column_hint_renames_instead_of_dropping_and_adding() {
         to: "label".into(),
     };
     assert_eq!(
-        diff(&from, &to, &with_hints(vec![hint])),
+        diff(&from, &to, &with_hints(vec![hint]), PG),
         vec![Change::RenameColumn {
             table: qn("public", "users"),
             from: "name".into(),
@@ -119,7 +123,7 @@ fn renamed_column_with_another_type_is_renamed_then_altered() {
         from: "name".into(),
         to: "label".into(),
     };
-    let changes = diff(&from, &to, &with_hints(vec![hint]));
+    let changes = diff(&from, &to, &with_hints(vec![hint]), PG);
     assert!(matches!(&changes[0], Change::RenameColumn { to, .. } if to == "label"));
     assert!(
         matches!(&changes[1], Change::AlterColumn { from, to, .. } if from.name == "label" && to.data_type.sql == "bigint")
@@ -151,7 +155,7 @@ fn table_hint_renames_the_table_and_its_primary_key_and_keeps_foreign_keys() {
         to: new.clone(),
     };
     assert_eq!(
-        diff(&from, &to, &with_hints(vec![hint])),
+        diff(&from, &to, &with_hints(vec![hint]), PG),
         vec![
             Change::RenameTable {
                 from: old,
@@ -182,7 +186,7 @@ fn table_moved_into_a_new_schema_creates_the_schema_first() {
         to: qn("billing", "users"),
     };
     assert_eq!(
-        diff(&from, &to, &with_hints(vec![hint])),
+        diff(&from, &to, &with_hints(vec![hint]), PG),
         vec![
             Change::CreateSchema {
                 name: "billing".into()
@@ -211,7 +215,7 @@ fn rename_waits_for_the_drop_of_a_view_holding_the_new_name() {
         from: qn("public", "users"),
         to: qn("public", "accounts"),
     };
-    let changes = diff(&from, &to, &with_hints(vec![hint]));
+    let changes = diff(&from, &to, &with_hints(vec![hint]), PG);
     let position = |f: &dyn Fn(&Change) -> bool| changes.iter().position(f).unwrap();
     let drop_view = position(&|c| matches!(c, Change::DropView { .. }));
     let rename = position(&|c| matches!(c, Change::RenameTable { .. }));
@@ -249,7 +253,7 @@ fn hints_that_do_not_apply_are_reported_with_a_reason() {
         ]
     );
     assert_eq!(
-        diff(&from, &to, &with_hints(hints)).len(),
+        diff(&from, &to, &with_hints(hints), PG).len(),
         1,
         "the applicable hint still applies"
     );
@@ -270,7 +274,7 @@ fn candidates_pair_drops_and_adds_of_the_same_type() {
             vec![pk("users")],
         ),
     )]);
-    let candidates = rename_candidates(&diff(&from, &to, &DiffOptions::default()));
+    let candidates = rename_candidates(&diff(&from, &to, &DiffOptions::default(), PG));
     assert_eq!(candidates.len(), 1);
     assert_eq!(
         candidates[0].hint,
@@ -289,7 +293,7 @@ fn candidates_pair_dropped_and_created_tables_with_the_same_columns() {
         ("public", users("accounts", "name", int())),
         ("public", users("other", "x", int())),
     ]);
-    let candidates = rename_candidates(&diff(&from, &to, &DiffOptions::default()));
+    let candidates = rename_candidates(&diff(&from, &to, &DiffOptions::default(), PG));
     let hints: Vec<String> = candidates.iter().map(|c| c.hint.to_string()).collect();
     assert_eq!(hints, ["table public.users to public.accounts"]);
 }

@@ -7,6 +7,7 @@
 mod cast;
 mod column;
 mod comment;
+mod diff_policy;
 mod namespace;
 mod policy;
 mod quote;
@@ -18,6 +19,8 @@ mod table;
 mod trigger;
 mod types;
 mod view;
+
+pub use diff_policy::PostgresDiffPolicy;
 
 use super::{Plan, Planner, Statement, Step};
 use crate::diff::Change;

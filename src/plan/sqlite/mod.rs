@@ -4,7 +4,10 @@
 //! SQLite keeps each object's `CREATE` text; the planner re-runs the desired text, so that the
 //! migrated database holds the same definitions as one loaded from the desired SQL.
 
+mod diff_policy;
 mod rebuild;
+
+pub use diff_policy::SqliteDiffPolicy;
 
 use super::{Plan, Planner, Risk, RiskKind, Statement, Step, describe, risk};
 use crate::diff::Change;

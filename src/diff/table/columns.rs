@@ -1,0 +1,214 @@
+//! Columns of an existing table: added, dropped, altered, re-added where the dialect cannot
+//! alter them, and altered in two steps around a serial/identity swap or while parked.
+
+use crate::diff::emitter::Emitter;
+use crate::diff::graph::{Node, Rank};
+use crate::diff::relation::{column_follows_parent, find_column, parent_names, same_column};
+use crate::diff::res::{Res, data_type_res, qualified, table_res};
+use crate::diff::{Change, CommentTarget};
+use crate::schema::{Column, ObjectRef, QualifiedName, Realm, Table};
+
+impl Emitter<'_> {
+    pub(super) fn columns(&mut self, qn: &QualifiedName, old: &Table, new: &Table) {
+        let same_parents = parent_names(old) == parent_names(new);
+        let names: Vec<&String> = new
+            .columns
+            .iter()
+            .map(|c| &c.name)
+            .chain(
+                old.columns
+                    .iter()
+                    .map(|c| &c.name)
+                    .filter(|n| find_column(new, n).is_none()),
+            )
+            .collect();
+        for name in names {
+            let (a, b) = (find_column(old, name), find_column(new, name));
+            let follows = same_parents
+                && a.is_none_or(|c| column_follows_parent(self.from, old, c))
+                && b.is_none_or(|c| column_follows_parent(self.to, new, c));
+            if !follows {
+                self.column(qn, a, b);
+            }
+        }
+    }
+
+    fn column(&mut self, qn: &QualifiedName, old: Option<&Column>, new: Option<&Column>) {
+        match (old, new) {
+            (None, Some(b)) => self.push(add_column(qn, b)),
+            (Some(a), None) => self.push(drop_column(self.from, qn, a)),
+            (Some(a), Some(b)) if self.dialect.column_needs_readd(a, b) => {
+                self.push(drop_column(self.from, qn, a));
+                self.push(add_column(qn, b));
+            }
+            (Some(a), Some(b)) => {
+                let parked = self.forced.parked.contains(&(qn.clone(), a.name.clone()));
+                if parked {
+                    let mid = self.parked_column(a);
+                    self.column_in_two_legs(qn, a, &mid, b);
+                } else if self.dialect.swaps_serial_and_identity(a, b) {
+                    let mid = Column {
+                        identity: None,
+                        default: None,
+                        ..a.clone()
+                    };
+                    self.column_in_two_legs(qn, a, &mid, b);
+                } else if !same_column(a, b) {
+                    self.push(alter_column(qn, a, b));
+                }
+            }
+            (None, None) => {}
+        }
+        if let Some(b) = new {
+            let before = old
+                .filter(|a| !self.dialect.column_needs_readd(a, b))
+                .and_then(|a| a.comment.as_ref());
+            self.comment(
+                CommentTarget::Column {
+                    table: qn.clone(),
+                    column: b.name.clone(),
+                },
+                before,
+                b.comment.as_ref(),
+                Res::Column(qn.clone(), b.name.clone()),
+                format!("{qn}.{}", b.name),
+            );
+        }
+    }
+
+    /// The column without its default, and of the dialect's parked type if its type is being
+    /// re-created, so that the re-created objects it uses can be dropped while it waits.
+    fn parked_column(&self, column: &Column) -> Column {
+        let retype = column
+            .data_type
+            .schema
+            .as_ref()
+            .is_some_and(|s| self.type_recreated(&qualified(s, &column.data_type.base)));
+        let mut parked = Column {
+            default: None,
+            ..column.clone()
+        };
+        if retype {
+            parked.data_type = self.dialect.parked_type(&column.data_type);
+            parked.collation = None;
+        }
+        parked
+    }
+
+    fn column_in_two_legs(&mut self, qn: &QualifiedName, a: &Column, mid: &Column, b: &Column) {
+        let parked = Res::Parked(qn.clone(), a.name.clone());
+        let identity_sequence = self
+            .dialect
+            .identity_sequence(qn, &a.name)
+            .map(Res::RelationName);
+        let mut first = alter_column(qn, a, mid);
+        first.rank = Rank::ParkColumn;
+        first.kills.push(parked.clone());
+        if a.identity.is_some() && mid.identity.is_none() {
+            first.kills.extend(identity_sequence.clone());
+        }
+        self.push(first);
+        if !same_column(mid, b) {
+            let mut second = alter_column(qn, mid, b);
+            second.makes.push(parked);
+            if b.identity.is_some() && mid.identity.is_none() {
+                second.makes.extend(identity_sequence);
+            }
+            self.push(second);
+        }
+    }
+}
+
+pub(super) fn bare_column(column: &Column) -> Column {
+    Column {
+        comment: None,
+        ..column.clone()
+    }
+}
+
+fn column_texts(column: &Column) -> Vec<String> {
+    column
+        .default
+        .iter()
+        .chain(column.generated.iter())
+        .cloned()
+        .collect()
+}
+
+/// What a dropped column takes along: itself and the sequences it owns.
+pub(super) fn column_kills(realm: &Realm, table: &QualifiedName, column: &str) -> Vec<Res> {
+    let mut kills = vec![Res::Column(table.clone(), column.to_string())];
+    for (schema_name, schema) in &realm.schemas {
+        for (name, sequence) in &schema.sequences {
+            let owned = sequence
+                .owned_by
+                .as_ref()
+                .is_some_and(|o| &o.table == table && o.column == column);
+            if owned {
+                kills.push(Res::Object(ObjectRef::Sequence {
+                    schema: schema_name.clone(),
+                    name: name.clone(),
+                }));
+                kills.push(Res::RelationName(qualified(schema_name, name)));
+            }
+        }
+    }
+    kills
+}
+
+fn add_column(qn: &QualifiedName, column: &Column) -> Node {
+    let mut node = Node::new(
+        Change::AddColumn {
+            table: qn.clone(),
+            column: bare_column(column),
+        },
+        Rank::AddColumn,
+        format!("{qn}.{}", column.name),
+    );
+    node.makes
+        .push(Res::Column(qn.clone(), column.name.clone()));
+    node.needs.push(table_res(qn));
+    node.needs.extend(data_type_res(&column.data_type));
+    node.new_texts = column_texts(column);
+    node.scope.push(qn.clone());
+    node
+}
+
+fn drop_column(realm: &Realm, qn: &QualifiedName, column: &Column) -> Node {
+    let mut node = Node::new(
+        Change::DropColumn {
+            table: qn.clone(),
+            column: bare_column(column),
+        },
+        Rank::DropColumn,
+        format!("{qn}.{}", column.name),
+    );
+    node.kills.extend(column_kills(realm, qn, &column.name));
+    node.releases.extend(data_type_res(&column.data_type));
+    node.old_texts = column_texts(column);
+    node.scope.push(qn.clone());
+    node
+}
+
+fn alter_column(qn: &QualifiedName, a: &Column, b: &Column) -> Node {
+    let mut node = Node::new(
+        Change::AlterColumn {
+            table: qn.clone(),
+            from: bare_column(a),
+            to: bare_column(b),
+        },
+        Rank::AlterColumn,
+        format!("{qn}.{}", a.name),
+    );
+    let column = Res::Column(qn.clone(), a.name.clone());
+    if a.data_type != b.data_type || a.collation != b.collation {
+        node.kills.push(column.clone());
+    }
+    node.makes.push(column);
+    node.needs.extend(data_type_res(&b.data_type));
+    node.releases.extend(data_type_res(&a.data_type));
+    node.new_texts = column_texts(b);
+    node.old_texts = column_texts(a);
+    node.scope.push(qn.clone());
+    node
+}
