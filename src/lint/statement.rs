@@ -1,6 +1,7 @@
 //! The parsed form of one statement: sqlparser's classification when it parses, else a
 //! token-level one, plus the tokens the rules match keywords on. Never fails.
 
+use crate::sql::{self, Flavor, TokenKind};
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -21,7 +22,7 @@ pub enum Kind {
 }
 
 /// One token: words are upper-cased (quoted identifiers keep their case and are never keywords),
-/// string literals are `'…'`, punctuation is one character.
+/// string literals are `'…'`, punctuation is one character or operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub text: String,
@@ -151,108 +152,22 @@ fn kind_from_tokens(tokens: &[Token]) -> Kind {
 
 /// Splits SQL into tokens; comments are dropped, dollar-quoted bodies become one string token.
 pub fn tokenize(sql: &str) -> Vec<Token> {
-    let chars: Vec<char> = sql.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            let mut depth = 0;
-            while i < chars.len() {
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else if c == '\'' || c == '"' {
-            let start = i;
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == c && chars.get(i + 1) == Some(&c) {
-                    i += 2;
-                } else if chars[i] == c {
-                    break;
-                } else {
-                    i += 1;
-                }
-            }
-            let body: String = chars[start + 1..i.min(chars.len())].iter().collect();
-            i += 1;
-            let doubled = if c == '"' { "\"\"" } else { "''" };
-            let single = &doubled[..1];
-            tokens.push(if c == '"' {
-                Token {
-                    text: body.replace(doubled, single),
-                    quoted: true,
-                }
-            } else {
-                Token {
-                    text: format!("'{body}'"),
-                    quoted: true,
-                }
-            });
-        } else if c == '$'
-            && let Some(end) = dollar_tag_end(&chars, i)
-        {
-            let tag: String = chars[i..=end].iter().collect();
-            let rest: String = chars[end + 1..].iter().collect();
-            let close = rest.find(&tag).map(|p| rest[..p].chars().count());
-            let body_len = close.unwrap_or(chars.len() - end - 1);
-            tokens.push(Token {
-                text: format!(
-                    "'{}'",
-                    chars[end + 1..end + 1 + body_len]
-                        .iter()
-                        .collect::<String>()
-                ),
+    sql::significant(&Flavor::postgres(), sql)
+        .map(|token| match token.kind {
+            TokenKind::String => Token {
+                text: format!("'{}'", token.string_body(sql)),
                 quoted: true,
-            });
-            i = end + 1 + body_len + tag.chars().count();
-        } else if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            tokens.push(Token {
-                text: word.to_uppercase(),
+            },
+            TokenKind::QuotedIdent => Token {
+                text: token.ident(sql),
+                quoted: true,
+            },
+            _ => Token {
+                text: token.text(sql).to_uppercase(),
                 quoted: false,
-            });
-        } else {
-            tokens.push(Token {
-                text: c.to_string(),
-                quoted: false,
-            });
-            i += 1;
-        }
-    }
-    tokens
-}
-
-/// The index of the `$` closing a dollar-quote opening tag at `i` (`$$` or `$tag$`).
-fn dollar_tag_end(chars: &[char], i: usize) -> Option<usize> {
-    let mut j = i + 1;
-    while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-        j += 1;
-    }
-    (chars.get(j) == Some(&'$') && !chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
-        .then_some(j)
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
-//! Splitting a PostgreSQL script into statements at the `;` that end them.
+//! Splitting a script into statements at the delimiters that end them, for a [`Flavor`].
 //!
-//! The lexer knows just enough PostgreSQL to find those semicolons: `--` and nested `/* */`
-//! comments, `'…'` strings (with `''`), `E'…'` strings (with backslash escapes), `"…"`
-//! identifiers, dollar quoting (`$$…$$`, `$tag$…$tag$`) and SQL-standard function bodies
-//! `BEGIN ATOMIC … END`, whose inner statements end in `;` too (CASE … END nests inside).
+//! The splitter reads the flavour's tokens (see [`super::lexer`]), so `;` inside comments,
+//! strings, quoted identifiers and dollar quotes does not split; nor does `;` inside the bodies
+//! of SQL-standard functions `BEGIN ATOMIC … END` (PostgreSQL) and of
+//! `CREATE TRIGGER … BEGIN … END` (SQLite, MySQL), whose inner statements end in `;` too
+//! (CASE … END nests inside).
 //!
 //! Each statement's text starts at its first token: comments *before* a statement are dropped,
 //! comments inside it are kept. Pieces that hold only comments and whitespace are dropped. An
@@ -12,73 +13,35 @@
 //!
 //! A migration file may set its own delimiter (`-- atlas:delimiter X`); then
 //! [`split_statements_with`] ends statements at `X` instead, outside strings, quoted identifiers,
-//! dollar quotes and block comments, and `;` is an ordinary character.
+//! dollar quotes and comments, and `;` is an ordinary character. With the MySQL flavour a
+//! `DELIMITER X` line between statements does the same until the next such line (the MySQL
+//! client's convention); the line itself is no statement.
+
+use super::Flavor;
+use super::body::Body;
+use super::lexer::{TokenKind, is_ident_continue, token_at};
+use std::ops::Range;
+use std::rc::Rc;
 
 /// One statement of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitStatement {
-    /// The statement from its first token, without the trailing `;` and trailing whitespace.
+    /// The statement from its first token, without the trailing delimiter and whitespace.
     pub text: String,
     /// The 1-based line of the statement's first token.
     pub line: usize,
 }
 
-/// Splits `script` into its statements, in order.
+/// The flavour of [`split_statements`]: PostgreSQL's plus SQLite's trigger bodies, because
+/// SQLite scripts are split there too until callers pass their dialect's flavour.
+const SCRIPT_FLAVOR: Flavor = Flavor {
+    trigger_bodies: true,
+    ..Flavor::postgres()
+};
+
+/// Splits a PostgreSQL (or SQLite) `script` into its statements, in order.
 pub fn split_statements(script: &str) -> Vec<SplitStatement> {
-    let bytes = script.as_bytes();
-    let line_starts = line_starts(script);
-    let mut statements = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut body = AtomicBody::default();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if b == b'-' && bytes.get(i + 1) == Some(&b'-') {
-            i = skip_line_comment(bytes, i);
-            continue;
-        }
-        if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            i = skip_block_comment(bytes, i);
-            continue;
-        }
-        let token_start = i;
-        if b == b';' && !body.inside() {
-            if let Some(s) = start.take() {
-                statements.push(statement(script, s, i, &line_starts));
-            }
-            body = AtomicBody::default();
-            i += 1;
-            continue;
-        }
-        start.get_or_insert(token_start);
-        i = match b {
-            b'\'' => skip_quoted(bytes, i, b'\'', false),
-            b'"' => skip_quoted(bytes, i, b'"', false),
-            b'$' => skip_dollar(bytes, i),
-            b if is_ident_start(b) => {
-                let end = word_end(bytes, i);
-                let word = &script[i..end];
-                if bytes.get(end) == Some(&b'\'') && word.eq_ignore_ascii_case("e") {
-                    skip_quoted(bytes, end, b'\'', true)
-                } else {
-                    body.see_word(word);
-                    end
-                }
-            }
-            _ => {
-                body.see_other();
-                i + 1
-            }
-        };
-    }
-    if let Some(s) = start {
-        statements.push(statement(script, s, bytes.len(), &line_starts));
-    }
-    statements
+    split_statements_for(&SCRIPT_FLAVOR, script)
 }
 
 /// Splits `script` at `delimiter` (see the module docs); `None` or `";"` is [`split_statements`].
@@ -86,229 +49,174 @@ pub fn split_statements(script: &str) -> Vec<SplitStatement> {
 /// A delimiter that ends in a letter, digit or `_` only matches where no identifier character
 /// follows, so `GO` does not split `GOTO`. The delimiter is not part of any statement's text.
 pub fn split_statements_with(script: &str, delimiter: Option<&str>) -> Vec<SplitStatement> {
-    match delimiter {
-        None | Some(";") | Some("") => split_statements(script),
-        Some(delimiter) => split_at_custom_delimiter(script, delimiter),
-    }
+    split_statements_for_with(&SCRIPT_FLAVOR, script, delimiter)
 }
 
-fn split_at_custom_delimiter(script: &str, delimiter: &str) -> Vec<SplitStatement> {
-    let bytes = script.as_bytes();
-    let delim = delimiter.as_bytes();
-    let word_like_end = delim.last().is_some_and(|&b| is_ident_continue(b));
-    let line_starts = line_starts(script);
-    let mut statements = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        // The delimiter wins over everything else at a token boundary: it may look like a
-        // comment (`-- end`), whitespace (`\n\n`) or a dollar quote (`$$`).
-        if bytes[i..].starts_with(delim)
-            && !(word_like_end
-                && bytes
-                    .get(i + delim.len())
-                    .is_some_and(|&b| is_ident_continue(b)))
-        {
-            if let Some(s) = start.take() {
-                statements.push(statement(script, s, i, &line_starts));
+/// Splits a script of `flavor` at its `;`.
+pub fn split_statements_for(flavor: &Flavor, script: &str) -> Vec<SplitStatement> {
+    split_statements_for_with(flavor, script, None)
+}
+
+/// Splits a script of `flavor` at `delimiter`, as [`split_statements_with`] does.
+pub fn split_statements_for_with(
+    flavor: &Flavor,
+    script: &str,
+    delimiter: Option<&str>,
+) -> Vec<SplitStatement> {
+    let delimiter = match delimiter {
+        None | Some(";") | Some("") => None,
+        Some(custom) => Some(Rc::from(custom)),
+    };
+    let mut splitter = Splitter {
+        flavor,
+        script,
+        line_starts: line_starts(script),
+        delimiter,
+        statements: Vec::new(),
+        start: None,
+        body: Body::default(),
+    };
+    splitter.run();
+    splitter.statements
+}
+
+struct Splitter<'a> {
+    flavor: &'a Flavor,
+    script: &'a str,
+    line_starts: Vec<usize>,
+    /// A delimiter other than `;`, which then is an ordinary character.
+    delimiter: Option<Rc<str>>,
+    statements: Vec<SplitStatement>,
+    /// Where the current statement's first token starts.
+    start: Option<usize>,
+    body: Body,
+}
+
+impl Splitter<'_> {
+    fn run(&mut self) {
+        let mut at = 0;
+        while at < self.script.len() {
+            at = match &self.delimiter {
+                None => self.step_semicolon(at),
+                Some(delimiter) => self.step_custom(at, &Rc::clone(delimiter)),
+            };
+        }
+        self.finish(self.script.len());
+    }
+
+    /// One step where `;` delimits: a whole token.
+    fn step_semicolon(&mut self, at: usize) -> usize {
+        // Whitespace is most tokens; skip it without building one.
+        let bytes = self.script.as_bytes();
+        if bytes[at].is_ascii_whitespace() {
+            let run = bytes[at..].iter().position(|b| !b.is_ascii_whitespace());
+            return run.map_or(bytes.len(), |n| at + n);
+        }
+        let token = token_at(self.flavor, self.script, at);
+        let end = token.span.end;
+        match token.kind {
+            TokenKind::Whitespace | TokenKind::Comment => {}
+            // `;` is in no operator, so a `;` punctuation token is just that.
+            TokenKind::Punct if self.script.as_bytes()[at] == b';' && !self.body.inside() => {
+                self.finish(at);
             }
-            i += delim.len();
-            continue;
-        }
-        let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if b == b'-' && bytes.get(i + 1) == Some(&b'-') {
-            // Stop before the newline: it may begin a delimiter such as `\n\n`.
-            i = skip_line_comment(bytes, i);
-            if bytes.get(i - 1) == Some(&b'\n') {
-                i -= 1;
+            _ if self.start.is_none() && self.delimiter_line_at(&token.span) => {
+                return self.read_delimiter_line(end);
             }
-            continue;
-        }
-        if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            i = skip_block_comment(bytes, i);
-            continue;
-        }
-        start.get_or_insert(i);
-        i = match b {
-            b'\'' => skip_quoted(bytes, i, b'\'', false),
-            b'"' => skip_quoted(bytes, i, b'"', false),
-            b'$' => skip_dollar(bytes, i),
-            b if is_ident_start(b) => {
-                let end = word_end(bytes, i);
-                if bytes.get(end) == Some(&b'\'') && script[i..end].eq_ignore_ascii_case("e") {
-                    skip_quoted(bytes, end, b'\'', true)
-                } else {
-                    end
+            kind => {
+                self.start.get_or_insert(at);
+                match kind {
+                    TokenKind::Word => self.body.see_word(self.flavor, token.text(self.script)),
+                    TokenKind::Punct | TokenKind::Number => self.body.see_other(),
+                    _ => {}
                 }
             }
-            _ => i + 1,
-        };
-    }
-    if let Some(s) = start {
-        statements.push(statement(script, s, bytes.len(), &line_starts));
-    }
-    statements
-}
-
-/// Tracks `BEGIN ATOMIC … END` (and a SQLite `CREATE TRIGGER … BEGIN … END`) so that `;`
-/// inside the body does not end the statement.
-#[derive(Default)]
-struct AtomicBody {
-    /// The previous token was the word BEGIN.
-    after_begin: bool,
-    /// The statement's leading words so far, while they may still spell `CREATE [TEMP] TRIGGER`.
-    leading: Vec<String>,
-    /// The statement is a `CREATE [TEMP|TEMPORARY] TRIGGER`, whose SQLite body is `BEGIN … END`.
-    trigger: bool,
-    /// Open BEGIN ATOMIC / CASE blocks.
-    depth: usize,
-}
-
-impl AtomicBody {
-    fn inside(&self) -> bool {
-        self.depth > 0
-    }
-
-    fn see_word(&mut self, word: &str) {
-        let is = |kw: &str| word.eq_ignore_ascii_case(kw);
-        if self.leading.len() < 3 && !self.trigger {
-            self.leading.push(word.to_ascii_uppercase());
-            let words: Vec<&str> = self.leading.iter().map(String::as_str).collect();
-            self.trigger = matches!(
-                words.as_slice(),
-                ["CREATE", "TRIGGER"] | ["CREATE", "TEMP" | "TEMPORARY", "TRIGGER"]
-            );
         }
-        if self.depth == 0 {
-            if (self.after_begin && is("atomic")) || (self.trigger && is("begin")) {
-                self.depth = 1;
+        end
+    }
+
+    /// One step where `delimiter` delimits. It wins over everything else at a token boundary
+    /// (it may look like a comment `-- end`, whitespace `\n\n` or a dollar quote `$$`) and may
+    /// start anywhere in a run of whitespace, punctuation or digits.
+    fn step_custom(&mut self, at: usize, delimiter: &str) -> usize {
+        if self.delimiter_at(at, delimiter) {
+            self.finish(at);
+            return at + delimiter.len();
+        }
+        let token = token_at(self.flavor, self.script, at);
+        match token.kind {
+            TokenKind::Whitespace => {
+                let found = (at + 1..token.span.end).find(|&i| self.delimiter_at(i, delimiter));
+                found.unwrap_or(token.span.end)
             }
-            self.after_begin = is("begin");
-        } else if is("case") {
-            self.depth += 1;
-        } else if is("end") {
-            self.depth -= 1;
+            TokenKind::Comment => token.span.end,
+            _ if self.start.is_none() && self.delimiter_line_at(&token.span) => {
+                self.read_delimiter_line(token.span.end)
+            }
+            kind => {
+                self.start.get_or_insert(at);
+                match kind {
+                    TokenKind::Punct | TokenKind::Number => at + 1,
+                    _ => token.span.end,
+                }
+            }
         }
     }
 
-    fn see_other(&mut self) {
-        self.after_begin = false;
-        if self.leading.len() < 3 {
-            self.leading.push(String::new());
-        }
+    fn delimiter_at(&self, at: usize, delimiter: &str) -> bool {
+        let bytes = self.script.as_bytes();
+        let word_like_end = delimiter.bytes().last().is_some_and(is_ident_continue);
+        bytes[at..].starts_with(delimiter.as_bytes())
+            && !(word_like_end
+                && bytes
+                    .get(at + delimiter.len())
+                    .is_some_and(|&b| is_ident_continue(b)))
     }
-}
 
-fn statement(script: &str, start: usize, end: usize, line_starts: &[usize]) -> SplitStatement {
-    SplitStatement {
-        text: script[start..end].trim_end().to_string(),
-        line: line_starts.partition_point(|&s| s <= start),
+    /// Whether `span` is the word DELIMITER opening a line, in a flavour that has such lines.
+    fn delimiter_line_at(&self, span: &Range<usize>) -> bool {
+        if !self.flavor.delimiter_lines
+            || !self.script[span.clone()].eq_ignore_ascii_case("delimiter")
+        {
+            return false;
+        }
+        let before = &self.script[..span.start];
+        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+        before[line_start..]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            && self.script[span.end..]
+                .split('\n')
+                .next()
+                .is_some_and(|rest| !rest.trim().is_empty())
+    }
+
+    /// Takes the delimiter from the rest of a `DELIMITER` line; returns the line's end.
+    fn read_delimiter_line(&mut self, from: usize) -> usize {
+        let rest = &self.script[from..];
+        let line = rest.split('\n').next().unwrap_or(rest);
+        let delimiter = line.split_whitespace().next().unwrap_or(";");
+        self.delimiter = (delimiter != ";").then(|| Rc::from(delimiter));
+        from + line.len()
+    }
+
+    /// Ends the current statement (if any) before `end`.
+    fn finish(&mut self, end: usize) {
+        self.body = Body::default();
+        if let Some(start) = self.start.take() {
+            self.statements.push(SplitStatement {
+                text: self.script[start..end].trim_end().to_string(),
+                line: self.line_starts.partition_point(|&s| s <= start),
+            });
+        }
     }
 }
 
 /// Byte offsets where each line starts; line n (1-based) starts at `line_starts[n - 1]`.
-fn line_starts(script: &str) -> Vec<usize> {
+pub(super) fn line_starts(script: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(script.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
-}
-
-fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
-}
-
-fn is_ident_continue(b: u8) -> bool {
-    is_ident_start(b) || b.is_ascii_digit() || b == b'$'
-}
-
-fn word_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start;
-    while i < bytes.len() && is_ident_continue(bytes[i]) {
-        i += 1;
-    }
-    i
-}
-
-fn skip_line_comment(bytes: &[u8], start: usize) -> usize {
-    match bytes[start..].iter().position(|&b| b == b'\n') {
-        Some(n) => start + n + 1,
-        None => bytes.len(),
-    }
-}
-
-/// Skips a `/* … */` comment, which may nest.
-fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = start;
-    while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1)) {
-            (b'/', Some(b'*')) => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', Some(b'/')) => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// Skips a quoted string or identifier starting at the opening `quote`; a doubled quote
-/// stands for itself, and with `backslash_escapes` so does `\x`.
-fn skip_quoted(bytes: &[u8], open: usize, quote: u8, backslash_escapes: bool) -> usize {
-    let mut i = open + 1;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if backslash_escapes && b == b'\\' {
-            i += 2;
-        } else if b == quote {
-            if bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-            } else {
-                return i + 1;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
-}
-
-/// Skips a dollar-quoted string (`$tag$ … $tag$`), or just a `$n` parameter / lone `$`.
-fn skip_dollar(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    if bytes.get(i).is_some_and(|&b| is_ident_start(b)) {
-        while i < bytes.len() && (is_ident_start(bytes[i]) || bytes[i].is_ascii_digit()) {
-            i += 1;
-        }
-    }
-    if bytes.get(i) != Some(&b'$') {
-        // `$1` or a stray `$`: not a quote.
-        let mut j = start + 1;
-        while j < bytes.len() && bytes[j].is_ascii_digit() {
-            j += 1;
-        }
-        return j;
-    }
-    let tag = &bytes[start..=i];
-    let body_start = i + 1;
-    match bytes[body_start..]
-        .windows(tag.len())
-        .position(|window| window == tag)
-    {
-        Some(n) => body_start + n + tag.len(),
-        None => bytes.len(),
-    }
 }
 
 #[cfg(test)]
@@ -537,6 +445,76 @@ mod tests {
             split_statements_with(script, None),
             split_statements(script)
         );
+    }
+
+    fn texts_for(flavor: &Flavor, script: &str) -> Vec<String> {
+        split_statements_for(flavor, script)
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    #[test]
+    fn mysql_delimiter_lines_set_the_delimiter_until_the_next_one() {
+        let script = "DELIMITER //\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW\nBEGIN\n  SET NEW.a = 1;\nEND//\ndelimiter ;\nSELECT 1; SELECT 2";
+        let got = split_statements_for(&Flavor::mysql(), script);
+        let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW\nBEGIN\n  SET NEW.a = 1;\nEND",
+                "SELECT 1",
+                "SELECT 2"
+            ]
+        );
+        let lines: Vec<usize> = got.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [2, 7, 7]);
+        // Only a line's first word between statements; a bare DELIMITER is a word.
+        assert_eq!(
+            texts_for(&Flavor::mysql(), "SELECT delimiter FROM t; DELIMITER\n;"),
+            ["SELECT delimiter FROM t", "DELIMITER"]
+        );
+        // Other flavours have no such lines.
+        assert_eq!(
+            texts_for(&Flavor::postgres(), "DELIMITER //\nSELECT 1;"),
+            ["DELIMITER //\nSELECT 1"]
+        );
+    }
+
+    #[test]
+    fn mysql_comments_and_backslash_escapes_hide_semicolons() {
+        assert_eq!(
+            texts_for(
+                &Flavor::mysql(),
+                "# head; er\nSELECT 'a\\'; b', \"c\\\"; d\", `e;f` -- g; h\n; SELECT 1--1;"
+            ),
+            [
+                "SELECT 'a\\'; b', \"c\\\"; d\", `e;f` -- g; h",
+                "SELECT 1--1"
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlite_flavour_brackets_and_flat_comments() {
+        assert_eq!(
+            texts_for(
+                &Flavor::sqlite(),
+                "SELECT [a;b], `c;d`, $x; /* a /* b */ SELECT 2; SELECT E'\\'; SELECT 3"
+            ),
+            [
+                "SELECT [a;b], `c;d`, $x",
+                "SELECT 2",
+                "SELECT E'\\'",
+                "SELECT 3"
+            ]
+        );
+    }
+
+    #[test]
+    fn postgres_flavour_has_no_trigger_bodies() {
+        let script = "CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (OLD.begin <> NEW.begin) EXECUTE FUNCTION f(); SELECT 1;";
+        assert_eq!(texts_for(&Flavor::postgres(), script).len(), 2);
     }
 
     #[test]

@@ -1,151 +1,15 @@
 //! SQLite's own SQL text: tokens, the items of a `CREATE TABLE` body, and a normal form for
 //! comparing definitions that differ only in spacing, case, quoting or comments.
 
-use std::ops::Range;
+use crate::sql::{self, Flavor};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    /// A bare word: keyword, type name or identifier.
-    Word,
-    /// `"x"`, `[x]` or `` `x` ``.
-    QuotedIdent,
-    /// `'text'` or `x'blob'`.
-    String,
-    Number,
-    Punct,
-}
+pub use crate::sql::{Token, TokenKind};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub kind: TokenKind,
-    /// Byte range in the source text.
-    pub span: Range<usize>,
-}
-
-impl Token {
-    pub fn text<'a>(&self, sql: &'a str) -> &'a str {
-        &sql[self.span.clone()]
-    }
-
-    /// Whether this is the bare word `keyword` (case-insensitive).
-    pub fn is_word(&self, sql: &str, keyword: &str) -> bool {
-        self.kind == TokenKind::Word && self.text(sql).eq_ignore_ascii_case(keyword)
-    }
-
-    pub fn is_punct(&self, sql: &str, punct: &str) -> bool {
-        self.kind == TokenKind::Punct && self.text(sql) == punct
-    }
-
-    /// An identifier's name without its quotes (for bare words, the word itself).
-    pub fn ident(&self, sql: &str) -> String {
-        let text = self.text(sql);
-        match self.kind {
-            TokenKind::QuotedIdent => {
-                let inner = &text[1..text.len() - 1];
-                match text.as_bytes()[0] {
-                    b'"' => inner.replace("\"\"", "\""),
-                    b'`' => inner.replace("``", "`"),
-                    _ => inner.to_string(),
-                }
-            }
-            _ => text.to_string(),
-        }
-    }
-}
+const FLAVOR: Flavor = Flavor::sqlite();
 
 /// Splits `sql` into tokens, skipping spaces and comments. Unterminated quotes run to the end.
 pub fn tokenize(sql: &str) -> Vec<Token> {
-    let bytes = sql.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        let kind = match c {
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
-                i += 1;
-                continue;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = find_from(bytes, i, b"\n").map_or(bytes.len(), |at| at + 1);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = find_from(bytes, i + 2, b"*/").map_or(bytes.len(), |at| at + 2);
-                continue;
-            }
-            b'\'' => {
-                i = skip_quoted(bytes, i, b'\'');
-                TokenKind::String
-            }
-            b'x' | b'X' if bytes.get(i + 1) == Some(&b'\'') => {
-                i = skip_quoted(bytes, i + 1, b'\'');
-                TokenKind::String
-            }
-            b'"' | b'`' => {
-                i = skip_quoted(bytes, i, c);
-                TokenKind::QuotedIdent
-            }
-            b'[' => {
-                i = find_from(bytes, i, b"]").map_or(bytes.len(), |at| at + 1);
-                TokenKind::QuotedIdent
-            }
-            b'0'..=b'9' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
-                    i += 1;
-                }
-                TokenKind::Number
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric()
-                        || bytes[i] == b'_'
-                        || bytes[i] == b'$'
-                        || bytes[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                TokenKind::Word
-            }
-            _ => {
-                let two = sql.get(i..i + 2).unwrap_or("");
-                i += if ["<=", ">=", "<>", "!=", "==", "||", "<<", ">>", "->"].contains(&two) {
-                    2
-                } else {
-                    sql[i..].chars().next().map_or(1, char::len_utf8)
-                };
-                TokenKind::Punct
-            }
-        };
-        tokens.push(Token {
-            kind,
-            span: start..i,
-        });
-    }
-    tokens
-}
-
-fn find_from(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|at| from + at)
-}
-
-/// The end of a quoted run starting at `start` (doubled quotes stay inside).
-fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        if bytes[i] == quote {
-            if bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
-    }
-    bytes.len()
+    sql::significant(&FLAVOR, sql).collect()
 }
 
 /// The comparable form of a definition: tokens joined by single spaces, words and simple quoted
