@@ -91,11 +91,7 @@ impl Dialect for Postgres {
     async fn inspect(&self, url: &DbUrl) -> Result<Realm> {
         let pg = pg_url(url)?;
         let mut conn = postgres::connect(&pg.connect_options()).await?;
-        let scope = match pg.schemas() {
-            Some(schemas) => Scope::Schemas(schemas),
-            None => Scope::AllSchemas,
-        };
-        let realm = postgres::inspect_realm(&mut conn, &scope).await?;
+        let realm = postgres::inspect_realm(&mut conn, &Scope::of(pg.schemas())).await?;
         Ok(without_revisions(realm))
     }
 

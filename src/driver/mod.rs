@@ -24,6 +24,13 @@ pub enum Scope {
     Schemas(Vec<String>),
 }
 
+impl Scope {
+    /// The scope of a URL's schema list (`search_path`): those schemas, or all of them.
+    pub fn of(schemas: Option<Vec<String>>) -> Scope {
+        schemas.map_or(Scope::AllSchemas, Scope::Schemas)
+    }
+}
+
 /// A connection to a scratch database: runs statements and inspects what they left.
 #[async_trait(?Send)]
 pub trait DevConnection: Send {

@@ -303,10 +303,7 @@ impl DevDatabases for ServerDev {
     }
 
     fn scope(&self) -> Scope {
-        match self.spec.schemas() {
-            Some(schemas) => Scope::Schemas(schemas),
-            None => Scope::AllSchemas,
-        }
+        Scope::of(self.spec.schemas())
     }
 
     async fn close(self: Box<Self>) -> anyhow::Result<()> {
