@@ -61,10 +61,10 @@ async fn inspect_round_trips_and_diff_plans_between_files() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json = text(&out.stdout);
     for expected in [
-        "\"strict\"",
+        "\"strict\": true",
         "\"generated\": \"EMAIL || '!'\"",
-        "\"without_rowid\"",
-        "\"autoincrement\"",
+        "\"without_rowid\": true",
+        "\"autoincrement\": true",
         "\"NOCASE\"",
         "lower(email)",
         "users_touch",

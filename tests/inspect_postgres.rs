@@ -5,10 +5,15 @@ use schemactl::driver::postgres::{
     PgConnectOptions, PgConnection, connect, execute_each, inspect_realm, server_version,
 };
 use schemactl::schema::{
-    ConstraintKind, ObjectRef, QualifiedName, Realm, RoutineKind, Table, TypeKind, View,
+    ConstraintKind, IndexKey, IndexPart, ObjectRef, PgCategory, QualifiedName, Realm, RoutineKind,
+    Table, TypeCategory, TypeKind, View,
 };
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn pg(category: PgCategory) -> TypeCategory {
+    TypeCategory::Postgres(category)
+}
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -113,7 +118,7 @@ async fn serial_column_reads_as_integer_with_nextval_default_and_owned_sequence(
     let id = &t.columns[0];
     assert_eq!(id.name, "id");
     assert_eq!(id.data_type.sql, "integer");
-    assert_eq!(id.data_type.category, "N");
+    assert_eq!(id.data_type.category, pg(PgCategory::Numeric));
     assert!(id.not_null);
     assert_eq!(
         id.default.as_deref(),
@@ -151,7 +156,7 @@ async fn type_spellings_inspect_equal() {
     assert_eq!(columns[4].data_type.sql, "integer[]");
     assert_eq!(columns[4].data_type.base, "integer");
     assert_eq!(columns[4].data_type.array_dims, 1);
-    assert_eq!(columns[4].data_type.category, "A");
+    assert_eq!(columns[4].data_type.category, pg(PgCategory::Array));
 }
 
 #[tokio::test]
@@ -202,6 +207,7 @@ async fn index_texts_cover_partial_expression_include_opclass_and_order() {
          CREATE INDEX t_opclass ON t (name text_pattern_ops);
          CREATE INDEX t_hash ON t USING hash (email);
          CREATE UNIQUE INDEX t_nnd ON t (n) NULLS NOT DISTINCT;
+         CREATE INDEX t_zcollate ON t (name COLLATE \"C\" DESC NULLS LAST, lower(name) COLLATE \"C\");
          COMMENT ON INDEX t_hash IS 'by hash';",
     )
     .await;
@@ -215,7 +221,8 @@ async fn index_texts_cover_partial_expression_include_opclass_and_order() {
             "t_include",
             "t_nnd",
             "t_opclass",
-            "t_partial"
+            "t_partial",
+            "t_zcollate"
         ]
     );
     let lower = &indexes[0];
@@ -224,17 +231,39 @@ async fn index_texts_cover_partial_expression_include_opclass_and_order() {
         lower.definition,
         "CREATE UNIQUE INDEX t_email_lower ON public.t USING btree (lower(email))"
     );
-    assert_eq!(lower.keys, ["lower(email)"]);
+    assert_eq!(
+        lower.parts,
+        [IndexPart::new(IndexKey::Expression("lower(email)".into()))]
+    );
     let hash = &indexes[1];
     assert_eq!(hash.method, "hash");
     assert_eq!(hash.comment.as_deref(), Some("by hash"));
     let include = &indexes[2];
-    assert_eq!(include.keys, ["name"]);
+    assert_eq!(
+        include.parts,
+        [IndexPart::new(IndexKey::Column("name".into()))]
+    );
     assert_eq!(include.include, ["email", "n"]);
     assert!(indexes[3].nulls_not_distinct);
     assert!(indexes[4].definition.ends_with("(name text_pattern_ops)"));
+    assert_eq!(
+        indexes[4].parts[0].opclass.as_deref(),
+        Some("text_pattern_ops")
+    );
     let partial = &indexes[5];
     assert_eq!(partial.predicate.as_deref(), Some("(n > 0)"));
+    let n = &partial.parts[0];
+    assert_eq!(
+        (n.descending, n.nulls_first, n.opclass.as_deref()),
+        (true, Some(false), None)
+    );
+    let collated = &indexes[6].parts;
+    assert_eq!(
+        (collated[0].collation.as_deref(), collated[0].nulls_first),
+        (Some("C"), Some(false))
+    );
+    assert_eq!(collated[1].key, IndexKey::Expression("lower(name)".into()));
+    assert_eq!(collated[1].collation.as_deref(), Some("C"));
     assert_eq!(
         partial.definition,
         "CREATE INDEX t_partial ON public.t USING btree (n DESC NULLS LAST) WHERE (n > 0)"
@@ -296,7 +325,7 @@ async fn enum_labels_keep_declared_order_and_columns_use_the_qualified_type() {
     assert_eq!(t.columns[0].data_type.sql, "public.mood");
     assert_eq!(t.columns[0].data_type.base, "mood");
     assert_eq!(t.columns[0].data_type.schema.as_deref(), Some("public"));
-    assert_eq!(t.columns[0].data_type.category, "E");
+    assert_eq!(t.columns[0].data_type.category, pg(PgCategory::Enum));
     assert_eq!(t.columns[1].data_type.sql, "public.mood[]");
     assert_eq!(t.columns[1].data_type.array_dims, 1);
     let mood_ref = ObjectRef::Type {
@@ -347,7 +376,7 @@ async fn domains_report_base_default_not_null_and_sorted_checks() {
     assert_eq!(collation.as_deref(), Some("\"C\""));
     let column = &table(&realm, "t").columns[0];
     assert_eq!(column.data_type.sql, "public.posint");
-    assert_eq!(column.data_type.category, "N");
+    assert_eq!(column.data_type.category, pg(PgCategory::Numeric));
 }
 
 #[tokio::test]

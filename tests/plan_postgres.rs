@@ -152,10 +152,10 @@ fn public(name: &str) -> QualifiedName {
     QualifiedName::new("public", name)
 }
 
-fn col(name: &str, sql: &str, category: &str) -> Column {
+fn col(name: &str, sql: &str, category: char) -> Column {
     Column {
         name: name.into(),
-        data_type: DataType::builtin(sql, category),
+        data_type: DataType::pg(sql, category),
         not_null: false,
         default: None,
         identity: None,
@@ -165,13 +165,13 @@ fn col(name: &str, sql: &str, category: &str) -> Column {
     }
 }
 
-fn user_type(schema: &str, name: &str, category: &str) -> DataType {
+fn user_type(schema: &str, name: &str, category: char) -> DataType {
     DataType {
         sql: format!("{schema}.{name}"),
         base: name.into(),
         schema: Some(schema.into()),
         array_dims: 0,
-        category: category.into(),
+        category: TypeCategory::Postgres(PgCategory::from_letter(category)),
     }
 }
 
@@ -208,7 +208,7 @@ fn index(name: &str, definition: &str) -> Index {
         definition: definition.into(),
         unique: definition.starts_with("CREATE UNIQUE"),
         method: "btree".into(),
-        keys: Vec::new(),
+        parts: Vec::new(),
         include: Vec::new(),
         predicate: None,
         nulls_not_distinct: false,
@@ -238,21 +238,21 @@ fn enum_def(name: &str, labels: &[&str]) -> TypeDef {
 
 #[test]
 fn creates_a_table_with_identity_generated_defaults_and_constraints() {
-    let mut id = col("id", "bigint", "N");
+    let mut id = col("id", "bigint", 'N');
     id.not_null = true;
     id.identity = Some(Identity {
         always: true,
         sequence: seq_options("bigint", 10, 5, 1, i64::MAX),
     });
-    let mut email = col("email", "character varying(255)", "S");
+    let mut email = col("email", "character varying(255)", 'S');
     email.not_null = true;
-    let mut nick = col("nick", "text", "S");
+    let mut nick = col("nick", "text", 'S');
     nick.collation = Some("\"C\"".into());
     nick.default = Some("'it''s me'::text".into());
-    let mut created_at = col("created_at", "timestamp with time zone", "D");
+    let mut created_at = col("created_at", "timestamp with time zone", 'D');
     created_at.not_null = true;
     created_at.default = Some("now()".into());
-    let mut upper = col("email_upper", "text", "S");
+    let mut upper = col("email_upper", "text", 'S');
     upper.generated = Some("upper((email)::text)".into());
     let table = Table {
         name: "users".into(),
@@ -306,9 +306,9 @@ fn creates_a_table_with_identity_generated_defaults_and_constraints() {
 
 #[test]
 fn changes_a_text_column_to_integer_with_using_and_keeps_the_data() {
-    let mut from = col("age", "text", "S");
+    let mut from = col("age", "text", 'S');
     from.default = Some("'0'::text".into());
-    let mut to = col("age", "integer", "N");
+    let mut to = col("age", "integer", 'N');
     to.default = Some("0".into());
     to.not_null = true;
     let current =
@@ -330,21 +330,21 @@ fn widens_and_narrows_types_without_using() {
         "CREATE TABLE t (name varchar(10), amount numeric(10,3), n integer, at timestamp);";
     let desired = "CREATE TABLE t (name text, amount numeric(12,2), n bigint, at timestamptz);";
     let pairs = [
-        ("name", ("character varying(10)", "S"), ("text", "S")),
-        ("amount", ("numeric(10,3)", "N"), ("numeric(12,2)", "N")),
-        ("n", ("integer", "N"), ("bigint", "N")),
+        ("name", ("character varying(10)", 'S'), ("text", 'S')),
+        ("amount", ("numeric(10,3)", 'N'), ("numeric(12,2)", 'N')),
+        ("n", ("integer", 'N'), ("bigint", 'N')),
         (
             "at",
-            ("timestamp without time zone", "D"),
-            ("timestamp with time zone", "D"),
+            ("timestamp without time zone", 'D'),
+            ("timestamp with time zone", 'D'),
         ),
     ];
     let changes: Vec<Change> = pairs
         .iter()
         .map(|(name, (f, fc), (t, tc))| Change::AlterColumn {
             table: public("t"),
-            from: col(name, f, fc),
-            to: col(name, t, tc),
+            from: col(name, f, *fc),
+            to: col(name, t, *tc),
         })
         .collect();
     let plan = check(current, desired, changes, Reverse::Restores);
@@ -401,11 +401,11 @@ fn converts_a_column_between_enum_types_through_text() {
     let desired =
         "CREATE TYPE old_status AS ENUM ('a', 'b'); CREATE TYPE new_status AS ENUM ('a', 'b', 'c');
                    CREATE TABLE items (status new_status DEFAULT 'c');";
-    let mut from = col("status", "", "");
-    from.data_type = user_type("public", "old_status", "E");
+    let mut from = col("status", "", 'X');
+    from.data_type = user_type("public", "old_status", 'E');
     from.default = Some("'a'::public.old_status".into());
-    let mut to = col("status", "", "");
-    to.data_type = user_type("public", "new_status", "E");
+    let mut to = col("status", "", 'X');
+    to.data_type = user_type("public", "new_status", 'E');
     to.default = Some("'c'::public.new_status".into());
     check(
         current,
@@ -426,7 +426,7 @@ fn creates_a_domain_with_default_not_null_and_checks() {
     let def = type_def(
         "positive",
         TypeKind::Domain {
-            base: DataType::builtin("integer", "N"),
+            base: DataType::pg("integer", 'N'),
             not_null: true,
             default: Some("1".into()),
             collation: None,
@@ -461,7 +461,7 @@ fn alters_a_domain_in_place() {
         type_def(
             "code",
             TypeKind::Domain {
-                base: DataType::builtin("text", "S"),
+                base: DataType::pg("text", 'S'),
                 not_null,
                 default: default.map(String::from),
                 collation: None,
@@ -583,7 +583,7 @@ fn creates_a_sequence_then_owns_it_by_the_column_using_it() {
         table: public("tickets"),
         column: "no".into(),
     });
-    let mut no = col("no", "integer", "N");
+    let mut no = col("no", "integer", 'N');
     no.not_null = true;
     no.default = Some("nextval('public.tickets_no_seq'::regclass)".into());
     check(
@@ -616,7 +616,7 @@ fn creates_a_sequence_then_owns_it_by_the_column_using_it() {
 fn turns_a_serial_column_into_an_identity_and_adjusts_it() {
     let current = "CREATE TABLE color (id integer, name text);";
     let desired = "CREATE TABLE color (id integer GENERATED ALWAYS AS IDENTITY (START WITH -100 INCREMENT BY 5 MINVALUE -100 MAXVALUE 100), name text);";
-    let from = col("id", "integer", "N");
+    let from = col("id", "integer", 'N');
     let mut to = from.clone();
     to.not_null = true;
     to.identity = Some(Identity {
@@ -660,9 +660,9 @@ fn creates_partitions_views_functions_and_disabled_triggers() {
         CREATE TRIGGER events_touch BEFORE INSERT ON events_2024 FOR EACH ROW EXECUTE FUNCTION touch();
         ALTER TABLE events_2024 DISABLE TRIGGER events_touch;
     "#;
-    let mut at = col("at", "date", "D");
+    let mut at = col("at", "date", 'D');
     at.not_null = true;
-    let mut kind = col("kind", "text", "S");
+    let mut kind = col("kind", "text", 'S');
     kind.default = Some("'x'::text".into());
     let parent = Table {
         name: "events".into(),
@@ -752,7 +752,7 @@ fn alters_composite_types_and_storage_options() {
     let desired = "CREATE TYPE pair AS (a bigint, c text COLLATE \"C\"); CREATE UNLOGGED TABLE s (x int) WITH (fillfactor=80);";
     let attr = |name: &str, sql: &str, collation: Option<&str>| CompositeAttribute {
         name: name.into(),
-        data_type: DataType::builtin(sql, "N"),
+        data_type: DataType::pg(sql, 'N'),
         collation: collation.map(String::from),
     };
     check(
@@ -934,7 +934,7 @@ fn replaces_views_and_alters_policies() {
             .iter()
             .map(|c| ViewColumn {
                 name: c.to_string(),
-                data_type: DataType::builtin(if *c == "id" { "integer" } else { "text" }, "N"),
+                data_type: DataType::pg(if *c == "id" { "integer" } else { "text" }, 'N'),
                 comment: None,
             })
             .collect(),

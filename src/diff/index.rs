@@ -54,9 +54,12 @@ impl Emitter<'_> {
 /// An index's name, and its unique key when it is a plain unique index over columns.
 pub(crate) fn index_makes(on: &QualifiedName, index: &Index, columns: &[String]) -> Vec<Res> {
     let mut out = vec![Res::RelationName(qualified(&on.schema, &index.name))];
-    let plain = index.keys.iter().all(|k| columns.contains(k));
-    if index.unique && index.predicate.is_none() && plain && !index.keys.is_empty() {
-        out.push(Res::Key(on.clone(), sorted(&index.keys)));
+    let keys = index
+        .plain_columns()
+        .filter(|keys| !keys.is_empty() && keys.iter().all(|k| columns.iter().any(|c| c == k)));
+    if let (Some(keys), true) = (keys, index.unique && index.predicate.is_none()) {
+        let keys: Vec<String> = keys.into_iter().map(String::from).collect();
+        out.push(Res::Key(on.clone(), sorted(&keys)));
     }
     out
 }

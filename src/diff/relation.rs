@@ -67,7 +67,7 @@ pub(crate) fn index_inherited(realm: &Realm, table: &Table, index: &Index) -> bo
             p.indexes.iter().any(|pi| {
                 pi.unique == index.unique
                     && pi.method == index.method
-                    && pi.keys == index.keys
+                    && pi.parts == index.parts
                     && pi.include == index.include
                     && pi.predicate == index.predicate
                     && pi.nulls_not_distinct == index.nulls_not_distinct

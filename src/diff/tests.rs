@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 const PG: &PostgresDiffPolicy = &PostgresDiffPolicy;
 
 fn int() -> DataType {
-    DataType::builtin("integer", "N")
+    DataType::pg("integer", 'N')
 }
 
 fn text() -> DataType {
-    DataType::builtin("text", "S")
+    DataType::pg("text", 'S')
 }
 
 fn user_type(name: &str) -> DataType {
@@ -22,7 +22,7 @@ fn user_type(name: &str) -> DataType {
         base: name.into(),
         schema: Some("public".into()),
         array_dims: 0,
-        category: "E".into(),
+        category: TypeCategory::Postgres(PgCategory::Enum),
     }
 }
 
@@ -293,7 +293,7 @@ fn adds_and_drops_columns_in_place() {
 fn type_change_is_one_alter_column() {
     let from = realm(|s| add_table(s, table("t", vec![col("a", int())])));
     let to = realm(|s| {
-        let mut a = col("a", DataType::builtin("bigint", "N"));
+        let mut a = col("a", DataType::pg("bigint", 'N'));
         a.not_null = true;
         a.default = Some("0".into());
         add_table(s, table("t", vec![a]));
@@ -411,9 +411,9 @@ fn view_over_a_retyped_column_is_dropped_before_and_created_after() {
     let mut to = users_and_orders();
     let public = to.schemas.get_mut("public").unwrap();
     public.tables.get_mut("users").unwrap().columns[1].data_type =
-        DataType::builtin("character varying(50)", "S");
+        DataType::pg("character varying(50)", 'S');
     public.views.get_mut("user_names").unwrap().columns[0].data_type =
-        DataType::builtin("character varying(50)", "S");
+        DataType::pg("character varying(50)", 'S');
     let names = run(&from, &to);
     let alter = position(
         &names,
@@ -428,7 +428,7 @@ fn view_untouched_by_a_column_change_stays() {
     let from = users_and_orders();
     let mut to = users_and_orders();
     let public = to.schemas.get_mut("public").unwrap();
-    public.tables.get_mut("users").unwrap().columns[0].data_type = DataType::builtin("bigint", "N");
+    public.tables.get_mut("users").unwrap().columns[0].data_type = DataType::pg("bigint", 'N');
     let names = run(&from, &to);
     assert!(!names.iter().any(|n| n.contains("view")), "{names:?}");
 }
@@ -494,7 +494,7 @@ fn re_created_base_view_takes_its_readers_along() {
             );
         })
     };
-    let names = run(&make(int()), &make(DataType::builtin("bigint", "N")));
+    let names = run(&make(int()), &make(DataType::pg("bigint", 'N')));
     assert_eq!(
         names,
         [

@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod category;
+mod index;
+mod table_attrs;
+
+pub use category::{Affinity, PgCategory, TypeCategory};
+pub use index::{Index, IndexKey, IndexPart};
+pub use table_attrs::{SqliteTable, TableAttrs};
+
 /// `schema.name` of a schema-scoped object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct QualifiedName {
@@ -118,8 +126,12 @@ pub struct Table {
     pub inherits: Vec<QualifiedName>,
     pub row_security: bool,
     pub force_row_security: bool,
-    /// Storage parameters (`fillfactor=70`), sorted.
+    /// PostgreSQL storage parameters (`fillfactor=70`, as `pg_class.reloptions` prints them),
+    /// sorted.
     pub options: Vec<String>,
+    /// Attributes only one dialect has.
+    #[serde(default, skip_serializing_if = "TableAttrs::is_none")]
+    pub attrs: TableAttrs,
     /// Objects this table needs before it can be created (types, sequences, functions used by
     /// columns, defaults, checks and generated expressions). Foreign keys are in `constraints`.
     pub depends_on: BTreeSet<ObjectRef>,
@@ -165,22 +177,26 @@ pub struct DataType {
     pub schema: Option<String>,
     /// Array dimensions as declared (0 for a scalar).
     pub array_dims: u32,
-    /// Server category letter (`pg_type.typcategory`): N numeric, S string, D date/time, B boolean,
-    /// E enum, A array, U user-defined, ... Used by the planner to choose casts.
-    pub category: String,
+    /// How the server classifies the type; the planner chooses casts by it.
+    pub category: TypeCategory,
 }
 
 impl DataType {
     /// A built-in scalar type; for tests and hand-built models.
-    pub fn builtin(sql: &str, category: &str) -> Self {
+    pub fn builtin(sql: &str, category: TypeCategory) -> Self {
         let base = sql.split('(').next().unwrap_or(sql).trim().to_string();
         Self {
             sql: sql.to_string(),
             base,
             schema: None,
             array_dims: 0,
-            category: category.to_string(),
+            category,
         }
+    }
+
+    /// A built-in PostgreSQL type of category `letter` (`pg_type.typcategory`).
+    pub fn pg(sql: &str, letter: char) -> Self {
+        Self::builtin(sql, TypeCategory::Postgres(PgCategory::from_letter(letter)))
     }
 }
 
@@ -230,24 +246,6 @@ pub struct Constraint {
     pub validated: bool,
     pub deferrable: bool,
     pub initially_deferred: bool,
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Index {
-    pub name: String,
-    /// `pg_get_indexdef` text, the full `CREATE [UNIQUE] INDEX ... ON ... USING ...` statement.
-    pub definition: String,
-    pub unique: bool,
-    /// Access method: btree, hash, gin, gist, brin, ...
-    pub method: String,
-    /// Key columns or expressions as the server prints them.
-    pub keys: Vec<String>,
-    /// INCLUDE columns.
-    pub include: Vec<String>,
-    /// WHERE clause of a partial index.
-    pub predicate: Option<String>,
-    pub nulls_not_distinct: bool,
     pub comment: Option<String>,
 }
 

@@ -5,7 +5,7 @@
 use super::rewrite::{Columns, Renaming, rewrite, rewrite_referenced_columns};
 use crate::diff::policy::DiffPolicy;
 use crate::schema::{
-    ConstraintKind, ObjectRef, QualifiedName, Realm, Schema, SequenceOwner, Table,
+    ConstraintKind, IndexKey, ObjectRef, QualifiedName, Realm, Schema, SequenceOwner, Table,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -174,7 +174,14 @@ pub(crate) fn apply(realm: &Realm, renames: &Renames, policy: &dyn DiffPolicy) -
             }
             for index in &mut table.indexes {
                 index.definition = text(&index.definition);
-                index.keys = index.keys.iter().map(|k| text(k)).collect();
+                for part in &mut index.parts {
+                    part.key = match &part.key {
+                        IndexKey::Column(name) => {
+                            IndexKey::Column(columns_of(&qn).get(name).unwrap_or(name).clone())
+                        }
+                        IndexKey::Expression(expr) => IndexKey::Expression(text(expr)),
+                    };
+                }
                 index.include = index.include.iter().map(|k| text(k)).collect();
                 index.predicate = index.predicate.as_deref().map(text);
             }

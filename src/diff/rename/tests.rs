@@ -9,7 +9,7 @@ use crate::schema::*;
 const PG: &PostgresDiffPolicy = &PostgresDiffPolicy;
 
 fn int() -> DataType {
-    DataType::builtin("integer", "N")
+    DataType::pg("integer", 'N')
 }
 
 fn col(name: &str, data_type: DataType) -> Column {
@@ -116,7 +116,7 @@ fn renamed_column_with_another_type_is_renamed_then_altered() {
     let from = realm(vec![("public", users("users", "name", int()))]);
     let to = realm(vec![(
         "public",
-        users("users", "label", DataType::builtin("bigint", "N")),
+        users("users", "label", DataType::pg("bigint", 'N')),
     )]);
     let hint = RenameHint::Column {
         table: qn("public", "users"),
@@ -269,7 +269,7 @@ fn candidates_pair_drops_and_adds_of_the_same_type() {
             vec![
                 col("id", int()),
                 col("label", int()),
-                col("note", DataType::builtin("text", "S")),
+                col("note", DataType::pg("text", 'S')),
             ],
             vec![pk("users")],
         ),

@@ -3,15 +3,18 @@
 //! kind for the whole database, joined in memory.
 //!
 //! SQLite keeps each object's `CREATE` text, so the model keeps it too: index, view and trigger
-//! definitions are that text, and a table's `options` hold its flags (`strict`,
-//! `without_rowid`, `autoincrement`) and the normalized text of every body item (`item: …`),
-//! sorted so that column order alone is no difference. Any other difference of the text is then
+//! definitions are that text, and a table's `attrs` hold its flags (`strict`,
+//! `without_rowid`, `autoincrement`) and the normalized text of every body item, sorted so
+//! that column order alone is no difference. Any other difference of the text is then
 //! a difference of the model, which the planner carries out by a table rebuild.
 
-use super::text::{TokenKind, group_after, is_table_constraint, normalize, table_text, tokenize};
+use super::text::{
+    TokenKind, group_after, is_table_constraint, normalize, normalize_tokens, table_text, tokenize,
+};
 use crate::schema::{
-    Column, Constraint, ConstraintKind, DataType, Index, ObjectRef, QualifiedName, Realm, Schema,
-    Table, Trigger, TriggerState, View,
+    Affinity, Column, Constraint, ConstraintKind, DataType, Index, IndexKey, IndexPart, ObjectRef,
+    QualifiedName, Realm, Schema, SqliteTable, Table, TableAttrs, Trigger, TriggerState,
+    TypeCategory, View,
 };
 use anyhow::{Context, Result};
 use sqlx::SqliteConnection;
@@ -333,7 +336,7 @@ fn build_table(
         });
     }
     table.constraints = constraints(&row.name, columns, indexes, foreign_keys, &items);
-    table.options = options(&row.sql, &items, strict, without_rowid);
+    table.attrs = TableAttrs::Sqlite(attributes(&row.sql, &items, strict, without_rowid));
     table
 }
 
@@ -433,56 +436,32 @@ fn constraint(
 }
 
 /// Flags and normalized body items, sorted (see the module comment).
-fn options(sql: &str, items: &[String], strict: bool, without_rowid: bool) -> Vec<String> {
-    let mut options: Vec<String> = items
-        .iter()
-        .map(|item| format!("item: {}", normalize(item)))
-        .collect();
-    if strict {
-        options.push("strict".into());
+fn attributes(sql: &str, items: &[String], strict: bool, without_rowid: bool) -> SqliteTable {
+    let mut items: Vec<String> = items.iter().map(|item| normalize(item)).collect();
+    items.sort();
+    SqliteTable {
+        strict,
+        without_rowid,
+        autoincrement: tokenize(sql)
+            .iter()
+            .any(|t| t.is_word(sql, "AUTOINCREMENT")),
+        items,
     }
-    if without_rowid {
-        options.push("without_rowid".into());
-    }
-    if tokenize(sql)
-        .iter()
-        .any(|t| t.is_word(sql, "AUTOINCREMENT"))
-    {
-        options.push("autoincrement".into());
-    }
-    options.sort();
-    options
 }
 
 /// A declared type kept as written (spacing normalized, upper-cased); its category is the
-/// SQLite affinity: I integer, T text, B blob, R real, N numeric.
+/// SQLite affinity.
 pub fn data_type(declared: &str) -> DataType {
     let sql = normalize(declared)
         .replace(" ( ", "(")
         .replace(" )", ")")
         .replace(" ,", ",");
-    let category = affinity(&sql);
+    let category = TypeCategory::Sqlite(Affinity::of_declared(&sql));
     let mut data_type = DataType::builtin(&sql, category);
     if sql.is_empty() {
         data_type.base = String::new();
     }
     data_type
-}
-
-/// SQLite's rules for a column's type affinity, in their order.
-pub fn affinity(declared: &str) -> &'static str {
-    let upper = declared.to_ascii_uppercase();
-    if upper.contains("INT") {
-        "I"
-    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
-        "T"
-    } else if upper.contains("BLOB") || upper.is_empty() {
-        "B"
-    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
-        "R"
-    } else {
-        "N"
-    }
 }
 
 /// The parenthesized text after the keyword sequence `keywords` in `item`.
@@ -525,7 +504,13 @@ fn build_index(row: &MasterRow, unique: bool) -> Index {
     let open = tokens.iter().position(|t| t.is_punct(sql, "("));
     let (keys, close) = open
         .and_then(|o| group_after(sql, &tokens, o))
-        .map(|(inner, close)| (split_top_level(&inner), Some(close)))
+        .map(|(inner, close)| {
+            let parts = split_top_level(&inner)
+                .iter()
+                .map(|k| index_part(k))
+                .collect();
+            (parts, Some(close))
+        })
         .unwrap_or_default();
     let predicate = close.and_then(|c| {
         let at = tokens[c..].iter().position(|t| t.is_word(sql, "WHERE"))? + c;
@@ -537,7 +522,7 @@ fn build_index(row: &MasterRow, unique: bool) -> Index {
         definition: sql.trim().to_string(),
         unique,
         method: "btree".into(),
-        keys,
+        parts: keys,
         include: Vec::new(),
         predicate,
         nulls_not_distinct: false,
@@ -545,7 +530,7 @@ fn build_index(row: &MasterRow, unique: bool) -> Index {
     }
 }
 
-fn split_top_level(text: &str) -> Vec<String> {
+fn split_top_level(text: &str) -> Vec<&str> {
     let tokens = tokenize(text);
     let mut depth = 0;
     let mut parts = Vec::new();
@@ -556,12 +541,42 @@ fn split_top_level(text: &str) -> Vec<String> {
         } else if t.is_punct(text, ")") {
             depth -= 1;
         } else if depth == 0 && t.is_punct(text, ",") {
-            parts.push(normalize(&text[start..t.span.start]));
+            parts.push(&text[start..t.span.start]);
             start = t.span.end;
         }
     }
-    parts.push(normalize(&text[start..]));
+    parts.push(&text[start..]);
     parts
+}
+
+/// One key of an index as written: `name`, `"Name" COLLATE NOCASE DESC` or `lower(email)`.
+fn index_part(text: &str) -> IndexPart {
+    let mut tokens = tokenize(text);
+    let mut descending = false;
+    if let Some(last) = tokens.last()
+        && (last.is_word(text, "DESC") || last.is_word(text, "ASC"))
+    {
+        descending = last.is_word(text, "DESC");
+        tokens.pop();
+    }
+    let mut collation = None;
+    if let [.., before, name] = tokens.as_slice()
+        && before.is_word(text, "COLLATE")
+    {
+        collation = Some(name.ident(text).to_ascii_uppercase());
+        tokens.truncate(tokens.len() - 2);
+    }
+    let key = match tokens.as_slice() {
+        [only] if matches!(only.kind, TokenKind::Word | TokenKind::QuotedIdent) => {
+            IndexKey::Column(only.ident(text))
+        }
+        _ => IndexKey::Expression(normalize_tokens(text, &tokens)),
+    };
+    IndexPart {
+        descending,
+        collation,
+        ..IndexPart::new(key)
+    }
 }
 
 /// Tables and views whose names appear in `sql` (other than `own`), for ordering.
@@ -596,12 +611,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn affinity_follows_sqlite_rules() {
-        assert_eq!(affinity("INT"), "I");
-        assert_eq!(affinity("VARCHAR(10)"), "T");
-        assert_eq!(affinity(""), "B");
-        assert_eq!(affinity("DOUBLE PRECISION"), "R");
-        assert_eq!(affinity("DECIMAL(10,2)"), "N");
+    fn index_keys_are_columns_or_expressions() {
+        let part = index_part("\"Email\" collate nocase DESC");
+        assert_eq!(part.key, IndexKey::Column("Email".into()));
+        assert_eq!(
+            (part.descending, part.collation.as_deref()),
+            (true, Some("NOCASE"))
+        );
+        let part = index_part("lower(email) ASC");
+        assert_eq!(part.key, IndexKey::Expression("LOWER ( EMAIL )".into()));
+        assert!(!part.descending);
+    }
+
+    #[test]
+    fn declared_types_keep_their_spelling() {
         assert_eq!(data_type("varchar ( 10 )").sql, "VARCHAR(10)");
     }
 

@@ -10,7 +10,7 @@ mod target;
 pub mod text;
 
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
-pub use inspect::{MAIN, affinity, data_type, empty_realm, inspect_realm};
+pub use inspect::{MAIN, data_type, empty_realm, inspect_realm};
 pub use lock::LOCK_SUFFIX;
 pub use revisions::REVISIONS_TABLE;
 pub use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};

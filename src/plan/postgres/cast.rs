@@ -143,11 +143,11 @@ fn is_builtin(data_type: &DataType) -> bool {
 
 fn is_string(data_type: &DataType) -> bool {
     (is_builtin(data_type) && STRING_TYPES.contains(&base_name(data_type).as_str()))
-        || (data_type.array_dims == 0 && data_type.category == "S")
+        || (data_type.array_dims == 0 && data_type.category.is_string())
 }
 
 fn is_enum(data_type: &DataType) -> bool {
-    data_type.array_dims == 0 && data_type.category == "E"
+    data_type.array_dims == 0 && data_type.category.is_enum()
 }
 
 fn pair_in(list: &[(&str, &str)], from: &str, to: &str) -> bool {
@@ -269,25 +269,26 @@ pub fn type_change(column: &str, from: &DataType, to: &DataType) -> TypeChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{PgCategory, TypeCategory};
 
-    fn builtin(sql: &str, category: &str) -> DataType {
-        let mut t = DataType::builtin(sql.trim_end_matches("[]"), category);
+    fn builtin(sql: &str, category: char) -> DataType {
+        let mut t = DataType::pg(sql.trim_end_matches("[]"), category);
         t.sql = sql.to_string();
         t.array_dims = sql.matches("[]").count() as u32;
         if t.array_dims > 0 {
-            t.category = "A".into();
+            t.category = TypeCategory::Postgres(PgCategory::Array);
         }
         t
     }
 
-    fn user(sql: &str, category: &str) -> DataType {
+    fn user(sql: &str, category: char) -> DataType {
         let (schema, name) = sql.split_once('.').unwrap();
         DataType {
             sql: sql.to_string(),
             base: name.to_string(),
             schema: Some(schema.to_string()),
             array_dims: 0,
-            category: category.to_string(),
+            category: TypeCategory::Postgres(PgCategory::from_letter(category)),
         }
     }
 
@@ -295,8 +296,8 @@ mod tests {
     fn widening_varchar_needs_no_using_and_no_rewrite() {
         let change = type_change(
             "name",
-            &builtin("character varying(10)", "S"),
-            &builtin("character varying(20)", "S"),
+            &builtin("character varying(10)", 'S'),
+            &builtin("character varying(20)", 'S'),
         );
         assert_eq!(
             change,
@@ -312,8 +313,8 @@ mod tests {
     fn shortening_varchar_narrows_and_rewrites() {
         let change = type_change(
             "name",
-            &builtin("character varying(20)", "S"),
-            &builtin("character varying(10)", "S"),
+            &builtin("character varying(20)", 'S'),
+            &builtin("character varying(10)", 'S'),
         );
         assert!(change.using.is_none() && change.narrows && change.rewrites);
     }
@@ -322,38 +323,38 @@ mod tests {
     fn numeric_precision_down_narrows() {
         let change = type_change(
             "n",
-            &builtin("numeric(10,3)", "N"),
-            &builtin("numeric(10,2)", "N"),
+            &builtin("numeric(10,3)", 'N'),
+            &builtin("numeric(10,2)", 'N'),
         );
         assert!(change.using.is_none() && change.narrows);
         let change = type_change(
             "n",
-            &builtin("numeric(10,2)", "N"),
-            &builtin("numeric(12,2)", "N"),
+            &builtin("numeric(10,2)", 'N'),
+            &builtin("numeric(12,2)", 'N'),
         );
         assert!(!change.narrows && !change.rewrites);
     }
 
     #[test]
     fn integer_widening_is_assignment_castable_but_rewrites() {
-        let change = type_change("n", &builtin("integer", "N"), &builtin("bigint", "N"));
+        let change = type_change("n", &builtin("integer", 'N'), &builtin("bigint", 'N'));
         assert!(change.using.is_none() && !change.narrows && change.rewrites);
-        let change = type_change("n", &builtin("bigint", "N"), &builtin("integer", "N"));
+        let change = type_change("n", &builtin("bigint", 'N'), &builtin("integer", 'N'));
         assert!(change.using.is_none() && change.narrows);
     }
 
     #[test]
     fn text_to_integer_casts_directly() {
-        let change = type_change("age", &builtin("text", "S"), &builtin("integer", "N"));
+        let change = type_change("age", &builtin("text", 'S'), &builtin("integer", 'N'));
         assert_eq!(change.using.as_deref(), Some(r#""age"::integer"#));
         assert!(change.narrows);
     }
 
     #[test]
     fn anything_to_text_needs_no_using() {
-        let change = type_change("s", &user("public.mood", "E"), &builtin("text", "S"));
+        let change = type_change("s", &user("public.mood", 'E'), &builtin("text", 'S'));
         assert_eq!(change.using, None);
-        let change = type_change("s", &builtin("integer[]", "A"), &builtin("text", "S"));
+        let change = type_change("s", &builtin("integer[]", 'A'), &builtin("text", 'S'));
         assert_eq!(change.using, None);
     }
 
@@ -361,8 +362,8 @@ mod tests {
     fn enum_to_enum_goes_through_text() {
         let change = type_change(
             "status",
-            &user("public.old_status", "E"),
-            &user("public.new_status", "E"),
+            &user("public.old_status", 'E'),
+            &user("public.new_status", 'E'),
         );
         assert_eq!(
             change.using.as_deref(),
@@ -372,13 +373,13 @@ mod tests {
 
     #[test]
     fn text_to_enum_casts_directly() {
-        let change = type_change("status", &builtin("text", "S"), &user("public.mood", "E"));
+        let change = type_change("status", &builtin("text", 'S'), &user("public.mood", 'E'));
         assert_eq!(change.using.as_deref(), Some(r#""status"::public.mood"#));
     }
 
     #[test]
     fn scalar_to_array_wraps_in_array() {
-        let change = type_change("tags", &builtin("text", "S"), &builtin("text[]", "A"));
+        let change = type_change("tags", &builtin("text", 'S'), &builtin("text[]", 'A'));
         assert_eq!(change.using.as_deref(), Some(r#"ARRAY["tags"]::text[]"#));
     }
 
@@ -386,8 +387,8 @@ mod tests {
     fn varchar_to_text_is_binary_coercible() {
         let change = type_change(
             "s",
-            &builtin("character varying(5)", "S"),
-            &builtin("text", "S"),
+            &builtin("character varying(5)", 'S'),
+            &builtin("text", 'S'),
         );
         assert!(!change.rewrites && !change.narrows && change.using.is_none());
     }
@@ -396,15 +397,15 @@ mod tests {
     fn timestamp_precision_is_a_modifier_of_the_same_type() {
         let change = type_change(
             "at",
-            &builtin("timestamp(3) without time zone", "D"),
-            &builtin("timestamp(6) without time zone", "D"),
+            &builtin("timestamp(3) without time zone", 'D'),
+            &builtin("timestamp(6) without time zone", 'D'),
         );
         assert!(change.using.is_none() && !change.narrows);
     }
 
     #[test]
     fn boolean_to_integer_uses_the_explicit_cast() {
-        let change = type_change("b", &builtin("boolean", "B"), &builtin("integer", "N"));
+        let change = type_change("b", &builtin("boolean", 'B'), &builtin("integer", 'N'));
         assert_eq!(change.using.as_deref(), Some(r#""b"::integer"#));
     }
 }

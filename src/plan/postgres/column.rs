@@ -198,12 +198,12 @@ fn retype(table: &QualifiedName, prefix: &str, from: &Column, to: &Column) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{DataType, SequenceOptions};
+    use crate::schema::{DataType, PgCategory, SequenceOptions, TypeCategory};
 
     fn column(name: &str, sql: &str, category: &str) -> Column {
         Column {
             name: name.into(),
-            data_type: DataType::builtin(sql, category),
+            data_type: DataType::pg(sql, category.chars().next().unwrap()),
             not_null: false,
             default: None,
             identity: None,
@@ -269,7 +269,7 @@ mod tests {
             base: "status".into(),
             schema: Some("public".into()),
             array_dims: 0,
-            category: "E".into(),
+            category: TypeCategory::Postgres(PgCategory::Enum),
         };
         to.default = Some("'active'::public.status".into());
         assert_eq!(

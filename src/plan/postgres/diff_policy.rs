@@ -3,7 +3,8 @@
 
 use crate::diff::DiffPolicy;
 use crate::schema::{
-    Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, TypeKind, View,
+    Column, DataType, Function, PgCategory, Policy, QualifiedName, Table, TypeCategory, TypeDef,
+    TypeKind, View,
 };
 
 pub struct PostgresDiffPolicy;
@@ -38,12 +39,12 @@ impl DiffPolicy for PostgresDiffPolicy {
 
     /// `text` (or a `text` array of the same dimensions): every value casts to it and back.
     fn parked_type(&self, data_type: &DataType) -> DataType {
-        let mut text = DataType::builtin("text", "S");
+        let mut text = DataType::pg("text", 'S');
         let dims = data_type.array_dims;
         if dims > 0 {
             text.sql = format!("text{}", "[]".repeat(dims as usize));
             text.array_dims = dims;
-            text.category = "A".into();
+            text.category = TypeCategory::Postgres(PgCategory::Array);
         }
         text
     }
@@ -279,7 +280,7 @@ mod tests {
     fn column(default: Option<&str>, generated: Option<&str>) -> Column {
         Column {
             name: "id".into(),
-            data_type: DataType::builtin("integer", "N"),
+            data_type: DataType::pg("integer", 'N'),
             not_null: true,
             default: default.map(Into::into),
             identity: None,
@@ -296,7 +297,7 @@ mod tests {
                 .iter()
                 .map(|(name, sql)| ViewColumn {
                     name: name.to_string(),
-                    data_type: DataType::builtin(sql, "S"),
+                    data_type: DataType::pg(sql, 'S'),
                     comment: None,
                 })
                 .collect(),
@@ -388,17 +389,13 @@ mod tests {
 
     #[test]
     fn parked_columns_are_text_of_the_same_array_dimensions() {
-        let mut mood = DataType::builtin("public.mood", "E");
-        assert_eq!(PG.parked_type(&mood), DataType::builtin("text", "S"));
+        let mut mood = DataType::pg("public.mood", 'E');
+        assert_eq!(PG.parked_type(&mood), DataType::pg("text", 'S'));
         mood.array_dims = 2;
         let parked = PG.parked_type(&mood);
         assert_eq!(
-            (
-                parked.sql.as_str(),
-                parked.array_dims,
-                parked.category.as_str()
-            ),
-            ("text[][]", 2, "A")
+            (parked.sql.as_str(), parked.array_dims, parked.category),
+            ("text[][]", 2, TypeCategory::Postgres(PgCategory::Array))
         );
     }
 

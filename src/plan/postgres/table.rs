@@ -339,7 +339,7 @@ mod tests {
             definition: definition.into(),
             unique: false,
             method: "btree".into(),
-            keys: Vec::new(),
+            parts: Vec::new(),
             include: Vec::new(),
             predicate: None,
             nulls_not_distinct: false,

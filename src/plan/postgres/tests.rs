@@ -13,7 +13,7 @@ fn name(n: &str) -> QualifiedName {
 fn col(n: &str, sql: &str, category: &str) -> Column {
     Column {
         name: n.into(),
-        data_type: DataType::builtin(sql, category),
+        data_type: DataType::pg(sql, category.chars().next().unwrap()),
         not_null: false,
         default: None,
         identity: None,
@@ -59,7 +59,7 @@ fn index(n: &str, definition: &str, unique: bool) -> Index {
         definition: definition.into(),
         unique,
         method: "btree".into(),
-        keys: Vec::new(),
+        parts: Vec::new(),
         include: Vec::new(),
         predicate: None,
         nulls_not_distinct: false,
@@ -244,7 +244,7 @@ fn creates_and_alters_types_and_sequences() {
     let positive = TypeDef {
         name: "positive".into(),
         kind: TypeKind::Domain {
-            base: DataType::builtin("integer", "N"),
+            base: DataType::pg("integer", 'N'),
             not_null: true,
             default: Some("1".into()),
             collation: None,
@@ -270,12 +270,12 @@ fn creates_and_alters_types_and_sequences() {
             attributes: vec![
                 CompositeAttribute {
                     name: "a".into(),
-                    data_type: DataType::builtin("integer", "N"),
+                    data_type: DataType::pg("integer", 'N'),
                     collation: None,
                 },
                 CompositeAttribute {
                     name: "b".into(),
-                    data_type: DataType::builtin("text", "S"),
+                    data_type: DataType::pg("text", 'S'),
                     collation: Some("\"C\"".into()),
                 },
             ],

@@ -204,20 +204,23 @@ impl Sides<'_> {
         let Some(items) = to.create_sql.as_deref().and_then(table_text) else {
             return !added.is_empty();
         };
-        let mut expected: BTreeSet<String> = from
-            .options
+        let (Some(before), Some(after)) = (from.attrs.sqlite(), to.attrs.sqlite()) else {
+            return true;
+        };
+        let mut expected = before.clone();
+        expected.items = before
+            .items
             .iter()
-            .map(|o| rename_tokens(o, renames))
+            .map(|item| rename_tokens(item, renames))
             .collect();
         for name in &added {
             match column_item(&items.items, name) {
-                Some(item) if can_add_column(item) => {
-                    expected.insert(format!("item: {}", normalize(item)));
-                }
+                Some(item) if can_add_column(item) => expected.items.push(normalize(item)),
                 _ => return true,
             }
         }
-        expected != to.options.iter().cloned().collect::<BTreeSet<_>>()
+        expected.items.sort();
+        expected != *after
     }
 
     fn render(&self, change: &Change) -> anyhow::Result<Vec<Statement>> {
@@ -300,8 +303,8 @@ impl Sides<'_> {
                 ))
                 .with_risk(risk::drops_columns(table, &[quote(&column.name)])),
             ],
-            // In place only when the options change by the definitions of added columns
-            // (`item: …`), or a constraint is written inline in an added column's definition
+            // In place only when the attributes change by the definitions of added columns
+            // (their body items), or a constraint is written inline in an added column's definition
             // (and goes with its DROP COLUMN in reverse): the ADD COLUMN says it all.
             Change::SetTableOptions { .. } => Vec::new(),
             Change::AddConstraint { .. } | Change::DropConstraint { .. } => Vec::new(),
@@ -315,17 +318,16 @@ impl Sides<'_> {
     }
 }
 
-/// Replaces whole name tokens of a normalized option by their new names.
-fn rename_tokens(option: &str, renames: Option<&BTreeMap<String, String>>) -> String {
+/// Replaces whole name tokens of a normalized body item by their new names.
+fn rename_tokens(item: &str, renames: Option<&BTreeMap<String, String>>) -> String {
     let Some(renames) = renames else {
-        return option.to_string();
+        return item.to_string();
     };
     let by_old: BTreeMap<String, String> = renames
         .iter()
         .map(|(new, old)| (old.to_ascii_uppercase(), new.to_ascii_uppercase()))
         .collect();
-    option
-        .split(' ')
+    item.split(' ')
         .map(|word| {
             by_old
                 .get(word)
@@ -413,13 +415,10 @@ mod tests {
     fn renamed_columns_are_renamed_in_normalized_items() {
         let renames = BTreeMap::from([("name".to_string(), "fullname".to_string())]);
         assert_eq!(
-            rename_tokens(
-                "item: FULLNAME TEXT CHECK ( FULLNAME <> '' )",
-                Some(&renames)
-            ),
-            "item: NAME TEXT CHECK ( NAME <> '' )"
+            rename_tokens("FULLNAME TEXT CHECK ( FULLNAME <> '' )", Some(&renames)),
+            "NAME TEXT CHECK ( NAME <> '' )"
         );
-        assert_eq!(rename_tokens("strict", None), "strict");
+        assert_eq!(rename_tokens("ID INT", None), "ID INT");
     }
 
     #[test]

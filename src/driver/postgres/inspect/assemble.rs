@@ -387,7 +387,7 @@ impl Builder {
                 definition: row.definition,
                 unique: row.unique,
                 method: row.method,
-                keys: row.keys,
+                parts: row.parts,
                 include: row.include,
                 predicate: row.predicate,
                 nulls_not_distinct: row.nulls_not_distinct,
@@ -490,7 +490,7 @@ fn identity_of(
 /// Decodes the JSON built by `fragments::data_type_json`; an unknown type reads as its SQL text.
 fn parse_data_type(json: Option<&str>) -> DataType {
     json.and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or_else(|| DataType::builtin("unknown", "X"))
+        .unwrap_or_else(|| DataType::pg("unknown", 'X'))
 }
 
 fn sort_members(realm: &mut Realm) {
@@ -511,6 +511,7 @@ fn sort_members(realm: &mut Realm) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{PgCategory, TypeCategory};
 
     #[test]
     fn data_type_json_decodes_into_the_model() {
@@ -520,7 +521,7 @@ mod tests {
         assert_eq!(parsed.base, "mood");
         assert_eq!(parsed.schema.as_deref(), Some("public"));
         assert_eq!(parsed.array_dims, 1);
-        assert_eq!(parsed.category, "A");
+        assert_eq!(parsed.category, TypeCategory::Postgres(PgCategory::Array));
     }
 
     #[test]
