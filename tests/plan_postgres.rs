@@ -782,10 +782,12 @@ fn alters_composite_types_and_storage_options() {
                 from: schemactl::diff::TableOptions {
                     unlogged: false,
                     options: vec!["autovacuum_enabled=false".into(), "fillfactor=70".into()],
+                    ..Default::default()
                 },
                 to: schemactl::diff::TableOptions {
                     unlogged: true,
                     options: vec!["fillfactor=80".into()],
+                    ..Default::default()
                 },
             },
         ],

@@ -7,7 +7,7 @@
 
 use crate::schema::{
     Column, Constraint, Extension, Function, Index, PartitionOf, Policy, QualifiedName, Sequence,
-    Table, Trigger, TypeDef, View,
+    Table, TableAttrs, Trigger, TypeDef, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -220,6 +220,8 @@ pub struct RowSecurity {
 pub struct TableOptions {
     pub unlogged: bool,
     pub options: Vec<String>,
+    #[serde(default, skip_serializing_if = "TableAttrs::is_none")]
+    pub attrs: TableAttrs,
 }
 
 /// The object a comment is attached to.

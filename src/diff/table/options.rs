@@ -1,4 +1,4 @@
-//! Storage options and partition membership of an existing table.
+//! Storage options, dialect attributes and partition membership of an existing table.
 
 use crate::diff::emitter::Emitter;
 use crate::diff::graph::{Node, Rank};
@@ -65,5 +65,6 @@ fn options_of(table: &Table) -> TableOptions {
     TableOptions {
         unlogged: table.unlogged,
         options: table.options.clone(),
+        attrs: table.attrs.clone(),
     }
 }

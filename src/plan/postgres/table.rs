@@ -426,10 +426,12 @@ mod tests {
         let from = TableOptions {
             unlogged: false,
             options: vec!["autovacuum_enabled=false".into(), "fillfactor=70".into()],
+            ..TableOptions::default()
         };
         let to = TableOptions {
             unlogged: false,
             options: vec!["fillfactor=80".into()],
+            ..TableOptions::default()
         };
         let sql: Vec<String> = set_options(&table, &from, &to)
             .into_iter()
