@@ -46,6 +46,7 @@ pub(crate) enum Rank {
     AttachPartition,
     AddColumn,
     AlterColumn,
+    ReorderColumns,
     TableOptions,
     AddConstraint,
     CreateIndex,

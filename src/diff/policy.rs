@@ -41,4 +41,11 @@ pub trait DiffPolicy: Sync {
     /// An identifier as the server spells it in the texts it renders (defaults, constraint,
     /// index, trigger and view definitions): what a rename writes into those texts.
     fn spell_identifier(&self, name: &str) -> String;
+
+    /// Whether the order of a table's columns is part of its definition, so that a change of
+    /// order alone is a change (MySQL places columns with `AFTER`; elsewhere a reorder would
+    /// need a rebuild and order is no difference).
+    fn column_order_counts(&self) -> bool {
+        false
+    }
 }
