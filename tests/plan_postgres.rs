@@ -162,6 +162,7 @@ fn col(name: &str, sql: &str, category: char) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        attrs: Default::default(),
     }
 }
 
@@ -213,6 +214,7 @@ fn index(name: &str, definition: &str) -> Index {
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        invisible: false,
     }
 }
 

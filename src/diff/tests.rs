@@ -36,6 +36,7 @@ fn col(name: &str, data_type: DataType) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        attrs: Default::default(),
     }
 }
 

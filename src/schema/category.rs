@@ -2,7 +2,8 @@
 //! casts are safe and how values convert in a rebuild.
 //!
 //! In JSON a PostgreSQL category is its `pg_type.typcategory` letter (`"S"`) and a SQLite
-//! affinity its word (`"text"`), so the two never read as each other.
+//! affinity its word (`"text"`) and a MySQL type class its word with a `mysql_` prefix
+//! (`"mysql_text"`), so none reads as another.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -12,12 +13,15 @@ use std::fmt;
 pub enum TypeCategory {
     Postgres(PgCategory),
     Sqlite(Affinity),
+    Mysql(MysqlType),
 }
 
 impl TypeCategory {
+    /// PostgreSQL's string category.
     pub fn is_string(self) -> bool {
         self == TypeCategory::Postgres(PgCategory::String)
     }
+    /// PostgreSQL's enum category.
     pub fn is_enum(self) -> bool {
         self == TypeCategory::Postgres(PgCategory::Enum)
     }
@@ -28,6 +32,7 @@ impl fmt::Display for TypeCategory {
         match self {
             TypeCategory::Postgres(category) => write!(f, "{}", category.letter()),
             TypeCategory::Sqlite(affinity) => write!(f, "{}", affinity.word()),
+            TypeCategory::Mysql(class) => write!(f, "{}", class.word()),
         }
     }
 }
@@ -151,6 +156,101 @@ impl Affinity {
     }
 }
 
+/// The class of a MySQL or MariaDB column type, from its `information_schema.COLUMNS.DATA_TYPE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MysqlType {
+    /// `tinyint` … `bigint` (and `bool`, which is `tinyint(1)`).
+    #[serde(rename = "mysql_integer")]
+    Integer,
+    /// `decimal` (`numeric`).
+    #[serde(rename = "mysql_decimal")]
+    Decimal,
+    /// `float`, `double`.
+    #[serde(rename = "mysql_float")]
+    Float,
+    #[serde(rename = "mysql_bit")]
+    Bit,
+    /// `char`, `varchar`.
+    #[serde(rename = "mysql_string")]
+    String,
+    /// `binary`, `varbinary`.
+    #[serde(rename = "mysql_binary")]
+    Binary,
+    /// `tinytext` … `longtext`.
+    #[serde(rename = "mysql_text")]
+    Text,
+    /// `tinyblob` … `longblob`.
+    #[serde(rename = "mysql_blob")]
+    Blob,
+    /// `date`, `time`, `datetime`, `timestamp`, `year`.
+    #[serde(rename = "mysql_temporal")]
+    Temporal,
+    #[serde(rename = "mysql_enum")]
+    Enum,
+    #[serde(rename = "mysql_set")]
+    Set,
+    /// MySQL's `json`; MariaDB's `json` (a checked `longtext`) once inspection names it so.
+    #[serde(rename = "mysql_json")]
+    Json,
+    /// `geometry`, `point`, `polygon`, ...
+    #[serde(rename = "mysql_spatial")]
+    Spatial,
+    /// Any other type, e.g. MariaDB's `uuid`, `inet4`, `inet6`.
+    #[serde(rename = "mysql_other")]
+    Other,
+}
+
+impl MysqlType {
+    /// The class of `DATA_TYPE` (a bare lower-case type name such as `varchar`).
+    pub fn of_data_type(data_type: &str) -> Self {
+        match data_type.to_ascii_lowercase().as_str() {
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" | "bool"
+            | "boolean" => MysqlType::Integer,
+            "decimal" | "numeric" | "dec" | "fixed" => MysqlType::Decimal,
+            "float" | "double" | "real" | "double precision" => MysqlType::Float,
+            "bit" => MysqlType::Bit,
+            "char" | "varchar" => MysqlType::String,
+            "binary" | "varbinary" => MysqlType::Binary,
+            "tinytext" | "text" | "mediumtext" | "longtext" => MysqlType::Text,
+            "tinyblob" | "blob" | "mediumblob" | "longblob" => MysqlType::Blob,
+            "date" | "time" | "datetime" | "timestamp" | "year" => MysqlType::Temporal,
+            "enum" => MysqlType::Enum,
+            "set" => MysqlType::Set,
+            "json" => MysqlType::Json,
+            "geometry" | "point" | "linestring" | "polygon" | "multipoint" | "multilinestring"
+            | "multipolygon" | "geometrycollection" | "geomcollection" => MysqlType::Spatial,
+            _ => MysqlType::Other,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            MysqlType::Integer => "mysql_integer",
+            MysqlType::Decimal => "mysql_decimal",
+            MysqlType::Float => "mysql_float",
+            MysqlType::Bit => "mysql_bit",
+            MysqlType::String => "mysql_string",
+            MysqlType::Binary => "mysql_binary",
+            MysqlType::Text => "mysql_text",
+            MysqlType::Blob => "mysql_blob",
+            MysqlType::Temporal => "mysql_temporal",
+            MysqlType::Enum => "mysql_enum",
+            MysqlType::Set => "mysql_set",
+            MysqlType::Json => "mysql_json",
+            MysqlType::Spatial => "mysql_spatial",
+            MysqlType::Other => "mysql_other",
+        }
+    }
+
+    /// Holds characters in a character set (and so has a collation).
+    pub fn has_charset(self) -> bool {
+        matches!(
+            self,
+            MysqlType::String | MysqlType::Text | MysqlType::Enum | MysqlType::Set
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +262,9 @@ mod tests {
             TypeCategory::Postgres(PgCategory::Other('Q')),
             TypeCategory::Sqlite(Affinity::Numeric),
             TypeCategory::Sqlite(Affinity::Blob),
+            TypeCategory::Mysql(MysqlType::Integer),
+            TypeCategory::Mysql(MysqlType::Text),
+            TypeCategory::Mysql(MysqlType::Other),
         ] {
             let json = serde_json::to_string(&category).unwrap();
             assert_eq!(
@@ -174,6 +277,44 @@ mod tests {
             "\"A\""
         );
         assert!(serde_json::from_str::<TypeCategory>("\"AB\"").is_err());
+    }
+
+    #[test]
+    fn mysql_classes_never_read_as_another_dialects_category() {
+        const ALL: [MysqlType; 14] = [
+            MysqlType::Integer,
+            MysqlType::Decimal,
+            MysqlType::Float,
+            MysqlType::Bit,
+            MysqlType::String,
+            MysqlType::Binary,
+            MysqlType::Text,
+            MysqlType::Blob,
+            MysqlType::Temporal,
+            MysqlType::Enum,
+            MysqlType::Set,
+            MysqlType::Json,
+            MysqlType::Spatial,
+            MysqlType::Other,
+        ];
+        for class in ALL {
+            let category = TypeCategory::Mysql(class);
+            let json = serde_json::to_string(&category).unwrap();
+            assert_eq!(json, format!("\"{}\"", class.word()));
+            assert_eq!(category.to_string(), class.word());
+            assert_eq!(
+                serde_json::from_str::<TypeCategory>(&json).unwrap(),
+                category
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<TypeCategory>("\"text\"").unwrap(),
+            TypeCategory::Sqlite(Affinity::Text)
+        );
+        assert_eq!(MysqlType::of_data_type("VARCHAR"), MysqlType::String);
+        assert_eq!(MysqlType::of_data_type("longtext"), MysqlType::Text);
+        assert_eq!(MysqlType::of_data_type("point"), MysqlType::Spatial);
+        assert_eq!(MysqlType::of_data_type("inet6"), MysqlType::Other);
     }
 
     #[test]

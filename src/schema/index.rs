@@ -9,7 +9,7 @@ pub struct Index {
     /// stored text); compared as a whole where the server renders it canonically.
     pub definition: String,
     pub unique: bool,
-    /// Access method: btree, hash, gin, gist, brin, ...
+    /// Access method: btree, hash, gin, gist, brin, ... (MySQL: BTREE, HASH, FULLTEXT, SPATIAL).
     pub method: String,
     /// Key parts in key order.
     pub parts: Vec<IndexPart>,
@@ -19,6 +19,10 @@ pub struct Index {
     pub predicate: Option<String>,
     pub nulls_not_distinct: bool,
     pub comment: Option<String>,
+    /// Kept up to date but not used by the optimizer: MySQL 8's `INVISIBLE`, MariaDB 10.6+'s
+    /// `IGNORED`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
 }
 
 impl Index {

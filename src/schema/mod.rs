@@ -10,12 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 mod category;
+mod column_attrs;
 mod index;
 mod table_attrs;
 
-pub use category::{Affinity, PgCategory, TypeCategory};
+pub use category::{Affinity, MysqlType, PgCategory, TypeCategory};
+pub use column_attrs::{ColumnAttrs, GeneratedStorage, MysqlColumn};
 pub use index::{Index, IndexKey, IndexPart};
-pub use table_attrs::{SqliteTable, TableAttrs};
+pub use table_attrs::{MysqlPartition, MysqlTable, SqliteTable, TableAttrs};
 
 /// `schema.name` of a schema-scoped object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -118,7 +120,9 @@ pub struct Table {
     pub policies: Vec<Policy>,
     pub comment: Option<String>,
     pub unlogged: bool,
-    /// `pg_get_partkeydef` text such as `RANGE (created_at)` for a partitioned table.
+    /// `pg_get_partkeydef` text such as `RANGE (created_at)` for a partitioned table (MySQL:
+    /// method and expression as the server reports them, ``RANGE (`y`)``; its partitions are
+    /// in `attrs`).
     pub partition_by: Option<String>,
     /// Set when this table is a partition of another.
     pub partition_of: Option<PartitionOf>,
@@ -153,15 +157,21 @@ pub struct Column {
     pub name: String,
     pub data_type: DataType,
     pub not_null: bool,
-    /// Default expression as the server prints it (`pg_get_expr`). None for identity and
-    /// generated columns.
+    /// Default expression as the server prints it (`pg_get_expr`; MySQL: the text that follows
+    /// `DEFAULT`, e.g. `'abc'`, `5`, `current_timestamp()`). None for identity and generated
+    /// columns and for `DEFAULT NULL`.
     pub default: Option<String>,
     pub identity: Option<Identity>,
-    /// Generation expression of a `GENERATED ALWAYS AS (...) STORED` column.
+    /// Generation expression of a `GENERATED ALWAYS AS (...) STORED` column (MySQL: stored or
+    /// virtual, as `attrs` says).
     pub generated: Option<String>,
-    /// Only when it differs from the type's default collation, e.g. `"C"` or `public.nocase`.
+    /// Only when it differs from the type's default collation, e.g. `"C"` or `public.nocase`
+    /// (MySQL: from the table's, or from the column's character set's when that differs).
     pub collation: Option<String>,
     pub comment: Option<String>,
+    /// Attributes only one dialect has.
+    #[serde(default, skip_serializing_if = "ColumnAttrs::is_none")]
+    pub attrs: ColumnAttrs,
 }
 
 /// A column or attribute type as the server spells it (`format_type`), so that

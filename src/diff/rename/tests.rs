@@ -22,6 +22,7 @@ fn col(name: &str, data_type: DataType) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        attrs: Default::default(),
     }
 }
 

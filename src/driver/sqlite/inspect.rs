@@ -333,6 +333,7 @@ fn build_table(
             generated,
             collation: word_after(item, "COLLATE"),
             comment: None,
+            attrs: Default::default(),
         });
     }
     table.constraints = constraints(&row.name, columns, indexes, foreign_keys, &items);
@@ -527,6 +528,7 @@ fn build_index(row: &MasterRow, unique: bool) -> Index {
         predicate,
         nulls_not_distinct: false,
         comment: None,
+        invisible: false,
     }
 }
 

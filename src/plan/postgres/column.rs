@@ -210,6 +210,7 @@ mod tests {
             generated: None,
             collation: None,
             comment: None,
+            attrs: Default::default(),
         }
     }
 

@@ -287,6 +287,7 @@ mod tests {
             generated: generated.map(Into::into),
             collation: None,
             comment: None,
+            attrs: Default::default(),
         }
     }
 

@@ -344,6 +344,7 @@ mod tests {
             predicate: None,
             nulls_not_distinct: false,
             comment: None,
+            invisible: false,
         }
     }
 

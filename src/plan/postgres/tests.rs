@@ -20,6 +20,7 @@ fn col(n: &str, sql: &str, category: &str) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        attrs: Default::default(),
     }
 }
 
@@ -64,6 +65,7 @@ fn index(n: &str, definition: &str, unique: bool) -> Index {
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        invisible: false,
     }
 }
 

@@ -85,6 +85,7 @@ mod tests {
             generated: generated.map(Into::into),
             collation: None,
             comment: None,
+            attrs: Default::default(),
         }
     }
 

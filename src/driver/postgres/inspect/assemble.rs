@@ -317,6 +317,7 @@ impl Builder {
                         generated: row.generated,
                         collation: row.collation,
                         comment,
+                        attrs: Default::default(),
                     };
                     if let Some(table) = self.table_mut(row.relation) {
                         table.columns.push(column);
@@ -392,6 +393,7 @@ impl Builder {
                 predicate: row.predicate,
                 nulls_not_distinct: row.nulls_not_distinct,
                 comment: self.comments.of(Catalog::Class, row.oid),
+                invisible: false,
             };
             if let Some(table) = self.table_mut(row.relation) {
                 table.indexes.push(index);
