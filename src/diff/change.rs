@@ -292,6 +292,17 @@ pub enum CommentTarget {
     },
 }
 
+/// The tables `changes` create.
+pub fn created_tables(changes: &[Change]) -> std::collections::BTreeSet<&QualifiedName> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { name, .. } => Some(name),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Change {
     /// The change that undoes this one (structure, not data: the inverse of a drop re-creates an
     /// empty object).

@@ -50,7 +50,7 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use change::{Change, CommentTarget, RowSecurity, TableOptions};
+pub use change::{Change, CommentTarget, RowSecurity, TableOptions, created_tables};
 pub use policy::DiffPolicy;
 pub use rename::{RenameCandidate, RenameHint, UnusedHint, rename_candidates, unused_hints};
 
