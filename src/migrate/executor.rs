@@ -171,6 +171,12 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         .collect();
     summary.pending = pending.len() - run.len();
     check_tx_modes(&run, options.tx_mode)?;
+    if !target.transactional_ddl() && options.tx_mode == TxMode::All && !run.is_empty() {
+        return Err(bad_input(
+            "--tx-mode all needs DDL inside transactions, which this database commits \
+             statement by statement; use --tx-mode file (each statement is recorded as it lands)",
+        ));
+    }
 
     if options.tx_mode == TxMode::All && !run.is_empty() {
         let statements: Vec<_> = run.iter().flat_map(|p| p.file.statements()).collect();
@@ -191,7 +197,11 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         return Ok(summary);
     }
     for item in &run {
-        let done = match item.file.directives.tx_mode.unwrap_or(options.tx_mode) {
+        let mode = match target.transactional_ddl() {
+            true => item.file.directives.tx_mode.unwrap_or(options.tx_mode),
+            false => TxMode::None,
+        };
+        let done = match mode {
             TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
             TxMode::File | TxMode::All => {
                 target.begin(&texts(&item.file.statements())).await?;
@@ -427,8 +437,16 @@ pub async fn revert<T: MigrationTarget + ?Sized>(
             if let Err(server) = target.execute(sql).await? {
                 target.rollback().await?;
                 report(Progress::Failed { file: &step.file });
+                let outcome = if target.transactional_ddl() {
+                    "the revert of this file was rolled back; it stays applied".to_string()
+                } else {
+                    format!(
+                        "this database commits DDL statement by statement: the {index} before it \
+                         stay reverted and the file stays recorded as applied"
+                    )
+                };
                 return Err(failure(format!(
-                    "reverting {}: statement {} of {} failed: {server}\n  statement: {}\n  the revert of this file was rolled back; it stays applied",
+                    "reverting {}: statement {} of {} failed: {server}\n  statement: {}\n  {outcome}",
                     step.file.file_name(),
                     index + 1,
                     step.statements.len(),

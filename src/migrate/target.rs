@@ -125,6 +125,12 @@ pub trait MigrationTarget {
     async fn execute(&mut self, sql: &str) -> anyhow::Result<Result<(), ServerError>>;
     /// Who runs the migration, for the revisions table.
     fn operator(&self) -> String;
+    /// Whether DDL can run inside a transaction. MySQL commits each DDL statement by itself:
+    /// there the executor applies every file statement by statement (as `txmode none`),
+    /// recording each statement as it lands, so that a rerun resumes after it.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
 }
 
 /// How often a busy migration lock is tried again.
