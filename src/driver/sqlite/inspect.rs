@@ -8,10 +8,13 @@
 //! sorted so that column order alone is no difference. Any other difference of the text is then
 //! a difference of the model, which the planner carries out by a table rebuild.
 
-use super::text::{TokenKind, group_after, is_table_constraint, normalize, table_text, tokenize};
 use crate::schema::{
     Column, Constraint, ConstraintKind, DataType, Index, ObjectRef, QualifiedName, Realm, Schema,
     Table, Trigger, TriggerState, View,
+};
+use crate::sql::TokenKind;
+use crate::sql::sqlite::{
+    affinity, declared_type, group_after, is_table_constraint, normalize, table_text, tokenize,
 };
 use anyhow::{Context, Result};
 use sqlx::SqliteConnection;
@@ -457,32 +460,13 @@ fn options(sql: &str, items: &[String], strict: bool, without_rowid: bool) -> Ve
 /// A declared type kept as written (spacing normalized, upper-cased); its category is the
 /// SQLite affinity: I integer, T text, B blob, R real, N numeric.
 pub fn data_type(declared: &str) -> DataType {
-    let sql = normalize(declared)
-        .replace(" ( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",");
+    let sql = declared_type(declared);
     let category = affinity(&sql);
     let mut data_type = DataType::builtin(&sql, category);
     if sql.is_empty() {
         data_type.base = String::new();
     }
     data_type
-}
-
-/// SQLite's rules for a column's type affinity, in their order.
-pub fn affinity(declared: &str) -> &'static str {
-    let upper = declared.to_ascii_uppercase();
-    if upper.contains("INT") {
-        "I"
-    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
-        "T"
-    } else if upper.contains("BLOB") || upper.is_empty() {
-        "B"
-    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
-        "R"
-    } else {
-        "N"
-    }
 }
 
 /// The parenthesized text after the keyword sequence `keywords` in `item`.
@@ -596,13 +580,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn affinity_follows_sqlite_rules() {
-        assert_eq!(affinity("INT"), "I");
-        assert_eq!(affinity("VARCHAR(10)"), "T");
-        assert_eq!(affinity(""), "B");
-        assert_eq!(affinity("DOUBLE PRECISION"), "R");
-        assert_eq!(affinity("DECIMAL(10,2)"), "N");
-        assert_eq!(data_type("varchar ( 10 )").sql, "VARCHAR(10)");
+    fn declared_types_keep_their_spelling_and_affinity() {
+        let decimal = data_type("decimal ( 10 , 2 )");
+        assert_eq!(
+            (decimal.sql.as_str(), decimal.category.as_str()),
+            ("DECIMAL(10, 2)", "N")
+        );
     }
 
     #[test]

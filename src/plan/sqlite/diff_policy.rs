@@ -4,9 +4,9 @@
 //! the SQLite inspector produces. Where SQLite's own rule would differ, the comment says so.
 
 use crate::diff::DiffPolicy;
-use crate::driver::sqlite::data_type;
 use crate::plan::postgres::PostgresDiffPolicy;
 use crate::schema::{Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, View};
+use crate::sql::sqlite::affinity;
 
 pub struct SqliteDiffPolicy;
 
@@ -34,7 +34,7 @@ impl DiffPolicy for SqliteDiffPolicy {
 
     /// Never asked: SQLite has no user-defined types to re-create. `TEXT` holds any value.
     fn parked_type(&self, _data_type: &DataType) -> DataType {
-        data_type("TEXT")
+        DataType::builtin("TEXT", affinity("TEXT"))
     }
 
     /// Never asked: SQLite has no user-defined types, and nothing to alter one with.
@@ -77,7 +77,7 @@ mod tests {
     fn column(generated: Option<&str>) -> Column {
         Column {
             name: "a".into(),
-            data_type: data_type("INTEGER"),
+            data_type: DataType::builtin("INTEGER", "I"),
             not_null: false,
             default: None,
             identity: None,
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn parked_columns_would_be_text() {
-        let parked = SQLITE.parked_type(&data_type("INTEGER"));
+        let parked = SQLITE.parked_type(&DataType::builtin("INTEGER", "I"));
         assert_eq!(
             (parked.sql.as_str(), parked.category.as_str()),
             ("TEXT", "T")

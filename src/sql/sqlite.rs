@@ -1,15 +1,14 @@
-//! SQLite's own SQL text: tokens, the items of a `CREATE TABLE` body, and a normal form for
-//! comparing definitions that differ only in spacing, case, quoting or comments.
+//! SQLite's own SQL text on the shared lexer: tokens, the items of a `CREATE TABLE` body, a
+//! normal form for comparing definitions that differ only in spacing, case, quoting or comments,
+//! and declared types with their affinity. The SQLite driver and planner both read it.
 
-use crate::sql::{self, Flavor};
-
-pub use crate::sql::{Token, TokenKind};
+use super::{Flavor, Token, TokenKind, significant};
 
 const FLAVOR: Flavor = Flavor::sqlite();
 
 /// Splits `sql` into tokens, skipping spaces and comments. Unterminated quotes run to the end.
 pub fn tokenize(sql: &str) -> Vec<Token> {
-    sql::significant(&FLAVOR, sql).collect()
+    significant(&FLAVOR, sql).collect()
 }
 
 /// The comparable form of a definition: tokens joined by single spaces, words and simple quoted
@@ -18,7 +17,7 @@ pub fn normalize(sql: &str) -> String {
     normalize_tokens(sql, &tokenize(sql))
 }
 
-pub fn normalize_tokens(sql: &str, tokens: &[Token]) -> String {
+fn normalize_tokens(sql: &str, tokens: &[Token]) -> String {
     let words: Vec<String> = tokens
         .iter()
         .filter(|t| !t.is_punct(sql, ";"))
@@ -44,6 +43,32 @@ fn is_simple_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A declared column type as the model keeps it: its normal form, without spaces around
+/// parentheses and before commas (`varchar ( 10 )` is `VARCHAR(10)`).
+pub fn declared_type(declared: &str) -> String {
+    normalize(declared)
+        .replace(" ( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
+}
+
+/// SQLite's rules for a column's type affinity, in their order: I integer, T text, B blob,
+/// R real, N numeric.
+pub fn affinity(declared: &str) -> &'static str {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        "I"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
+        "T"
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        "B"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
+        "R"
+    } else {
+        "N"
+    }
 }
 
 /// Quotes a name for SQLite.
@@ -158,5 +183,15 @@ mod tests {
         assert!(is_table_constraint(&text.items[2]));
         assert!(!is_table_constraint(&text.items[0]));
         assert!(table_text("CREATE TABLE t AS SELECT 1").is_none());
+    }
+
+    #[test]
+    fn affinity_follows_sqlite_rules() {
+        assert_eq!(affinity("INT"), "I");
+        assert_eq!(affinity("VARCHAR(10)"), "T");
+        assert_eq!(affinity(""), "B");
+        assert_eq!(affinity("DOUBLE PRECISION"), "R");
+        assert_eq!(affinity("DECIMAL(10,2)"), "N");
+        assert_eq!(declared_type("varchar ( 10 )"), "VARCHAR(10)");
     }
 }
