@@ -5,6 +5,7 @@ use crate::diff::DiffPolicy;
 use crate::schema::{
     Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, TypeKind, View,
 };
+use crate::sql::Flavor;
 
 pub struct PostgresDiffPolicy;
 
@@ -94,6 +95,11 @@ impl DiffPolicy for PostgresDiffPolicy {
     /// `ALTER POLICY` changes roles and expressions but not `PERMISSIVE` nor the command.
     fn policy_alterable(&self, old: &Policy, new: &Policy) -> bool {
         old.permissive == new.permissive && old.command == new.command
+    }
+
+    fn flavor(&self) -> &'static Flavor {
+        static POSTGRES: Flavor = Flavor::postgres();
+        &POSTGRES
     }
 
     /// Like the server's `quote_ident`: lower-case words that are not keywords stay bare.

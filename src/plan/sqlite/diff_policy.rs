@@ -6,6 +6,7 @@
 use crate::diff::DiffPolicy;
 use crate::plan::postgres::PostgresDiffPolicy;
 use crate::schema::{Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, View};
+use crate::sql::Flavor;
 use crate::sql::sqlite::affinity;
 
 pub struct SqliteDiffPolicy;
@@ -65,6 +66,12 @@ impl DiffPolicy for SqliteDiffPolicy {
     /// that matched SQLite would spell names the way `ALTER TABLE ... RENAME` leaves them.
     fn spell_identifier(&self, name: &str) -> String {
         PostgresDiffPolicy.spell_identifier(name)
+    }
+
+    /// SQLite's own: its texts are the statements as written, with `[…]` and `` `…` `` names.
+    fn flavor(&self) -> &'static Flavor {
+        static SQLITE: Flavor = Flavor::sqlite();
+        &SQLITE
     }
 }
 
