@@ -71,8 +71,7 @@ impl Dialect for Postgres {
     }
 
     fn lexer_flavor(&self) -> &'static Flavor {
-        static FLAVOR: Flavor = Flavor::postgres();
-        &FLAVOR
+        &postgres::FLAVOR
     }
 
     fn check_lint_support(&self) -> Result<()> {

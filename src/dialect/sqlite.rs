@@ -59,8 +59,7 @@ impl Dialect for Sqlite {
     }
 
     fn lexer_flavor(&self) -> &'static Flavor {
-        static FLAVOR: Flavor = Flavor::sqlite();
-        &FLAVOR
+        &sqlite::FLAVOR
     }
 
     fn check_lint_support(&self) -> Result<()> {

@@ -15,6 +15,11 @@ pub use revisions::REVISIONS_TABLE;
 pub use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 pub use target::SqliteTarget;
 
+use crate::sql::Flavor;
+
+/// How SQLite reads SQL (trigger bodies hold `;`): what scripts run here are split with.
+pub static FLAVOR: Flavor = Flavor::sqlite();
+
 use crate::driver::StatementError;
 use crate::sql::sqlite::normalize;
 use crate::url::SqliteUrl;

@@ -15,6 +15,7 @@ use super::lock::{self, FileLock};
 use super::{execute_each, revisions};
 use crate::error::{bad_input, failure};
 use crate::migrate::{MigrationTarget, Revision, ServerError, os_user};
+use crate::sql::Flavor;
 use crate::sql::sqlite::normalize;
 use crate::url::SqliteUrl;
 use anyhow::Context;
@@ -191,6 +192,10 @@ impl MigrationTarget for SqliteTarget {
 
     fn operator(&self) -> String {
         os_user()
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &super::FLAVOR
     }
 }
 
