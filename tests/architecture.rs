@@ -1,6 +1,6 @@
 //! The layer rules of docs/ARCHITECTURE.md, checked on the source text: no import cycle between
-//! top-level modules or between the files of `diff/`, and no match on a database URL's kind
-//! outside the dialect seam and the dialects' own folders.
+//! top-level modules or between the files of `diff/`, no import between `driver` and `plan`,
+//! and no match on a database URL's kind outside the dialect seam and the dialects' own places.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -149,6 +149,19 @@ fn diff_files_import_without_cycles() {
     assert_eq!(cycles(&edges), Vec::<Vec<String>>::new(), "{edges:#?}");
 }
 
+#[test]
+fn drivers_and_planners_do_not_import_each_other() {
+    let mut offenders = Vec::new();
+    for (from, to) in [("plan", "driver"), ("driver", "plan")] {
+        for (file, code) in sources(&src().join(from)) {
+            if names_after(&code, "crate::").contains(&to) {
+                offenders.push(format!("{file}: crate::{to}"));
+            }
+        }
+    }
+    assert_eq!(offenders, Vec::<String>::new());
+}
+
 /// A dialect's own files may name its URL variants; nothing else may branch on them.
 fn inside_the_seam(file: &str) -> bool {
     let owned = ["dialect/", "url", "driver/postgres/", "driver/sqlite/"];
@@ -157,6 +170,7 @@ fn inside_the_seam(file: &str) -> bool {
         "plan/sqlite/",
         "devdb/postgres/",
         "devdb/sqlite.rs",
+        "sql/sqlite.rs",
     ];
     owned
         .iter()
@@ -178,7 +192,7 @@ fn nothing_outside_the_seam_matches_on_a_url_kind() {
             }
         }
         for dialect in ["postgres", "sqlite"] {
-            for prefix in ["driver::", "plan::"] {
+            for prefix in ["driver::", "plan::", "sql::"] {
                 if names_after(&code, prefix).contains(&dialect) {
                     offenders.push(format!("{file}: {prefix}{dialect}"));
                 }

@@ -80,7 +80,7 @@ pub fn diff(from: &Realm, to: &Realm, opts: &DiffOptions, policy: &dyn DiffPolic
         if wider == forced {
             rename::wait_for_renames(&mut nodes);
             nodes.extend(rename::nodes(from, &renamed, &renames));
-            return graph::order(nodes);
+            return graph::order(nodes, policy.flavor());
         }
         forced = wider;
     }

@@ -6,6 +6,7 @@
 //! `diff` is dependency mechanics that hold on any database.
 
 use crate::schema::{Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, View};
+use crate::sql::Flavor;
 
 pub trait DiffPolicy: Sync {
     /// Whether an existing table must be dropped and created again to become `new`.
@@ -48,4 +49,8 @@ pub trait DiffPolicy: Sync {
     fn column_order_counts(&self) -> bool {
         false
     }
+
+    /// How the dialect's texts (defaults and definitions) lex: what the comparison reads
+    /// names out of and a rename rewrites.
+    fn flavor(&self) -> &'static Flavor;
 }

@@ -110,7 +110,7 @@ pub async fn pending_files<T: MigrationTarget + ?Sized>(
     if revisions.is_empty() {
         skip = admit_unrevisioned(target, files, options).await?;
     }
-    let pending = files_to_apply(compare(files, &revisions), None)?;
+    let pending = files_to_apply(compare(files, &revisions, target.lexer_flavor()), None)?;
     let mut pending: Vec<PendingFile> = pending
         .into_iter()
         .filter(|p| !skip.iter().any(|s| s.version == p.file.version))
@@ -149,7 +149,8 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
     if revisions.is_empty() {
         let baselined = admit_unrevisioned(target, files, options).await?;
         for file in &baselined {
-            let revision = revision_of(target, file, RevisionKind::Baseline, file_total(file));
+            let total = file.statements(target.lexer_flavor()).len();
+            let revision = revision_of(target, file, RevisionKind::Baseline, total);
             target.write_revision(&revision).await?;
             revisions.push(revision);
         }
@@ -161,7 +162,7 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         }
         summary.baselined = baselined.len();
     }
-    let comparison = compare(files, &revisions);
+    let comparison = compare(files, &revisions, target.lexer_flavor());
     summary.version = comparison.current.clone();
     let pending = files_to_apply(comparison, None)?;
     let run: Vec<PendingFile> = pending
@@ -179,7 +180,8 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
     }
 
     if options.tx_mode == TxMode::All && !run.is_empty() {
-        let statements: Vec<_> = run.iter().flat_map(|p| p.file.statements()).collect();
+        let flavor = target.lexer_flavor();
+        let statements: Vec<_> = run.iter().flat_map(|p| p.file.statements(flavor)).collect();
         target.begin(&texts(&statements)).await?;
         for item in &run {
             match apply_file(target, item, Commit::WithTransaction, report).await {
@@ -204,7 +206,9 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         let done = match mode {
             TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
             TxMode::File | TxMode::All => {
-                target.begin(&texts(&item.file.statements())).await?;
+                target
+                    .begin(&texts(&item.file.statements(target.lexer_flavor())))
+                    .await?;
                 let done = apply_file(target, item, Commit::WithTransaction, report).await?;
                 target.commit().await?;
                 done
@@ -257,10 +261,6 @@ fn texts(statements: &[SplitStatement]) -> Vec<&str> {
     statements.iter().map(|s| s.text.as_str()).collect()
 }
 
-fn file_total(file: &MigrationFile) -> usize {
-    file.statements().len()
-}
-
 fn revision_of<T: MigrationTarget + ?Sized>(
     target: &T,
     file: &MigrationFile,
@@ -273,7 +273,7 @@ fn revision_of<T: MigrationTarget + ?Sized>(
         kind,
         checksum: up_checksum(file),
         applied,
-        total: file_total(file),
+        total: file.statements(target.lexer_flavor()).len(),
         error: None,
         error_statement: None,
         execution_ms: 0,
@@ -309,7 +309,8 @@ async fn apply_file<T: MigrationTarget + ?Sized>(
     if by_statement {
         target.write_revision(&revision).await?;
     }
-    for (index, statement) in item.file.statements().iter().enumerate().skip(item.start) {
+    let statements = item.file.statements(target.lexer_flavor());
+    for (index, statement) in statements.iter().enumerate().skip(item.start) {
         if let Err(server) = target.execute(&statement.text).await? {
             let (applied, outcome) = if by_statement {
                 (
@@ -379,7 +380,7 @@ async fn record_failure<T: MigrationTarget + ?Sized>(
         outcome,
         started,
     } = failed;
-    let statement = &item.file.statements()[index];
+    let statement = &item.file.statements(target.lexer_flavor())[index];
     let mut revision = revision_of(target, &item.file, RevisionKind::Applied, applied);
     revision.error = Some(server.to_string());
     revision.error_statement = Some(statement.text.clone());

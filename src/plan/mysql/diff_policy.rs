@@ -8,6 +8,7 @@ use crate::schema::{
     Column, DataType, Function, GeneratedStorage, MysqlType, Policy, QualifiedName, Table,
     TypeCategory, TypeDef, View,
 };
+use crate::sql::Flavor;
 
 pub struct MysqlDiffPolicy;
 
@@ -67,6 +68,11 @@ impl DiffPolicy for MysqlDiffPolicy {
 
     fn column_order_counts(&self) -> bool {
         true
+    }
+
+    fn flavor(&self) -> &'static Flavor {
+        static MYSQL: Flavor = Flavor::mysql();
+        &MYSQL
     }
 }
 

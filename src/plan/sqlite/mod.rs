@@ -11,8 +11,8 @@ pub use diff_policy::SqliteDiffPolicy;
 
 use super::{Plan, Planner, Risk, RiskKind, Statement, Step, describe, risk};
 use crate::diff::{Change, created_tables};
-use crate::driver::sqlite::text::{is_table_constraint, normalize, quote, table_text, tokenize};
 use crate::schema::{ConstraintKind, QualifiedName, Realm, Table};
+use crate::sql::sqlite::{is_table_constraint, normalize, quote, table_text, tokenize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Plans between two inspected SQLite realms; it needs both whole states because a rebuild
