@@ -151,12 +151,20 @@ fn diff_files_import_without_cycles() {
 
 /// A dialect's own files may name its URL variants; nothing else may branch on them.
 fn inside_the_seam(file: &str) -> bool {
-    let owned = ["dialect/", "url", "driver/postgres/", "driver/sqlite/"];
+    let owned = [
+        "dialect/",
+        "url",
+        "driver/postgres/",
+        "driver/sqlite/",
+        "driver/mysql/",
+    ];
     let dialect_folders = [
         "plan/postgres/",
         "plan/sqlite/",
+        "plan/mysql/",
         "devdb/postgres/",
         "devdb/sqlite.rs",
+        "devdb/mysql/",
     ];
     owned
         .iter()
@@ -177,7 +185,7 @@ fn nothing_outside_the_seam_matches_on_a_url_kind() {
                 offenders.push(format!("{file}: DbUrl::{variant}"));
             }
         }
-        for dialect in ["postgres", "sqlite"] {
+        for dialect in ["postgres", "sqlite", "mysql"] {
             for prefix in ["driver::", "plan::"] {
                 if names_after(&code, prefix).contains(&dialect) {
                     offenders.push(format!("{file}: {prefix}{dialect}"));
