@@ -164,13 +164,21 @@ fn drivers_and_planners_do_not_import_each_other() {
 
 /// A dialect's own files may name its URL variants; nothing else may branch on them.
 fn inside_the_seam(file: &str) -> bool {
-    let owned = ["dialect/", "url", "driver/postgres/", "driver/sqlite/"];
+    let owned = [
+        "dialect/",
+        "url",
+        "driver/postgres/",
+        "driver/sqlite/",
+        "driver/mysql/",
+    ];
     let dialect_folders = [
         "plan/postgres/",
         "plan/sqlite/",
+        "plan/mysql/",
         "devdb/postgres/",
         "devdb/sqlite.rs",
         "sql/sqlite.rs",
+        "devdb/mysql/",
     ];
     owned
         .iter()
@@ -191,7 +199,7 @@ fn nothing_outside_the_seam_matches_on_a_url_kind() {
                 offenders.push(format!("{file}: DbUrl::{variant}"));
             }
         }
-        for dialect in ["postgres", "sqlite"] {
+        for dialect in ["postgres", "sqlite", "mysql"] {
             for prefix in ["driver::", "plan::", "sql::"] {
                 if names_after(&code, prefix).contains(&dialect) {
                     offenders.push(format!("{file}: {prefix}{dialect}"));

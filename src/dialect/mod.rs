@@ -113,6 +113,12 @@ pub fn of_database(url: &DbUrl) -> Result<&'static dyn Dialect> {
             spoken(),
             engine = docker.engine().as_str(),
         ),
+        DbUrl::Mysql(mysql) => format!(
+            "{mysql}: {scheme} URLs parse, but schemactl cannot inspect {scheme} schemas yet; \
+             use a database of {}",
+            spoken(),
+            scheme = mysql.flavor().scheme(),
+        ),
         DbUrl::File(_) => format!("{url}: names SQL files, not a database"),
         _ => format!(
             "{url}: schemactl cannot connect to this kind of database yet; it speaks {}",
@@ -197,6 +203,18 @@ mod tests {
         let error = dialect_of("docker://mysql/8/dev").unwrap_err();
         assert!(
             error.to_string().contains("cannot inspect mysql"),
+            "{error}"
+        );
+        let error = dialect_of("mysql://root:secret@h/db").unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("mysql URLs parse, but schemactl cannot inspect mysql schemas yet"),
+            "{text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
+        let error = dialect_of("mariadb://h/db").unwrap_err();
+        assert!(
+            error.to_string().contains("cannot inspect mariadb"),
             "{error}"
         );
     }
