@@ -17,7 +17,7 @@ pub use reuse::remove_reused;
 
 use super::cleanup::{self, CleanupGuard};
 use crate::error::failure;
-use crate::url::{DockerEngine, DockerUrl, PgUrl};
+use crate::url::{DockerEngine, DockerUrl, MysqlFlavor, MysqlUrl, PgUrl};
 use bollard::Docker;
 use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
 use bollard::query_parameters::CreateContainerOptionsBuilder;
@@ -208,6 +208,21 @@ impl Container {
             self.host_port
         ))?;
         Ok(base.with_database(&self.database))
+    }
+
+    /// The URL of a MySQL or MariaDB container's server (root; no database).
+    pub fn mysql_url(&self) -> MysqlUrl {
+        let flavor = match self.engine {
+            DockerEngine::Mariadb => MysqlFlavor::Mariadb,
+            _ => MysqlFlavor::Mysql,
+        };
+        MysqlUrl::for_tcp(
+            flavor,
+            "127.0.0.1",
+            self.host_port,
+            contract::MYSQL_USER,
+            Some(&self.password),
+        )
     }
 
     /// Connection options for a MySQL or MariaDB container (root, the URL's database).
