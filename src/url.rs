@@ -2,15 +2,18 @@
 //!
 //! `parse` picks the kind from the scheme; each kind keeps its parts in its own module.
 //! Passwords never leave this module in printable form except through
-//! [`PgUrl::to_url_string`], which exists for child processes (psql, pg_dump) only.
+//! [`PgUrl::to_url_string`], which exists for child processes (psql, pg_dump) only, and
+//! the connect options each kind builds for sqlx.
 
 mod docker;
 mod file;
+mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use docker::{DockerEngine, DockerUrl};
 pub use file::FileUrl;
+pub use mysql::{MysqlFlavor, MysqlSslMode, MysqlUrl};
 pub use postgres::{PgUrl, SslMode};
 pub use sqlite::SqliteUrl;
 
@@ -22,8 +25,8 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub enum DbUrl {
     Postgres(PgUrl),
-    /// `mysql://` or `mariadb://`, kept as its redacted text until the MySQL driver exists.
-    Mysql(String),
+    /// `mysql://` or `mariadb://`.
+    Mysql(MysqlUrl),
     Sqlite(SqliteUrl),
     Docker(DockerUrl),
     File(FileUrl),
@@ -51,7 +54,7 @@ impl fmt::Display for DbUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DbUrl::Postgres(url) => url.fmt(f),
-            DbUrl::Mysql(redacted) => f.write_str(redacted),
+            DbUrl::Mysql(url) => url.fmt(f),
             DbUrl::Sqlite(url) => url.fmt(f),
             DbUrl::Docker(url) => url.fmt(f),
             DbUrl::File(url) => url.fmt(f),
@@ -78,7 +81,12 @@ pub fn parse(s: &str) -> anyhow::Result<DbUrl> {
         "postgres" | "postgresql" => PgUrl::parse_after_scheme(rest)
             .map(DbUrl::Postgres)
             .map_err(|why| bad_url(s, &why)),
-        "mysql" | "mariadb" => Ok(DbUrl::Mysql(redact_raw(s))),
+        "mysql" => MysqlUrl::parse_after_scheme(MysqlFlavor::Mysql, rest)
+            .map(DbUrl::Mysql)
+            .map_err(|why| bad_url(s, &why)),
+        "mariadb" => MysqlUrl::parse_after_scheme(MysqlFlavor::Mariadb, rest)
+            .map(DbUrl::Mysql)
+            .map_err(|why| bad_url(s, &why)),
         "sqlite" => SqliteUrl::parse_after_scheme(rest)
             .map(DbUrl::Sqlite)
             .map_err(|why| bad_url(s, &why)),
@@ -108,6 +116,16 @@ pub fn parse_postgres(s: &str) -> anyhow::Result<PgUrl> {
         DbUrl::Postgres(url) => Ok(url),
         other => Err(bad_input(format!(
             "{other}: expected a postgres:// URL here"
+        ))),
+    }
+}
+
+/// Parses a URL that must be MySQL or MariaDB.
+pub fn parse_mysql(s: &str) -> anyhow::Result<MysqlUrl> {
+    match parse(s)? {
+        DbUrl::Mysql(url) => Ok(url),
+        other => Err(bad_input(format!(
+            "{other}: expected a mysql:// or mariadb:// URL here"
         ))),
     }
 }
@@ -180,6 +198,36 @@ fn parse_query(query: &str) -> Result<QueryPairs, String> {
         .collect()
 }
 
+/// `host[:port]` or `[v6-address][:port]` of an authority: the decoded host (empty when
+/// absent) and the port text, if any.
+fn split_host_port(hostport: &str) -> Result<(String, Option<&str>), String> {
+    if let Some(bracketed) = hostport.strip_prefix('[') {
+        let (addr, after) = bracketed
+            .split_once(']')
+            .ok_or("an IPv6 host must be written [addr] with a closing ']'")?;
+        let port = match after {
+            "" => None,
+            _ => Some(
+                after
+                    .strip_prefix(':')
+                    .ok_or("expected ':PORT' after ']'")?,
+            ),
+        };
+        return Ok((addr.to_string(), port));
+    }
+    match hostport.rsplit_once(':') {
+        Some((h, p)) => Ok((decode(h, "the host")?, Some(p))),
+        None => Ok((decode(hostport, "the host")?, None)),
+    }
+}
+
+fn parse_port(s: &str) -> Result<u16, String> {
+    match s.parse::<u16>() {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(format!("port {s:?} is not a number from 1 to 65535")),
+    }
+}
+
 /// Splits `rest` (after `scheme://`) into the part before `?` and the parsed query.
 fn split_query(rest: &str) -> Result<(&str, QueryPairs), String> {
     if rest.contains('#') {
@@ -229,10 +277,17 @@ mod tests {
     }
 
     #[test]
-    fn mysql_is_kept_redacted() {
+    fn mysql_and_mariadb_parse_and_print_redacted() {
         let url = parse("mysql://root:pw@localhost:3306/app").unwrap();
         assert_eq!(url.to_string(), "mysql://root:xxxxx@localhost:3306/app");
         assert!(matches!(parse("mariadb://h/db").unwrap(), DbUrl::Mysql(_)));
+        assert_eq!(
+            parse_mysql("mariadb://h/db").unwrap().database(),
+            Some("db")
+        );
+        let err = parse_mysql("postgres://u:secret@h/db").unwrap_err();
+        assert_eq!(exit_code(&err), 2);
+        assert!(!err.to_string().contains("secret"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The layer rules of docs/ARCHITECTURE.md, checked on the source text: no import cycle between
-//! top-level modules or between the files of `diff/`, and no match on a database URL's kind
-//! outside the dialect seam and the dialects' own folders.
+//! top-level modules or between the files of `diff/`, no import between `driver` and `plan`,
+//! and no match on a database URL's kind outside the dialect seam and the dialects' own places.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -149,14 +149,36 @@ fn diff_files_import_without_cycles() {
     assert_eq!(cycles(&edges), Vec::<Vec<String>>::new(), "{edges:#?}");
 }
 
+#[test]
+fn drivers_and_planners_do_not_import_each_other() {
+    let mut offenders = Vec::new();
+    for (from, to) in [("plan", "driver"), ("driver", "plan")] {
+        for (file, code) in sources(&src().join(from)) {
+            if names_after(&code, "crate::").contains(&to) {
+                offenders.push(format!("{file}: crate::{to}"));
+            }
+        }
+    }
+    assert_eq!(offenders, Vec::<String>::new());
+}
+
 /// A dialect's own files may name its URL variants; nothing else may branch on them.
 fn inside_the_seam(file: &str) -> bool {
-    let owned = ["dialect/", "url", "driver/postgres/", "driver/sqlite/"];
+    let owned = [
+        "dialect/",
+        "url",
+        "driver/postgres/",
+        "driver/sqlite/",
+        "driver/mysql/",
+    ];
     let dialect_folders = [
         "plan/postgres/",
         "plan/sqlite/",
+        "plan/mysql/",
         "devdb/postgres/",
         "devdb/sqlite.rs",
+        "sql/sqlite.rs",
+        "devdb/mysql/",
     ];
     owned
         .iter()
@@ -177,8 +199,8 @@ fn nothing_outside_the_seam_matches_on_a_url_kind() {
                 offenders.push(format!("{file}: DbUrl::{variant}"));
             }
         }
-        for dialect in ["postgres", "sqlite"] {
-            for prefix in ["driver::", "plan::"] {
+        for dialect in ["postgres", "sqlite", "mysql"] {
+            for prefix in ["driver::", "plan::", "sql::"] {
                 if names_after(&code, prefix).contains(&dialect) {
                     offenders.push(format!("{file}: {prefix}{dialect}"));
                 }

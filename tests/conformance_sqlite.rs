@@ -12,13 +12,13 @@ use common::conformance::{
 };
 use schemactl::dialect::{self, Dialect};
 use schemactl::diff::{DiffOptions, diff};
-use schemactl::driver::sqlite::text::{normalize, table_text};
 use schemactl::driver::sqlite::{
     SqliteConnection, apply_statements, connect_memory, inspect_realm,
 };
 use schemactl::plan::Planner;
 use schemactl::plan::sqlite::SqlitePlanner;
 use schemactl::schema::Realm;
+use schemactl::sql::sqlite::{normalize, table_text};
 use schemactl::workflow::{Script, load_scripts};
 use sqlx::Row;
 use std::path::Path;

@@ -3,6 +3,7 @@
 
 use schemactl::error::exit_code;
 use schemactl::migrate::{DirFormat, MigrationDir, SUM_FILE_NAME, TxMode, next_version};
+use schemactl::sql::Flavor;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -90,7 +91,10 @@ fn atlas_written_sum_verifies_and_files_read_in_order() {
             ("20230926085734", "destructive-change")
         ]
     );
-    assert_eq!(files[2].statements()[0].text, "DROP TABLE t2");
+    assert_eq!(
+        files[2].statements(&Flavor::postgres())[0].text,
+        "DROP TABLE t2"
+    );
 }
 
 #[test]
@@ -230,7 +234,7 @@ fn dbmate_round_trip() {
     );
     assert_eq!(files[0].down.as_deref(), Some("DROP TABLE t;\n"));
     let statements: Vec<(String, usize)> = files[0]
-        .statements()
+        .statements(&Flavor::postgres())
         .into_iter()
         .map(|s| (s.text, s.line))
         .collect();
@@ -241,7 +245,7 @@ fn dbmate_round_trip() {
             ("CREATE INDEX i ON t (a)".to_string(), 3)
         ]
     );
-    assert!(files[1].statements().is_empty());
+    assert!(files[1].statements(&Flavor::postgres()).is_empty());
     assert_eq!(files[1].down.as_deref(), Some(""));
     dir.verify_sum().unwrap();
 }
@@ -406,7 +410,7 @@ fn directives_and_delimiter_are_read_from_the_file_header() {
     assert_eq!(directives.nolint, ["DS103"]);
     assert_eq!(directives.delimiter.as_deref(), Some("//"));
     let statements: Vec<(String, usize)> = files[0]
-        .statements()
+        .statements(&Flavor::postgres())
         .into_iter()
         .map(|s| (s.text, s.line))
         .collect();

@@ -8,6 +8,7 @@ use crate::config::parse_duration;
 use crate::error::bad_input;
 use crate::migrate::TargetSpec;
 use crate::migrate::{ApplyOptions, PendingFile, Progress, TxMode};
+use crate::sql::Flavor;
 use crate::url;
 use crate::workflow::{self, ApplyOutcome, DownOptions, Status};
 use anyhow::Result;
@@ -264,7 +265,7 @@ async fn apply_with(settings: &Settings, spec: &TargetSpec, args: &ApplyArgs) ->
     let options = apply_options(settings, args)?;
     let mut report = progress_printer("applying");
     match workflow::apply(spec, &dir, &options, args.dry_run, &mut report).await? {
-        ApplyOutcome::DryRun(pending) => print_dry_run(&pending),
+        ApplyOutcome::DryRun { pending, flavor } => print_dry_run(&pending, flavor),
         ApplyOutcome::Applied(summary) => {
             if args.format == OutputFormat::Json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -288,13 +289,13 @@ async fn apply_with(settings: &Settings, spec: &TargetSpec, args: &ApplyArgs) ->
     Ok(0)
 }
 
-fn print_dry_run(pending: &[PendingFile]) {
+fn print_dry_run(pending: &[PendingFile], flavor: &Flavor) {
     if pending.is_empty() {
         eprintln!("the target is up to date; nothing to apply");
     }
     for item in pending {
         println!("-- {} ({} statements)", item.file.file_name(), item.total);
-        for statement in item.file.statements().iter().skip(item.start) {
+        for statement in item.file.statements(flavor).iter().skip(item.start) {
             println!("{};", statement.text.trim_end().trim_end_matches(';'));
         }
     }

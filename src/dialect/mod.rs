@@ -19,6 +19,7 @@ use crate::error::bad_input;
 use crate::migrate::{MigrationTarget, TargetSpec};
 use crate::plan::Plan;
 use crate::schema::Realm;
+use crate::sql::Flavor;
 use crate::url::DbUrl;
 use anyhow::Result;
 use async_trait::async_trait;
@@ -53,6 +54,10 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// The dialect's answers to what the diff cannot tell from the two models alone (what is
     /// altered in place, what must be re-created).
     fn diff_policy(&self) -> &'static dyn DiffPolicy;
+
+    /// How the dialect's SQL lexes (quotes, comments, bodies that hold `;`): what its scripts
+    /// are split and read with.
+    fn lexer_flavor(&self) -> &'static Flavor;
 
     /// `Ok` when `migrate lint`'s rules apply to this dialect; else why not, as bad input.
     fn check_lint_support(&self) -> Result<()>;
@@ -107,6 +112,12 @@ pub fn of_database(url: &DbUrl) -> Result<&'static dyn Dialect> {
              {engine} schemas yet; use a database of {}",
             spoken(),
             engine = docker.engine().as_str(),
+        ),
+        DbUrl::Mysql(mysql) => format!(
+            "{mysql}: {scheme} URLs parse, but schemactl cannot inspect {scheme} schemas yet; \
+             use a database of {}",
+            spoken(),
+            scheme = mysql.flavor().scheme(),
         ),
         DbUrl::File(_) => format!("{url}: names SQL files, not a database"),
         _ => format!(
@@ -194,6 +205,31 @@ mod tests {
             error.to_string().contains("cannot inspect mysql"),
             "{error}"
         );
+        let error = dialect_of("mysql://root:secret@h/db").unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("mysql URLs parse, but schemactl cannot inspect mysql schemas yet"),
+            "{text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
+        let error = dialect_of("mariadb://h/db").unwrap_err();
+        assert!(
+            error.to_string().contains("cannot inspect mariadb"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_diff_reads_texts_in_the_dialects_own_flavour() {
+        for dialect in DIALECTS {
+            assert_eq!(
+                dialect.diff_policy().flavor(),
+                dialect.lexer_flavor(),
+                "{}",
+                dialect.name()
+            );
+        }
+        assert_ne!(POSTGRES.lexer_flavor(), SQLITE.lexer_flavor());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::migrate::{MigrationTarget, TargetSpec};
 use crate::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 use crate::plan::{Plan, Planner};
 use crate::schema::{Realm, Schema};
+use crate::sql::Flavor;
 use crate::url::{DbUrl, DockerEngine, PgUrl};
 use anyhow::Result;
 use async_trait::async_trait;
@@ -67,6 +68,10 @@ impl Dialect for Postgres {
 
     fn diff_policy(&self) -> &'static dyn DiffPolicy {
         &PostgresDiffPolicy
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &postgres::FLAVOR
     }
 
     fn check_lint_support(&self) -> Result<()> {

@@ -10,6 +10,7 @@ use crate::migrate::{MigrationTarget, TargetSpec};
 use crate::plan::sqlite::{SqliteDiffPolicy, SqlitePlanner};
 use crate::plan::{Plan, Planner};
 use crate::schema::Realm;
+use crate::sql::Flavor;
 use crate::url::{DbUrl, SqliteUrl};
 use anyhow::Result;
 use async_trait::async_trait;
@@ -55,6 +56,10 @@ impl Dialect for Sqlite {
 
     fn diff_policy(&self) -> &'static dyn DiffPolicy {
         &SqliteDiffPolicy
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &sqlite::FLAVOR
     }
 
     fn check_lint_support(&self) -> Result<()> {

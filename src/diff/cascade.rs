@@ -15,6 +15,7 @@ use super::res::{
 };
 use super::uses::{constraint_uses, policy_texts, trigger_functions, view_scope};
 use crate::schema::{Column, ConstraintKind, ObjectRef, QualifiedName, Realm, Table, View};
+use crate::sql::Flavor;
 use std::collections::BTreeSet;
 
 /// `forced` plus every surviving object of `from` that uses something the nodes kill.
@@ -27,7 +28,7 @@ pub(crate) fn widen(
 ) -> Forced {
     let killed: BTreeSet<&Res> = nodes.iter().flat_map(|n| n.kills.iter()).collect();
     let scan = Scan {
-        candidates: Candidates::new(killed.iter().copied()),
+        candidates: Candidates::new(policy.flavor(), killed.iter().copied()),
         killed,
         dialect: policy,
     };
@@ -185,7 +186,8 @@ impl Scan<'_> {
                 .into_iter()
                 .collect();
             used.extend(self.candidates.mentioned(&column_texts(column), &[]));
-            let still_used = used.iter().any(|r| column_uses(target, r));
+            let flavor = self.dialect.flavor();
+            let still_used = used.iter().any(|r| column_uses(flavor, target, r));
             if still_used {
                 out.parked.insert((qn.clone(), column.name.clone()));
             }
@@ -198,7 +200,7 @@ fn column_texts(column: &Column) -> Vec<String> {
 }
 
 /// Whether the target column's type or default uses the object.
-fn column_uses(column: &Column, res: &Res) -> bool {
+fn column_uses(flavor: &Flavor, column: &Column, res: &Res) -> bool {
     if data_type_res(&column.data_type).as_ref() == Some(res) {
         return true;
     }
@@ -208,5 +210,5 @@ fn column_uses(column: &Column, res: &Res) -> bool {
     let Some((schema, name)) = spelled_name(object) else {
         return false;
     };
-    Words::of(column.default.iter().map(String::as_str)).has_qualified(schema, name)
+    Words::of(flavor, column.default.iter().map(String::as_str)).has_qualified(schema, name)
 }

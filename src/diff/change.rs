@@ -96,6 +96,13 @@ pub enum Change {
         from: Column,
         to: Column,
     },
+    /// The columns both states have are in another order (only where order counts, see
+    /// `DiffPolicy::column_order_counts`); `from` and `to` are the two tables' column names.
+    ReorderColumns {
+        table: QualifiedName,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
     AddConstraint {
         table: QualifiedName,
         constraint: Constraint,
@@ -285,6 +292,17 @@ pub enum CommentTarget {
     },
 }
 
+/// The tables `changes` create.
+pub fn created_tables(changes: &[Change]) -> std::collections::BTreeSet<&QualifiedName> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { name, .. } => Some(name),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Change {
     /// The change that undoes this one (structure, not data: the inverse of a drop re-creates an
     /// empty object).
@@ -321,6 +339,11 @@ impl Change {
             AddColumn { table, column } => DropColumn { table, column },
             DropColumn { table, column } => AddColumn { table, column },
             AlterColumn { table, from, to } => AlterColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            ReorderColumns { table, from, to } => ReorderColumns {
                 table,
                 from: to,
                 to: from,

@@ -15,6 +15,7 @@ use super::Change;
 use super::mention;
 use super::res::Res;
 use crate::schema::QualifiedName;
+use crate::sql::Flavor;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
@@ -46,6 +47,7 @@ pub(crate) enum Rank {
     AttachPartition,
     AddColumn,
     AlterColumn,
+    ReorderColumns,
     TableOptions,
     AddConstraint,
     CreateIndex,
@@ -94,9 +96,10 @@ impl Node {
 }
 
 /// The nodes' changes in an order that satisfies every edge; cycles (which correct inputs do
-/// not produce) are broken at the smallest waiting node so that the result stays total.
-pub(crate) fn order(nodes: Vec<Node>) -> Vec<Change> {
-    let edges = edges(&nodes);
+/// not produce) are broken at the smallest waiting node so that the result stays total. Texts
+/// lex as `flavor`.
+pub(crate) fn order(nodes: Vec<Node>, flavor: &Flavor) -> Vec<Change> {
+    let edges = edges(&nodes, flavor);
     let count = nodes.len();
     let mut successors: Vec<Vec<usize>> = vec![Vec::new(); count];
     let mut waiting_on = vec![0usize; count];
@@ -137,7 +140,7 @@ pub(crate) fn order(nodes: Vec<Node>) -> Vec<Change> {
         .collect()
 }
 
-fn edges(nodes: &[Node]) -> BTreeSet<(usize, usize)> {
+fn edges(nodes: &[Node], flavor: &Flavor) -> BTreeSet<(usize, usize)> {
     let mut makers: BTreeMap<&Res, Vec<usize>> = BTreeMap::new();
     let mut killers: BTreeMap<&Res, Vec<usize>> = BTreeMap::new();
     for (i, node) in nodes.iter().enumerate() {
@@ -148,8 +151,8 @@ fn edges(nodes: &[Node]) -> BTreeSet<(usize, usize)> {
             killers.entry(r).or_default().push(i);
         }
     }
-    let made = mention::Candidates::new(makers.keys().copied());
-    let killed = mention::Candidates::new(killers.keys().copied());
+    let made = mention::Candidates::new(flavor, makers.keys().copied());
+    let killed = mention::Candidates::new(flavor, killers.keys().copied());
     let mut edges = BTreeSet::new();
     let mut link = |before: usize, after: usize| {
         if before != after {
@@ -184,6 +187,8 @@ fn edges(nodes: &[Node]) -> BTreeSet<(usize, usize)> {
 mod tests {
     use super::*;
 
+    const PG: &Flavor = &Flavor::postgres();
+
     fn schema_node(name: &str, rank: Rank) -> Node {
         let change = if rank == Rank::DropSchema {
             Change::DropSchema { name: name.into() }
@@ -211,7 +216,7 @@ mod tests {
             schema_node("z", Rank::DropSchema),
             schema_node("a", Rank::CreateSchema),
         ];
-        assert_eq!(names(&order(nodes)), ["-z", "+a", "+b"]);
+        assert_eq!(names(&order(nodes, PG)), ["-z", "+a", "+b"]);
     }
 
     #[test]
@@ -220,7 +225,7 @@ mod tests {
         user.needs.push(Res::Schema("late".into()));
         let mut maker = schema_node("b", Rank::Comment);
         maker.makes.push(Res::Schema("late".into()));
-        assert_eq!(names(&order(vec![user, maker])), ["+b", "+a"]);
+        assert_eq!(names(&order(vec![user, maker], PG)), ["+b", "+a"]);
     }
 
     #[test]
@@ -229,7 +234,7 @@ mod tests {
         killer.kills.push(Res::Schema("s".into()));
         let mut releaser = schema_node("r", Rank::Comment);
         releaser.releases.push(Res::Schema("s".into()));
-        assert_eq!(names(&order(vec![killer, releaser])), ["+r", "-k"]);
+        assert_eq!(names(&order(vec![killer, releaser], PG)), ["+r", "-k"]);
     }
 
     #[test]
@@ -240,6 +245,6 @@ mod tests {
         a.makes.push(Res::Schema("a".into()));
         b.needs.push(Res::Schema("a".into()));
         b.makes.push(Res::Schema("b".into()));
-        assert_eq!(names(&order(vec![a, b])), ["+a", "+b"]);
+        assert_eq!(names(&order(vec![a, b], PG)), ["+a", "+b"]);
     }
 }

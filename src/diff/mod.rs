@@ -50,7 +50,7 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use change::{Change, CommentTarget, RowSecurity, TableOptions};
+pub use change::{Change, CommentTarget, RowSecurity, TableOptions, created_tables};
 pub use policy::DiffPolicy;
 pub use rename::{RenameCandidate, RenameHint, UnusedHint, rename_candidates, unused_hints};
 
@@ -80,7 +80,7 @@ pub fn diff(from: &Realm, to: &Realm, opts: &DiffOptions, policy: &dyn DiffPolic
         if wider == forced {
             rename::wait_for_renames(&mut nodes);
             nodes.extend(rename::nodes(from, &renamed, &renames));
-            return graph::order(nodes);
+            return graph::order(nodes, policy.flavor());
         }
         forced = wider;
     }

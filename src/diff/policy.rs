@@ -6,6 +6,7 @@
 //! `diff` is dependency mechanics that hold on any database.
 
 use crate::schema::{Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, View};
+use crate::sql::Flavor;
 
 pub trait DiffPolicy: Sync {
     /// Whether an existing table must be dropped and created again to become `new`.
@@ -41,4 +42,15 @@ pub trait DiffPolicy: Sync {
     /// An identifier as the server spells it in the texts it renders (defaults, constraint,
     /// index, trigger and view definitions): what a rename writes into those texts.
     fn spell_identifier(&self, name: &str) -> String;
+
+    /// Whether the order of a table's columns is part of its definition, so that a change of
+    /// order alone is a change (MySQL places columns with `AFTER`; elsewhere a reorder would
+    /// need a rebuild and order is no difference).
+    fn column_order_counts(&self) -> bool {
+        false
+    }
+
+    /// How the dialect's texts (defaults and definitions) lex: what the comparison reads
+    /// names out of and a rename rewrites.
+    fn flavor(&self) -> &'static Flavor;
 }

@@ -13,6 +13,7 @@ mod statement_error;
 pub use statement_error::StatementError;
 
 use crate::schema::Realm;
+use crate::sql::Flavor;
 use async_trait::async_trait;
 use sqlx::{PgConnection, SqliteConnection};
 
@@ -39,6 +40,8 @@ pub trait DevConnection: Send {
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError>;
     /// The schema model of the database, limited to `scope` where the dialect has schemas.
     async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm>;
+    /// How the database reads SQL: scripts for it are split with this flavour.
+    fn lexer_flavor(&self) -> &'static Flavor;
 }
 
 #[async_trait(?Send)]
@@ -49,6 +52,10 @@ impl DevConnection for PgConnection {
 
     async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm> {
         postgres::inspect_realm(self, scope).await
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &postgres::FLAVOR
     }
 }
 
@@ -61,5 +68,9 @@ impl DevConnection for SqliteConnection {
     /// SQLite has one schema (`main`); the scope does not apply.
     async fn inspect_realm(&mut self, _scope: &Scope) -> anyhow::Result<Realm> {
         sqlite::inspect_realm(self).await
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &sqlite::FLAVOR
     }
 }

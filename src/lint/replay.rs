@@ -47,7 +47,8 @@ async fn lint_on(
     for (index, file) in files.iter().enumerate() {
         if !selected.contains(&index) {
             // Unselected files (before or between selected ones) only build the state.
-            execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
+            let statements = file.statements(conn.lexer_flavor());
+            execute_statements(conn, &file.path.display().to_string(), &statements).await?;
             continue;
         }
         let failed = lint_file(conn, dev, file, settings, &mut context, &mut findings).await?;
@@ -82,7 +83,7 @@ async fn lint_file(
     context.lock_timeout = false;
     context.statement_timeout = false;
     context.not_valid_in_file.clear();
-    let statements = file.statements();
+    let statements = file.statements(conn.lexer_flavor());
     let mut kinds = Vec::new();
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     let scope = dev.scope();

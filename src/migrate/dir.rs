@@ -14,7 +14,7 @@ use super::format::{
 };
 use super::sum::{SUM_FILE_NAME, SumFile};
 use crate::error::bad_input;
-use crate::sql::{self, SplitStatement};
+use crate::sql::{self, Flavor, SplitStatement};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
@@ -45,10 +45,11 @@ pub struct MigrationFile {
 }
 
 impl MigrationFile {
-    /// The statements of the up part, split at the file's delimiter; lines are the file's lines.
-    pub fn statements(&self) -> Vec<SplitStatement> {
+    /// The statements of the up part as `flavor` splits them, at the file's delimiter; lines are
+    /// the file's lines.
+    pub fn statements(&self, flavor: &Flavor) -> Vec<SplitStatement> {
         let mut statements =
-            sql::split_statements_with(&self.up, self.directives.delimiter.as_deref());
+            sql::split_statements_for_with(flavor, &self.up, self.directives.delimiter.as_deref());
         for statement in &mut statements {
             statement.line += self.up_line - 1;
         }
@@ -562,8 +563,29 @@ mod tests {
         .unwrap();
         let dir = MigrationDir::open(tmp.path(), DirFormat::Dbmate).unwrap();
         let files = dir.files().unwrap();
-        let lines: Vec<usize> = files[0].statements().iter().map(|s| s.line).collect();
+        let lines: Vec<usize> = files[0]
+            .statements(&Flavor::postgres())
+            .iter()
+            .map(|s| s.line)
+            .collect();
         assert_eq!(lines, [3, 4]);
+    }
+
+    #[test]
+    fn statements_split_as_the_target_reads_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let on_begin = "CREATE TRIGGER t AFTER UPDATE OF begin ON x";
+        let postgres = format!("{on_begin} FOR EACH ROW EXECUTE FUNCTION f();\nSELECT 1;\n");
+        let sqlite = format!("{on_begin} BEGIN SELECT 1; END;\nSELECT 2;\n");
+        fs::write(tmp.path().join("1_pg.sql"), postgres).unwrap();
+        fs::write(tmp.path().join("2_lite.sql"), sqlite).unwrap();
+        let dir = MigrationDir::open(tmp.path(), DirFormat::Atlas).unwrap();
+        let files = dir.files().unwrap();
+        let count = |file: &MigrationFile, flavor| file.statements(&flavor).len();
+        assert_eq!(count(&files[0], Flavor::postgres()), 2);
+        assert_eq!(count(&files[1], Flavor::sqlite()), 2);
+        // A PostgreSQL trigger has no body: there the `;` inside splits.
+        assert_eq!(count(&files[1], Flavor::postgres()), 3);
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub async fn pending_files<T: MigrationTarget + ?Sized>(
     if revisions.is_empty() {
         skip = admit_unrevisioned(target, files, options).await?;
     }
-    let pending = files_to_apply(compare(files, &revisions), None)?;
+    let pending = files_to_apply(compare(files, &revisions, target.lexer_flavor()), None)?;
     let mut pending: Vec<PendingFile> = pending
         .into_iter()
         .filter(|p| !skip.iter().any(|s| s.version == p.file.version))
@@ -149,7 +149,8 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
     if revisions.is_empty() {
         let baselined = admit_unrevisioned(target, files, options).await?;
         for file in &baselined {
-            let revision = revision_of(target, file, RevisionKind::Baseline, file_total(file));
+            let total = file.statements(target.lexer_flavor()).len();
+            let revision = revision_of(target, file, RevisionKind::Baseline, total);
             target.write_revision(&revision).await?;
             revisions.push(revision);
         }
@@ -161,7 +162,7 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         }
         summary.baselined = baselined.len();
     }
-    let comparison = compare(files, &revisions);
+    let comparison = compare(files, &revisions, target.lexer_flavor());
     summary.version = comparison.current.clone();
     let pending = files_to_apply(comparison, None)?;
     let run: Vec<PendingFile> = pending
@@ -171,9 +172,16 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         .collect();
     summary.pending = pending.len() - run.len();
     check_tx_modes(&run, options.tx_mode)?;
+    if !target.transactional_ddl() && options.tx_mode == TxMode::All && !run.is_empty() {
+        return Err(bad_input(
+            "--tx-mode all needs DDL inside transactions, which this database commits \
+             statement by statement; use --tx-mode file (each statement is recorded as it lands)",
+        ));
+    }
 
     if options.tx_mode == TxMode::All && !run.is_empty() {
-        let statements: Vec<_> = run.iter().flat_map(|p| p.file.statements()).collect();
+        let flavor = target.lexer_flavor();
+        let statements: Vec<_> = run.iter().flat_map(|p| p.file.statements(flavor)).collect();
         target.begin(&texts(&statements)).await?;
         for item in &run {
             match apply_file(target, item, Commit::WithTransaction, report).await {
@@ -191,10 +199,16 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         return Ok(summary);
     }
     for item in &run {
-        let done = match item.file.directives.tx_mode.unwrap_or(options.tx_mode) {
+        let mode = match target.transactional_ddl() {
+            true => item.file.directives.tx_mode.unwrap_or(options.tx_mode),
+            false => TxMode::None,
+        };
+        let done = match mode {
             TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
             TxMode::File | TxMode::All => {
-                target.begin(&texts(&item.file.statements())).await?;
+                target
+                    .begin(&texts(&item.file.statements(target.lexer_flavor())))
+                    .await?;
                 let done = apply_file(target, item, Commit::WithTransaction, report).await?;
                 target.commit().await?;
                 done
@@ -247,10 +261,6 @@ fn texts(statements: &[SplitStatement]) -> Vec<&str> {
     statements.iter().map(|s| s.text.as_str()).collect()
 }
 
-fn file_total(file: &MigrationFile) -> usize {
-    file.statements().len()
-}
-
 fn revision_of<T: MigrationTarget + ?Sized>(
     target: &T,
     file: &MigrationFile,
@@ -263,7 +273,7 @@ fn revision_of<T: MigrationTarget + ?Sized>(
         kind,
         checksum: up_checksum(file),
         applied,
-        total: file_total(file),
+        total: file.statements(target.lexer_flavor()).len(),
         error: None,
         error_statement: None,
         execution_ms: 0,
@@ -299,7 +309,8 @@ async fn apply_file<T: MigrationTarget + ?Sized>(
     if by_statement {
         target.write_revision(&revision).await?;
     }
-    for (index, statement) in item.file.statements().iter().enumerate().skip(item.start) {
+    let statements = item.file.statements(target.lexer_flavor());
+    for (index, statement) in statements.iter().enumerate().skip(item.start) {
         if let Err(server) = target.execute(&statement.text).await? {
             let (applied, outcome) = if by_statement {
                 (
@@ -369,7 +380,7 @@ async fn record_failure<T: MigrationTarget + ?Sized>(
         outcome,
         started,
     } = failed;
-    let statement = &item.file.statements()[index];
+    let statement = &item.file.statements(target.lexer_flavor())[index];
     let mut revision = revision_of(target, &item.file, RevisionKind::Applied, applied);
     revision.error = Some(server.to_string());
     revision.error_statement = Some(statement.text.clone());
@@ -427,8 +438,16 @@ pub async fn revert<T: MigrationTarget + ?Sized>(
             if let Err(server) = target.execute(sql).await? {
                 target.rollback().await?;
                 report(Progress::Failed { file: &step.file });
+                let outcome = if target.transactional_ddl() {
+                    "the revert of this file was rolled back; it stays applied".to_string()
+                } else {
+                    format!(
+                        "this database commits DDL statement by statement: the {index} before it \
+                         stay reverted and the file stays recorded as applied"
+                    )
+                };
                 return Err(failure(format!(
-                    "reverting {}: statement {} of {} failed: {server}\n  statement: {}\n  the revert of this file was rolled back; it stays applied",
+                    "reverting {}: statement {} of {} failed: {server}\n  statement: {}\n  {outcome}",
                     step.file.file_name(),
                     index + 1,
                     step.statements.len(),

@@ -6,6 +6,7 @@ use super::dir::MigrationFile;
 use super::format::compare_versions;
 use super::target::{Revision, RevisionKind};
 use crate::error::bad_input;
+use crate::sql::Flavor;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
@@ -42,8 +43,8 @@ fn version_key(version: &str) -> String {
     version.trim_start_matches('0').to_string()
 }
 
-/// Compares `files` (in apply order) with `revisions` (any order).
-pub fn compare(files: &[MigrationFile], revisions: &[Revision]) -> Comparison {
+/// Compares `files` (in apply order, split as `flavor`) with `revisions` (any order).
+pub fn compare(files: &[MigrationFile], revisions: &[Revision], flavor: &Flavor) -> Comparison {
     let mut by_version: BTreeMap<String, &Revision> = revisions
         .iter()
         .map(|r| (version_key(&r.version), r))
@@ -55,7 +56,7 @@ pub fn compare(files: &[MigrationFile], revisions: &[Revision]) -> Comparison {
         .max_by(|a, b| compare_versions(a, b));
     let mut out = Comparison::default();
     for file in files {
-        let total = file.statements().len();
+        let total = file.statements(flavor).len();
         let Some(revision) = by_version.remove(&version_key(&file.version)) else {
             if let Some(newest) = newest_complete
                 && compare_versions(&file.version, newest).is_lt()
@@ -187,6 +188,8 @@ pub fn files_to_revert(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PG: &Flavor = &Flavor::postgres();
     use crate::migrate::Directives;
     use std::path::PathBuf;
 
@@ -209,7 +212,7 @@ mod tests {
             kind: RevisionKind::Applied,
             checksum: up_checksum(file),
             applied,
-            total: file.statements().len(),
+            total: file.statements(PG).len(),
             error: error.map(str::to_string),
             error_statement: None,
             execution_ms: 1,
@@ -225,7 +228,7 @@ mod tests {
             file("2", "select 2;"),
             file("3", "select 3;"),
         ];
-        let comparison = compare(&files, &[revision(&files[0], 1, None)]);
+        let comparison = compare(&files, &[revision(&files[0], 1, None)], PG);
         assert_eq!(comparison.current.as_deref(), Some("1"));
         let pending = files_to_apply(comparison, Some(1)).unwrap();
         assert_eq!(pending.len(), 1);
@@ -238,7 +241,7 @@ mod tests {
     #[test]
     fn a_partly_applied_file_resumes_after_its_last_good_statement() {
         let files = [file("1", "select 1; select 2; select 3;")];
-        let comparison = compare(&files, &[revision(&files[0], 2, Some("boom"))]);
+        let comparison = compare(&files, &[revision(&files[0], 2, Some("boom"))], PG);
         assert!(comparison.incomplete.is_some());
         let pending = files_to_apply(comparison, None).unwrap();
         assert_eq!((pending[0].start, pending[0].total), (2, 3));
@@ -249,7 +252,7 @@ mod tests {
         let files = [file("1", "select 1;")];
         let mut applied = revision(&files[0], 1, None);
         applied.checksum = "other".into();
-        let error = files_to_apply(compare(&files, &[applied]), None).unwrap_err();
+        let error = files_to_apply(compare(&files, &[applied], PG), None).unwrap_err();
         assert_eq!(crate::error::exit_code(&error), 2);
         assert!(
             error.to_string().contains("1_m1.sql was applied"),
@@ -260,7 +263,7 @@ mod tests {
     #[test]
     fn a_file_older_than_the_newest_applied_one_is_out_of_order() {
         let files = [file("1", "select 1;"), file("2", "select 2;")];
-        let comparison = compare(&files, &[revision(&files[1], 1, None)]);
+        let comparison = compare(&files, &[revision(&files[1], 1, None)], PG);
         assert!(
             comparison.problems[0].contains("newer version 2"),
             "{:?}",
@@ -275,10 +278,15 @@ mod tests {
         let comparison = compare(
             &files,
             &[revision(&files[0], 1, None), revision(&gone, 1, None)],
+            PG,
         );
         assert!(comparison.problems[0].contains("version 2"));
         let failed_then_removed = revision(&gone, 0, Some("boom"));
-        let comparison = compare(&files, &[revision(&files[0], 1, None), failed_then_removed]);
+        let comparison = compare(
+            &files,
+            &[revision(&files[0], 1, None), failed_then_removed],
+            PG,
+        );
         assert!(comparison.problems.is_empty(), "{:?}", comparison.problems);
     }
 

@@ -4,6 +4,7 @@
 //! never sees a connection type.
 
 use crate::error::failure;
+use crate::sql::Flavor;
 use crate::url::DbUrl;
 use async_trait::async_trait;
 use std::fmt;
@@ -125,6 +126,14 @@ pub trait MigrationTarget {
     async fn execute(&mut self, sql: &str) -> anyhow::Result<Result<(), ServerError>>;
     /// Who runs the migration, for the revisions table.
     fn operator(&self) -> String;
+    /// How the database reads SQL: migration files for it are split with this flavour.
+    fn lexer_flavor(&self) -> &'static Flavor;
+    /// Whether DDL can run inside a transaction. MySQL commits each DDL statement by itself:
+    /// there the executor applies every file statement by statement (as `txmode none`),
+    /// recording each statement as it lands, so that a rerun resumes after it.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
 }
 
 /// How often a busy migration lock is tried again.

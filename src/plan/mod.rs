@@ -3,6 +3,7 @@
 //! A planner is pure: it turns `diff::Change`s into statements for one dialect and never touches
 //! a database. Later stages (lint, history, apply) reuse the risk notes attached here.
 
+pub mod mysql;
 pub mod postgres;
 pub mod risk;
 pub mod sqlite;

@@ -80,6 +80,7 @@ pub fn describe(change: &Change) -> String {
         AddColumn { table, column } => format!("add column \"{}\" to {table}", column.name),
         DropColumn { table, column } => format!("drop column \"{}\" from {table}", column.name),
         AlterColumn { table, to, .. } => format!("alter column \"{}\" of {table}", to.name),
+        ReorderColumns { table, .. } => format!("reorder the columns of {table}"),
         AddConstraint { table, constraint } => {
             format!("add constraint \"{}\" to {table}", constraint.name)
         }

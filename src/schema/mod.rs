@@ -191,6 +191,23 @@ pub struct DataType {
     pub category: TypeCategory,
 }
 
+impl Column {
+    /// A nullable column of `data_type` with nothing else set; for tests and hand-built models.
+    pub fn new(name: &str, data_type: DataType) -> Self {
+        Column {
+            name: name.into(),
+            data_type,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            collation: None,
+            comment: None,
+            attrs: ColumnAttrs::None,
+        }
+    }
+}
+
 impl DataType {
     /// A built-in scalar type; for tests and hand-built models.
     pub fn builtin(sql: &str, category: TypeCategory) -> Self {

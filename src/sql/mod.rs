@@ -1,5 +1,6 @@
-//! SQL text shared by drivers, migrations and lint: one lexer for every dialect's
-//! [`Flavor`], and statement splitting on top of it.
+//! SQL text shared by drivers, planners, migrations and lint: one lexer for every dialect's
+//! [`Flavor`], statement splitting on top of it, and a dialect's own text helpers on that
+//! lexer (`sqlite`).
 
 mod body;
 mod flavor;
@@ -7,6 +8,7 @@ mod lexer;
 #[cfg(test)]
 mod properties;
 mod split;
+pub mod sqlite;
 #[cfg(test)]
 mod timing;
 

@@ -32,14 +32,12 @@ pub struct SplitStatement {
     pub line: usize,
 }
 
-/// The flavour of [`split_statements`]: PostgreSQL's plus SQLite's trigger bodies, because
-/// SQLite scripts are split there too until callers pass their dialect's flavour.
-const SCRIPT_FLAVOR: Flavor = Flavor {
-    trigger_bodies: true,
-    ..Flavor::postgres()
-};
+/// The flavour of [`split_statements`]. It has no trigger bodies: a PostgreSQL trigger runs a
+/// function, so a column named `begin` in `UPDATE OF begin` opens nothing.
+const SCRIPT_FLAVOR: Flavor = Flavor::postgres();
 
-/// Splits a PostgreSQL (or SQLite) `script` into its statements, in order.
+/// Splits a PostgreSQL `script` into its statements, in order. Other dialects' scripts split
+/// with their own flavour ([`split_statements_for`]).
 pub fn split_statements(script: &str) -> Vec<SplitStatement> {
     split_statements_for(&SCRIPT_FLAVOR, script)
 }
@@ -240,7 +238,7 @@ mod tests {
     #[test]
     fn sqlite_trigger_body_keeps_its_semicolons() {
         let script = "CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET a = CASE WHEN 1 THEN 2 END;\n  DELETE FROM u;\nEND;\nSELECT 1;";
-        let texts: Vec<String> = split_statements(script)
+        let texts: Vec<String> = split_statements_for(&Flavor::sqlite(), script)
             .into_iter()
             .map(|s| s.text)
             .collect();
@@ -515,6 +513,33 @@ mod tests {
     fn postgres_flavour_has_no_trigger_bodies() {
         let script = "CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW WHEN (OLD.begin <> NEW.begin) EXECUTE FUNCTION f(); SELECT 1;";
         assert_eq!(texts_for(&Flavor::postgres(), script).len(), 2);
+    }
+
+    #[test]
+    fn postgres_trigger_on_a_column_named_begin_ends_at_its_semicolon() {
+        let script = "CREATE TRIGGER t BEFORE UPDATE OF begin ON x FOR EACH ROW EXECUTE FUNCTION f();\n\
+                      CREATE TABLE y (a int);\nSELECT 1;";
+        assert_eq!(
+            texts(script),
+            [
+                "CREATE TRIGGER t BEFORE UPDATE OF begin ON x FOR EACH ROW EXECUTE FUNCTION f()",
+                "CREATE TABLE y (a int)",
+                "SELECT 1"
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlite_trigger_on_a_column_named_begin_keeps_its_body() {
+        let script =
+            "CREATE TRIGGER tr AFTER UPDATE OF begin ON t BEGIN UPDATE t SET x = 1; END; SELECT 1;";
+        assert_eq!(
+            texts_for(&Flavor::sqlite(), script),
+            [
+                "CREATE TRIGGER tr AFTER UPDATE OF begin ON t BEGIN UPDATE t SET x = 1; END",
+                "SELECT 1"
+            ]
+        );
     }
 
     #[test]

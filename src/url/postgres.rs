@@ -7,7 +7,10 @@
 //! for the port, else to `localhost`. Passwords come from the URL or `PGPASSWORD`; `~/.pgpass`
 //! is not read.
 
-use super::{REDACTED, decode, encode_component, encode_query_value, split_query};
+use super::{
+    REDACTED, decode, encode_component, encode_query_value, parse_port, split_host_port,
+    split_query,
+};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use std::fmt;
 use std::path::Path;
@@ -170,25 +173,7 @@ impl PgUrl {
         if hostport.contains(',') {
             return Err("several hosts in one URL are not supported".into());
         }
-        let (host, port) = if let Some(bracketed) = hostport.strip_prefix('[') {
-            let (addr, after) = bracketed
-                .split_once(']')
-                .ok_or("an IPv6 host must be written [addr] with a closing ']'")?;
-            let port = match after {
-                "" => None,
-                _ => Some(
-                    after
-                        .strip_prefix(':')
-                        .ok_or("expected ':PORT' after ']'")?,
-                ),
-            };
-            (addr.to_string(), port)
-        } else {
-            match hostport.rsplit_once(':') {
-                Some((h, p)) => (decode(h, "the host")?, Some(p)),
-                None => (decode(hostport, "the host")?, None),
-            }
-        };
+        let (host, port) = split_host_port(hostport)?;
         if let Some(p) = port.filter(|p| !p.is_empty()) {
             self.port = Some(parse_port(p)?);
         }
@@ -415,13 +400,6 @@ impl fmt::Display for PgUrl {
 impl fmt::Debug for PgUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PgUrl({})", self.redacted())
-    }
-}
-
-fn parse_port(s: &str) -> Result<u16, String> {
-    match s.parse::<u16>() {
-        Ok(port) if port > 0 => Ok(port),
-        _ => Err(format!("port {s:?} is not a number from 1 to 65535")),
     }
 }
 

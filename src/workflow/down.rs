@@ -11,7 +11,7 @@ use crate::migrate::{
     self, MigrationDir, MigrationFile, MigrationTarget, Progress, RevertStep, TargetSpec,
 };
 use crate::schema::Realm;
-use crate::sql::split_statements_with;
+use crate::sql::split_statements_for_with;
 use anyhow::Result;
 use std::time::Duration;
 
@@ -125,10 +125,12 @@ async fn checked_down(
             drops_data,
         });
     };
-    let statements: Vec<String> = split_statements_with(down, file.directives.delimiter.as_deref())
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
+    let flavor = dev.dialect().lexer_flavor();
+    let statements: Vec<String> =
+        split_statements_for_with(flavor, down, file.directives.delimiter.as_deref())
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
     let reverted = dev
         .realm_after(async |conn: &mut dyn DevConnection| {
             replay_files(&mut *conn, &files[..=index]).await?;

@@ -10,7 +10,7 @@ use crate::error::bad_input;
 use crate::migrate::{MigrationDir, MigrationFile};
 use crate::provider::{ProgramSpec, run_program};
 use crate::schema::Realm;
-use crate::sql::{SplitStatement, split_statements};
+use crate::sql::{SplitStatement, split_statements_for};
 use crate::url::{DbUrl, FileUrl};
 use anyhow::{Context, Result};
 
@@ -89,7 +89,8 @@ pub async fn current_and_desired(
 /// statement and the server's message.
 pub async fn replay_files(conn: &mut dyn DevConnection, files: &[MigrationFile]) -> Result<()> {
     for file in files {
-        execute_statements(conn, &file.path.display().to_string(), &file.statements()).await?;
+        let statements = file.statements(conn.lexer_flavor());
+        execute_statements(conn, &file.path.display().to_string(), &statements).await?;
     }
     Ok(())
 }
@@ -98,7 +99,8 @@ pub async fn replay_files(conn: &mut dyn DevConnection, files: &[MigrationFile])
 /// the statement and the server's message.
 pub async fn load_scripts(conn: &mut dyn DevConnection, scripts: &[Script]) -> Result<()> {
     for script in scripts {
-        execute_statements(conn, &script.origin, &split_statements(&script.text)).await?;
+        let statements = split_statements_for(conn.lexer_flavor(), &script.text);
+        execute_statements(conn, &script.origin, &statements).await?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::migrate::{
     self, ApplyOptions, ApplySummary, MigrationDir, MigrationTarget, PendingFile, Progress,
     Revision, TargetSpec,
 };
+use crate::sql::Flavor;
 use crate::url::DbUrl;
 use anyhow::Result;
 use std::time::Duration;
@@ -19,7 +20,11 @@ pub async fn open_target(spec: &TargetSpec) -> Result<Box<dyn MigrationTarget>> 
 /// What `apply` did: the files it would run (dry run), or the summary of a real run.
 #[derive(Debug)]
 pub enum ApplyOutcome {
-    DryRun(Vec<PendingFile>),
+    DryRun {
+        pending: Vec<PendingFile>,
+        /// How the target splits the files' statements.
+        flavor: &'static Flavor,
+    },
     Applied(ApplySummary),
 }
 
@@ -35,7 +40,8 @@ pub async fn apply(
     let target = &mut *open_target(spec).await?;
     if dry_run {
         let pending = migrate::pending_files(target, &files, options).await?;
-        return Ok(ApplyOutcome::DryRun(pending));
+        let flavor = target.lexer_flavor();
+        return Ok(ApplyOutcome::DryRun { pending, flavor });
     }
     let summary = migrate::apply(target, &files, options, report).await?;
     Ok(ApplyOutcome::Applied(summary))
@@ -65,8 +71,9 @@ pub struct PendingEntry {
 pub async fn status(spec: &TargetSpec, dir: &MigrationDir) -> Result<Status> {
     dir.verify_sum()?;
     let files = dir.files()?;
-    let revisions = open_target(spec).await?.revisions().await?;
-    let comparison = migrate::compare(&files, &revisions);
+    let target = &mut *open_target(spec).await?;
+    let revisions = target.revisions().await?;
+    let comparison = migrate::compare(&files, &revisions, target.lexer_flavor());
     Ok(Status {
         current: comparison.current,
         applied: comparison.applied_count,

@@ -8,20 +8,35 @@ use std::sync::Once;
 
 /// A `docker://` dev URL naming the image testdata/docker/build-images.sh builds.
 pub const TEST_DEV_URL: &str = "docker+postgres://schemactl-test/postgres:15/dev";
+/// The same for the MariaDB image.
+pub const TEST_MARIADB_DEV_URL: &str = "docker+mariadb://schemactl-test/mariadb:10.11/dev";
+pub const TEST_MARIADB_IMAGE: &str = "schemactl-test/mariadb:10.11";
 
-/// Builds the test image unless it exists (the script is idempotent and takes ~2 s).
+/// Builds the PostgreSQL test image unless it exists (the script is idempotent and takes ~2 s).
 pub fn ensure_test_image() {
     static BUILD: Once = Once::new();
-    BUILD.call_once(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/docker/build-images.sh");
-        let out = Command::new("bash").arg(&script).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{} failed: {}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
+    BUILD.call_once(|| build_image("postgres"));
+}
+
+/// Builds the MariaDB test image unless it exists (~3 s).
+pub fn ensure_mariadb_image() {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| build_image("mariadb"));
+}
+
+fn build_image(name: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/docker/build-images.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(name)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} {name} failed: {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Containers (running or not) whose label `key` has `value`, as `(name, labels)`.

@@ -363,6 +363,9 @@ fn named(change: &Change) -> Vec<Res> {
             vec![relation(table), column(table, &c.name)]
         }
         AlterColumn { table, from, .. } => vec![relation(table), column(table, &from.name)],
+        ReorderColumns { table, from, .. } => std::iter::once(relation(table))
+            .chain(from.iter().map(|c| column(table, c)))
+            .collect(),
         AddConstraint { table, constraint } | DropConstraint { table, constraint } => {
             let mut out = vec![
                 relation(table),

@@ -1,11 +1,12 @@
 //! Rewrites server-rendered texts (defaults, constraint, index, trigger, policy and view
 //! definitions) for renamed relations and columns, token by token, the way the server's own
-//! rendering reads after `ALTER ... RENAME`.
+//! rendering reads after `ALTER ... RENAME`. Texts lex with the policy's flavour.
 //!
 //! A rewrite that misses the server's spelling only makes the diff see a difference that is not
 //! there (a needless replace), never hide one: the target state's texts are the server's own.
 
 use crate::diff::policy::DiffPolicy;
+use crate::sql::{self, Flavor, TokenKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What was renamed, as the rewriter needs it.
@@ -33,6 +34,7 @@ pub(crate) enum Columns<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
+    /// A bare or quoted name.
     Ident,
     Dot,
     Cast,
@@ -46,87 +48,33 @@ struct Token {
     kind: Kind,
     start: usize,
     end: usize,
-    /// Identifier content (unquoted) or string literal content.
+    /// A name without its quotes, or a string literal's content with doubled quotes undone.
     value: String,
 }
 
-fn tokens(text: &str) -> Vec<Token> {
-    let bytes: Vec<(usize, char)> = text.char_indices().collect();
-    let at = |i: usize| bytes.get(i).map(|&(_, c)| c);
-    let pos = |i: usize| bytes.get(i).map(|&(p, _)| p).unwrap_or(text.len());
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(c) = at(i) {
-        let start = i;
-        let (kind, value) = if c == '"' {
-            let mut value = String::new();
-            i += 1;
-            while let Some(c) = at(i) {
-                i += 1;
-                if c == '"' {
-                    if at(i) == Some('"') {
-                        value.push('"');
-                        i += 1;
-                        continue;
-                    }
-                    break;
-                }
-                value.push(c);
-            }
-            (Kind::Ident, value)
-        } else if c == '\'' || ((c == 'E' || c == 'e') && at(i + 1) == Some('\'')) {
-            let escapes = c != '\'';
-            i += if escapes { 2 } else { 1 };
-            let mut value = String::new();
-            while let Some(c) = at(i) {
-                i += 1;
-                if escapes && c == '\\' {
-                    if let Some(n) = at(i) {
-                        value.push(c);
-                        value.push(n);
-                        i += 1;
-                    }
-                    continue;
-                }
-                if c == '\'' {
-                    if at(i) == Some('\'') {
-                        value.push('\'');
-                        i += 1;
-                        continue;
-                    }
-                    break;
-                }
-                value.push(c);
-            }
-            (Kind::Str, value)
-        } else if c.is_alphabetic() || c == '_' {
-            while at(i).is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-                i += 1;
-            }
-            (Kind::Ident, text[pos(start)..pos(i)].to_string())
-        } else if c == ':' && at(i + 1) == Some(':') {
-            i += 2;
-            (Kind::Cast, String::new())
-        } else {
-            i += 1;
-            if c.is_whitespace() {
-                continue;
-            }
-            let kind = match c {
-                '.' => Kind::Dot,
-                '(' => Kind::Open,
-                _ => Kind::Other,
+/// The tokens of `text` that a rewrite looks at: comments and whitespace say nothing.
+fn tokens(flavor: &Flavor, text: &str) -> Vec<Token> {
+    sql::significant(flavor, text)
+        .map(|token| {
+            let (kind, value) = match token.kind {
+                TokenKind::Word | TokenKind::QuotedIdent => (Kind::Ident, token.ident(text)),
+                TokenKind::String => (Kind::Str, token.string_body(text).replace("''", "'")),
+                TokenKind::Punct => match token.text(text) {
+                    "." => (Kind::Dot, String::new()),
+                    "::" => (Kind::Cast, String::new()),
+                    "(" => (Kind::Open, String::new()),
+                    _ => (Kind::Other, String::new()),
+                },
+                _ => (Kind::Other, String::new()),
             };
-            (kind, String::new())
-        };
-        out.push(Token {
-            kind,
-            start: pos(start),
-            end: pos(i),
-            value,
-        });
-    }
-    out
+            Token {
+                kind,
+                start: token.span.start,
+                end: token.span.end,
+                value,
+            }
+        })
+        .collect()
 }
 
 /// `text` with renamed relations and columns spelled by their new names, as `policy` spells
@@ -138,7 +86,7 @@ pub(crate) fn rewrite(
     policy: &dyn DiffPolicy,
 ) -> String {
     let quote = |name: &str| policy.spell_identifier(name);
-    let tokens = tokens(text);
+    let tokens = tokens(policy.flavor(), text);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let ident = |i: usize| tokens.get(i).filter(|t| t.kind == Kind::Ident);
     let is = |i: usize, kind: Kind| tokens.get(i).is_some_and(|t| t.kind == kind);
@@ -297,6 +245,7 @@ pub(crate) fn rewrite_referenced_columns(
 mod tests {
     use super::*;
     use crate::plan::postgres::PostgresDiffPolicy;
+    use crate::plan::sqlite::SqliteDiffPolicy;
 
     fn renaming() -> Renaming {
         let mut r = Renaming::default();
@@ -391,6 +340,59 @@ mod tests {
                 &PostgresDiffPolicy
             ),
             "FOREIGN KEY (id) REFERENCES public.users(account_id) ON DELETE CASCADE"
+        );
+    }
+
+    fn own(renamed: &BTreeMap<String, String>) -> Columns<'_> {
+        Columns::Own {
+            renamed,
+            qualifiers: vec!["new".into()],
+        }
+    }
+
+    #[test]
+    fn renames_quoted_names_and_leaves_literals_and_casts_alone() {
+        let cols = BTreeMap::from([
+            ("we\"ird".to_string(), "b".to_string()),
+            ("a".to_string(), "b".to_string()),
+            ("s".to_string(), "t".to_string()),
+            ("text".to_string(), "y".to_string()),
+        ]);
+        assert_eq!(
+            rewrite(
+                r#"CHECK ((("we""ird" > 0) AND (a::text <> E'a\'s') AND (a = $$a$$)))"#,
+                &Renaming::default(),
+                &own(&cols),
+                &PostgresDiffPolicy
+            ),
+            r#"CHECK (((b > 0) AND (b::text <> E'a\'s') AND (b = $$a$$)))"#
+        );
+    }
+
+    #[test]
+    fn renames_sequences_inside_escape_string_regclass_literals() {
+        assert_eq!(
+            rewrite(
+                "nextval(E'public.users_id_seq'::regclass)",
+                &renaming(),
+                &Columns::None,
+                &PostgresDiffPolicy
+            ),
+            "nextval('other.accounts_id_seq'::regclass)"
+        );
+    }
+
+    #[test]
+    fn sqlite_texts_keep_their_comments_and_lose_their_quotes() {
+        let cols = BTreeMap::from([("a".to_string(), "b".to_string())]);
+        assert_eq!(
+            rewrite(
+                "CREATE INDEX i ON t ([a], `a`) -- on a",
+                &Renaming::default(),
+                &own(&cols),
+                &SqliteDiffPolicy
+            ),
+            "CREATE INDEX i ON t (b, b) -- on a"
         );
     }
 }

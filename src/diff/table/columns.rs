@@ -33,6 +33,38 @@ impl Emitter<'_> {
         }
     }
 
+    /// A reorder when the columns both tables have are not in the same relative order (added
+    /// and dropped columns alone are placed by their own changes).
+    pub(super) fn column_order(&mut self, qn: &QualifiedName, old: &Table, new: &Table) {
+        let common = |of: &Table, other: &Table| -> Vec<String> {
+            of.columns
+                .iter()
+                .filter(|c| find_column(other, &c.name).is_some())
+                .map(|c| c.name.clone())
+                .collect()
+        };
+        if common(old, new) == common(new, old) {
+            return;
+        }
+        let names = |t: &Table| t.columns.iter().map(|c| c.name.clone()).collect();
+        let mut node = Node::new(
+            Change::ReorderColumns {
+                table: qn.clone(),
+                from: names(old),
+                to: names(new),
+            },
+            Rank::ReorderColumns,
+            qn.to_string(),
+        );
+        node.needs.push(table_res(qn));
+        node.needs.extend(
+            new.columns
+                .iter()
+                .map(|c| Res::Column(qn.clone(), c.name.clone())),
+        );
+        self.push(node);
+    }
+
     fn column(&mut self, qn: &QualifiedName, old: Option<&Column>, new: Option<&Column>) {
         match (old, new) {
             (None, Some(b)) => self.push(add_column(qn, b)),

@@ -120,6 +120,9 @@ impl Emitter<'_> {
 
     fn alter_table(&mut self, qn: &QualifiedName, old: &Table, new: &Table) {
         self.columns(qn, old, new);
+        if self.dialect.column_order_counts() {
+            self.column_order(qn, old, new);
+        }
         self.table_members(qn, Some(old), new);
         if row_security_of(old) != row_security_of(new) {
             self.row_security(qn, row_security_of(old), row_security_of(new));

@@ -1,5 +1,38 @@
-//! MySQL and MariaDB driver: inspection of a database into the schema model.
+//! MySQL and MariaDB driver: connecting, telling the two servers apart, whole databases
+//! (`db create|drop|wait`), and inspection into the schema model.
 
+mod connect;
+mod database;
 pub mod inspect;
 
+pub use connect::{ServerFlavor, connect, server_flavor};
+pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use inspect::{SCOPE, empty_realm, inspect_realm};
+pub use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+
+use sqlx::mysql::MySqlDatabaseError;
+
+/// `` `name` `` with embedded backticks doubled.
+pub fn quote_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// The server's error number (e.g. 1045 for access denied), when `error` came from the server.
+pub fn server_error_number(error: &sqlx::Error) -> Option<u16> {
+    error
+        .as_database_error()
+        .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
+        .map(MySqlDatabaseError::number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_ident;
+
+    #[test]
+    fn backticks_are_doubled() {
+        assert_eq!(quote_ident("app"), "`app`");
+        assert_eq!(quote_ident("a`b"), "`a``b`");
+        assert_eq!(quote_ident("my db"), "`my db`");
+    }
+}

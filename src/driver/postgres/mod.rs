@@ -20,6 +20,11 @@ pub use revisions::{DEFAULT_REVISIONS_SCHEMA, REVISIONS_TABLE};
 pub use sqlx::postgres::{PgConnectOptions, PgConnection};
 pub use target::PgTarget;
 
+use crate::sql::Flavor;
+
+/// How PostgreSQL reads SQL: what scripts run here are split with.
+pub static FLAVOR: Flavor = Flavor::postgres();
+
 /// `"name"` with embedded quotes doubled.
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

@@ -3,6 +3,7 @@
 
 use super::{connect_url, lock, objects, revisions};
 use crate::migrate::{MigrationTarget, Revision, ServerError, os_user};
+use crate::sql::Flavor;
 use crate::url::PgUrl;
 use anyhow::Context;
 use sqlx::postgres::{PgConnection, PgDatabaseError};
@@ -99,5 +100,9 @@ impl MigrationTarget for PgTarget {
 
     fn operator(&self) -> String {
         self.operator.clone()
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &super::FLAVOR
     }
 }

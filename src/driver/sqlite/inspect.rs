@@ -8,13 +8,15 @@
 //! that column order alone is no difference. Any other difference of the text is then
 //! a difference of the model, which the planner carries out by a table rebuild.
 
-use super::text::{
-    TokenKind, group_after, is_table_constraint, normalize, normalize_tokens, table_text, tokenize,
-};
 use crate::schema::{
     Affinity, Column, Constraint, ConstraintKind, DataType, Index, IndexKey, IndexPart, ObjectRef,
     QualifiedName, Realm, Schema, SqliteTable, Table, TableAttrs, Trigger, TriggerState,
     TypeCategory, View,
+};
+use crate::sql::TokenKind;
+use crate::sql::sqlite::{
+    declared_type, group_after, is_table_constraint, normalize, normalize_tokens, table_text,
+    tokenize,
 };
 use anyhow::{Context, Result};
 use sqlx::SqliteConnection;
@@ -453,10 +455,7 @@ fn attributes(sql: &str, items: &[String], strict: bool, without_rowid: bool) ->
 /// A declared type kept as written (spacing normalized, upper-cased); its category is the
 /// SQLite affinity.
 pub fn data_type(declared: &str) -> DataType {
-    let sql = normalize(declared)
-        .replace(" ( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",");
+    let sql = declared_type(declared);
     let category = TypeCategory::Sqlite(Affinity::of_declared(&sql));
     let mut data_type = DataType::builtin(&sql, category);
     if sql.is_empty() {
@@ -626,8 +625,12 @@ mod tests {
     }
 
     #[test]
-    fn declared_types_keep_their_spelling() {
-        assert_eq!(data_type("varchar ( 10 )").sql, "VARCHAR(10)");
+    fn declared_types_keep_their_spelling_and_affinity() {
+        let decimal = data_type("decimal ( 10 , 2 )");
+        assert_eq!(
+            (decimal.sql.as_str(), decimal.category),
+            ("DECIMAL(10, 2)", TypeCategory::Sqlite(Affinity::Numeric))
+        );
     }
 
     #[test]

@@ -7,7 +7,6 @@ mod inspect;
 mod lock;
 mod revisions;
 mod target;
-pub mod text;
 
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use inspect::{MAIN, data_type, empty_realm, inspect_realm};
@@ -16,7 +15,13 @@ pub use revisions::REVISIONS_TABLE;
 pub use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 pub use target::SqliteTarget;
 
+use crate::sql::Flavor;
+
+/// How SQLite reads SQL (trigger bodies hold `;`): what scripts run here are split with.
+pub static FLAVOR: Flavor = Flavor::sqlite();
+
 use crate::driver::StatementError;
+use crate::sql::sqlite::normalize;
 use crate::url::SqliteUrl;
 use sqlx::{Connection, Row};
 
@@ -100,7 +105,7 @@ pub async fn execute_each(
 }
 
 fn is_foreign_key_check(statement: &str) -> bool {
-    text::normalize(statement).starts_with("PRAGMA FOREIGN_KEY_CHECK")
+    normalize(statement).starts_with("PRAGMA FOREIGN_KEY_CHECK")
 }
 
 fn database_message(error: sqlx::Error) -> String {

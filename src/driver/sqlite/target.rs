@@ -12,9 +12,11 @@
 //! file's transaction as the procedure's transaction.
 
 use super::lock::{self, FileLock};
-use super::{execute_each, revisions, text};
+use super::{execute_each, revisions};
 use crate::error::{bad_input, failure};
 use crate::migrate::{MigrationTarget, Revision, ServerError, os_user};
+use crate::sql::Flavor;
+use crate::sql::sqlite::normalize;
 use crate::url::SqliteUrl;
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -108,7 +110,7 @@ pub fn database_file(url: &SqliteUrl) -> anyhow::Result<PathBuf> {
 /// Whether `sql` is `PRAGMA foreign_keys = off` (or `= 0`, `false`, `no`, with or without a
 /// schema name, `=` or parentheses).
 fn turns_foreign_keys_off(sql: &str) -> bool {
-    let normalized = text::normalize(sql);
+    let normalized = normalize(sql);
     let Some(rest) = normalized.strip_prefix("PRAGMA ") else {
         return false;
     };
@@ -190,6 +192,10 @@ impl MigrationTarget for SqliteTarget {
 
     fn operator(&self) -> String {
         os_user()
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &super::FLAVOR
     }
 }
 

@@ -6,6 +6,7 @@ use crate::schema::{
     Column, DataType, Function, PgCategory, Policy, QualifiedName, Table, TypeCategory, TypeDef,
     TypeKind, View,
 };
+use crate::sql::Flavor;
 
 pub struct PostgresDiffPolicy;
 
@@ -95,6 +96,11 @@ impl DiffPolicy for PostgresDiffPolicy {
     /// `ALTER POLICY` changes roles and expressions but not `PERMISSIVE` nor the command.
     fn policy_alterable(&self, old: &Policy, new: &Policy) -> bool {
         old.permissive == new.permissive && old.command == new.command
+    }
+
+    fn flavor(&self) -> &'static Flavor {
+        static POSTGRES: Flavor = Flavor::postgres();
+        &POSTGRES
     }
 
     /// Like the server's `quote_ident`: lower-case words that are not keywords stay bare.

@@ -38,15 +38,15 @@ impl Planner for PostgresPlanner {
                 let step = Step {
                     change: change.clone(),
                     summary: crate::plan::describe(change),
-                    statements: render(change, &created),
+                    statements: render(change, &created)?,
                     // A reverse runs after later steps were undone, when nothing of this plan
                     // is new any more: judge its risks as on an existing database.
-                    reverse: render(&change.inverse(), &Created::default()),
+                    reverse: render(&change.inverse(), &Created::default())?,
                 };
                 created.record(change);
-                step
+                Ok(step)
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         Ok(Plan { steps })
     }
 }
@@ -79,9 +79,9 @@ impl Created {
 }
 
 /// The statements carrying out one change.
-fn render(change: &Change, created: &Created) -> Vec<Statement> {
+fn render(change: &Change, created: &Created) -> anyhow::Result<Vec<Statement>> {
     use Change::*;
-    match change {
+    Ok(match change {
         CreateExtension { extension } => vec![namespace::create_extension(extension)],
         DropExtension { extension } => vec![namespace::drop_extension(extension)],
         CreateSchema { name } => vec![namespace::create_schema(name)],
@@ -110,6 +110,8 @@ fn render(change: &Change, created: &Created) -> Vec<Statement> {
         AddColumn { table, column } => vec![column::add(table, column, created.is_new(table))],
         DropColumn { table, column } => vec![column::drop(table, column)],
         AlterColumn { table, from, to } => column::alter(table, from, to),
+        // Column order is no difference here (the diff policy says so): never asked for.
+        ReorderColumns { .. } => return Err(super::unrenderable("PostgreSQL", change)),
         AddConstraint { table, constraint } => vec![table::add_constraint(
             table,
             constraint,
@@ -147,7 +149,7 @@ fn render(change: &Change, created: &Created) -> Vec<Statement> {
         RenameIndex { on, from, to } => vec![rename::index(on, from, to)],
         RenameSequence { from, to } => vec![rename::sequence(from, to)],
         RenameConstraint { table, from, to } => vec![rename::constraint(table, from, to)],
-    }
+    })
 }
 
 #[cfg(test)]

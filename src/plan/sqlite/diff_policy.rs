@@ -4,9 +4,11 @@
 //! the SQLite inspector produces. Where SQLite's own rule would differ, the comment says so.
 
 use crate::diff::DiffPolicy;
-use crate::driver::sqlite::data_type;
 use crate::plan::postgres::PostgresDiffPolicy;
-use crate::schema::{Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, View};
+use crate::schema::{
+    Affinity, Column, DataType, Function, Policy, QualifiedName, Table, TypeCategory, TypeDef, View,
+};
+use crate::sql::Flavor;
 
 pub struct SqliteDiffPolicy;
 
@@ -34,7 +36,7 @@ impl DiffPolicy for SqliteDiffPolicy {
 
     /// Never asked: SQLite has no user-defined types to re-create. `TEXT` holds any value.
     fn parked_type(&self, _data_type: &DataType) -> DataType {
-        data_type("TEXT")
+        DataType::builtin("TEXT", TypeCategory::Sqlite(Affinity::Text))
     }
 
     /// Never asked: SQLite has no user-defined types, and nothing to alter one with.
@@ -66,19 +68,24 @@ impl DiffPolicy for SqliteDiffPolicy {
     fn spell_identifier(&self, name: &str) -> String {
         PostgresDiffPolicy.spell_identifier(name)
     }
+
+    /// SQLite's own: its texts are the statements as written, with `[…]` and `` `…` `` names.
+    fn flavor(&self) -> &'static Flavor {
+        static SQLITE: Flavor = Flavor::sqlite();
+        &SQLITE
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Affinity, TypeCategory};
 
     const SQLITE: SqliteDiffPolicy = SqliteDiffPolicy;
 
     fn column(generated: Option<&str>) -> Column {
         Column {
             name: "a".into(),
-            data_type: data_type("INTEGER"),
+            data_type: DataType::builtin("INTEGER", TypeCategory::Sqlite(Affinity::Integer)),
             not_null: false,
             default: None,
             identity: None,
@@ -115,7 +122,10 @@ mod tests {
 
     #[test]
     fn parked_columns_would_be_text() {
-        let parked = SQLITE.parked_type(&data_type("INTEGER"));
+        let parked = SQLITE.parked_type(&DataType::builtin(
+            "INTEGER",
+            TypeCategory::Sqlite(Affinity::Integer),
+        ));
         assert_eq!(
             (parked.sql.as_str(), parked.category),
             ("TEXT", TypeCategory::Sqlite(Affinity::Text))

@@ -10,9 +10,9 @@ mod rebuild;
 pub use diff_policy::SqliteDiffPolicy;
 
 use super::{Plan, Planner, Risk, RiskKind, Statement, Step, describe, risk};
-use crate::diff::Change;
-use crate::driver::sqlite::text::{is_table_constraint, normalize, quote, table_text, tokenize};
+use crate::diff::{Change, created_tables};
 use crate::schema::{ConstraintKind, QualifiedName, Realm, Table};
+use crate::sql::sqlite::{is_table_constraint, normalize, quote, table_text, tokenize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Plans between two inspected SQLite realms; it needs both whole states because a rebuild
@@ -42,13 +42,7 @@ impl Planner for SqlitePlanner<'_> {
             to: self.current,
             renamed_from: &no_renames,
         };
-        let created: BTreeSet<&QualifiedName> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::CreateTable { name, .. } => Some(name),
-                _ => None,
-            })
-            .collect();
+        let created = created_tables(changes);
         let dropped: BTreeSet<&QualifiedName> = changes
             .iter()
             .filter_map(|c| match c {

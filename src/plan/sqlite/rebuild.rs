@@ -9,10 +9,10 @@
 //! foreign key) makes the copy or the check fail, so the plan refuses instead of dropping rows.
 
 use super::{Sides, plain, quote, risky};
-use crate::driver::sqlite::text::table_text;
 use crate::plan::risk;
 use crate::plan::{RiskKind, Statement};
 use crate::schema::QualifiedName;
+use crate::sql::sqlite::table_text;
 use std::collections::BTreeMap;
 
 /// Prefix of the temporary table a rebuild creates; never left behind (same transaction).

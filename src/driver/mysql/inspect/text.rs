@@ -1,13 +1,9 @@
 //! SQL text the inspection writes: quoted names and literals, key lists in the style of
 //! `SHOW CREATE TABLE`, and view text freed of its database qualifier.
 
+pub use super::super::quote_ident;
 use crate::schema::{IndexKey, IndexPart};
 use crate::sql::{Flavor, TokenKind, significant};
-
-/// `` `name` `` with embedded backticks doubled.
-pub fn quote_ident(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
-}
 
 /// `'text'` as MySQL prints a string literal: quotes doubled, backslashes escaped.
 pub fn quote_string(text: &str) -> String {
@@ -78,8 +74,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_strings_are_quoted_as_the_server_prints_them() {
-        assert_eq!(quote_ident("a`b"), "`a``b`");
+    fn strings_are_quoted_as_the_server_prints_them() {
         assert_eq!(quote_string("it's a\\b"), "'it''s a\\\\b'");
     }
 

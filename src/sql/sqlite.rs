@@ -1,15 +1,14 @@
-//! SQLite's own SQL text: tokens, the items of a `CREATE TABLE` body, and a normal form for
-//! comparing definitions that differ only in spacing, case, quoting or comments.
+//! SQLite's own SQL text on the shared lexer: tokens, the items of a `CREATE TABLE` body, a
+//! normal form for comparing definitions that differ only in spacing, case, quoting or comments,
+//! and declared types with their affinity. The SQLite driver and planner both read it.
 
-use crate::sql::{self, Flavor};
-
-pub use crate::sql::{Token, TokenKind};
+use super::{Flavor, Token, TokenKind, significant};
 
 const FLAVOR: Flavor = Flavor::sqlite();
 
 /// Splits `sql` into tokens, skipping spaces and comments. Unterminated quotes run to the end.
 pub fn tokenize(sql: &str) -> Vec<Token> {
-    sql::significant(&FLAVOR, sql).collect()
+    significant(&FLAVOR, sql).collect()
 }
 
 /// The comparable form of a definition: tokens joined by single spaces, words and simple quoted
@@ -44,6 +43,15 @@ fn is_simple_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A declared column type as the model keeps it: its normal form, without spaces around
+/// parentheses and before commas (`varchar ( 10 )` is `VARCHAR(10)`).
+pub fn declared_type(declared: &str) -> String {
+    normalize(declared)
+        .replace(" ( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
 }
 
 /// Quotes a name for SQLite.
@@ -158,5 +166,10 @@ mod tests {
         assert!(is_table_constraint(&text.items[2]));
         assert!(!is_table_constraint(&text.items[0]));
         assert!(table_text("CREATE TABLE t AS SELECT 1").is_none());
+    }
+
+    #[test]
+    fn declared_types_lose_spaces_around_parentheses() {
+        assert_eq!(declared_type("varchar ( 10 )"), "VARCHAR(10)");
     }
 }
