@@ -522,7 +522,8 @@ async fn foreign_keys_keep_columns_targets_and_actions() {
     assert_eq!(to_parent.kind, ConstraintKind::ForeignKey);
     assert_eq!(
         to_parent.definition,
-        "FOREIGN KEY (`parent_id`) REFERENCES `parent` (`id`) ON DELETE CASCADE ON UPDATE SET NULL"
+        "CONSTRAINT `child_parent` FOREIGN KEY (`parent_id`) REFERENCES `parent` (`id`) \
+         ON DELETE CASCADE ON UPDATE SET NULL"
     );
     assert_eq!(to_parent.columns, ["parent_id"]);
     assert_eq!(
@@ -533,12 +534,13 @@ async fn foreign_keys_keep_columns_targets_and_actions() {
     let by_code = fk("child_code");
     assert_eq!(
         by_code.definition,
-        "FOREIGN KEY (`code`,`sub`) REFERENCES `parent` (`code`,`sub`)"
+        "CONSTRAINT `child_code` FOREIGN KEY (`code`,`sub`) REFERENCES `parent` (`code`,`sub`)"
     );
     assert_eq!(by_code.referenced_columns, ["code", "sub"]);
     assert_eq!(
         fk("child_self").definition,
-        "FOREIGN KEY (`self_id`) REFERENCES `child` (`id`) ON DELETE SET NULL"
+        "CONSTRAINT `child_self` FOREIGN KEY (`self_id`) REFERENCES `child` (`id`) \
+         ON DELETE SET NULL"
     );
     // InnoDB adds an index for a foreign key that has none; it is a plain index of the model.
     assert!(child.indexes.iter().any(|i| i.name == "child_parent"));
@@ -799,3 +801,77 @@ async fn a_missing_database_is_an_error_naming_it() {
     let empty = db.inspect().await;
     assert_eq!(empty, schemactl::driver::mysql::empty_realm());
 }
+
+#[tokio::test]
+async fn a_plan_from_nothing_rebuilds_what_was_inspected() {
+    use schemactl::diff::{DiffOptions, diff};
+    use schemactl::plan::Planner;
+    use schemactl::plan::mysql::{MysqlDiffPolicy, MysqlPlanner};
+    let mut source = TestDb::with(ROUND_TRIP).await;
+    let desired = source.inspect().await;
+    let empty = schemactl::driver::mysql::empty_realm();
+    let changes = diff(&empty, &desired, &DiffOptions::default(), &MysqlDiffPolicy);
+    let plan = MysqlPlanner {
+        current: &empty,
+        desired: &desired,
+    }
+    .plan(&changes)
+    .expect("a plan");
+    let mut target = TestDb::new().await;
+    for statement in plan.statements() {
+        if let Err(error) = sqlx::raw_sql(&statement.sql)
+            .execute(&mut target.conn)
+            .await
+        {
+            panic!("{} failed: {error}", statement.sql);
+        }
+    }
+    let rebuilt = target.inspect().await;
+    assert_eq!(
+        serde_json::to_string_pretty(&rebuilt).unwrap(),
+        serde_json::to_string_pretty(&desired).unwrap(),
+        "plan:\n{}",
+        plan.to_sql()
+    );
+    let again = diff(
+        &rebuilt,
+        &desired,
+        &DiffOptions::default(),
+        &MysqlDiffPolicy,
+    );
+    assert!(again.is_empty(), "a second plan has changes: {again:#?}");
+}
+
+/// What the MySQL planner rebuilds exactly today. Left out until plan::mysql handles them: a
+/// column comment in a new table (its reverse is refused), generated columns (written with
+/// `NULL` after `VIRTUAL`, which MariaDB refuses), ignored indexes (written without
+/// `IGNORED`) and routines (the policy re-creates even an unchanged one, so a second plan is
+/// not empty).
+const ROUND_TRIP: &str = "
+    CREATE TABLE parent (
+        id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        code varchar(20) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL,
+        UNIQUE KEY u_code (code(5))
+    ) ENGINE=InnoDB AUTO_INCREMENT=100 COMMENT='parent rows';
+    CREATE TABLE child (
+        id bigint NOT NULL AUTO_INCREMENT,
+        parent_id int unsigned,
+        name varchar(50) DEFAULT 'abc',
+        n int DEFAULT NULL,
+        nn int NOT NULL DEFAULT 5,
+        price decimal(10,2) DEFAULT 1.50,
+        mood enum('a','b''x','c') DEFAULT 'a',
+        tags set('x','y'),
+        doc json,
+        changed timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(),
+        secret int INVISIBLE,
+        body text,
+        PRIMARY KEY (id),
+        KEY k_name (name(10), nn DESC),
+        FULLTEXT KEY ft_body (body),
+        CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)
+            ON DELETE CASCADE ON UPDATE SET NULL,
+        CONSTRAINT positive CHECK (nn > 0)
+    ) ENGINE=InnoDB DEFAULT CHARSET=latin1 ROW_FORMAT=DYNAMIC COMMENT='child rows';
+    CREATE VIEW named AS SELECT id, name FROM child WHERE nn > 1;
+    CREATE TRIGGER child_bump BEFORE INSERT ON child FOR EACH ROW SET NEW.nn = NEW.nn + 1;";

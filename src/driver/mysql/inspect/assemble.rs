@@ -327,8 +327,10 @@ impl Builder<'_> {
                     ),
                 )
             };
+            // Named as SHOW CREATE TABLE names it, so that `ADD` + definition keeps the name.
             let definition = format!(
-                "FOREIGN KEY ({}) REFERENCES {target} ({}){}{}",
+                "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {target} ({}){}{}",
+                quote_ident(&row.name),
                 column_list(&row.columns),
                 column_list(&row.ref_columns),
                 referential_action("ON DELETE", &row.on_delete),
