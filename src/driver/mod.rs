@@ -1,8 +1,8 @@
 //! Database drivers: connect, inspect into the schema model, execute statements.
 //!
-//! Each dialect's driver is one folder (`postgres/`, `sqlite/`, `mysql/`). What the rest of schemactl
-//! needs from a connection to a scratch database is [`DevConnection`]; the dialect seam
-//! hands such connections out, so nothing outside it names a driver.
+//! Each dialect's driver is one folder (`postgres/`, `mysql/`, `sqlite/`). What the rest of
+//! schemactl needs from a connection to a scratch database is [`DevConnection`]; the dialect
+//! seam hands such connections out, so nothing outside it names a driver.
 
 pub mod mysql;
 pub mod postgres;

@@ -262,7 +262,8 @@ pub struct Constraint {
     pub name: String,
     pub kind: ConstraintKind,
     /// `pg_get_constraintdef` text: `PRIMARY KEY (id)`, `CHECK ((age > 0)) NOT VALID`,
-    /// `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE DEFERRABLE`.
+    /// `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE DEFERRABLE`. MySQL: in the
+    /// style of `SHOW CREATE TABLE`, a foreign key with its `CONSTRAINT` name.
     pub definition: String,
     /// Constrained columns in key order (empty for a check on an expression).
     pub columns: Vec<String>,

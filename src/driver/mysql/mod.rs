@@ -1,11 +1,13 @@
-//! MySQL and MariaDB driver: connecting, telling the two servers apart, and whole databases
-//! (`db create|drop|wait`).
+//! MySQL and MariaDB driver: connecting, telling the two servers apart, whole databases
+//! (`db create|drop|wait`), and inspection into the schema model.
 
 mod connect;
 mod database;
+pub mod inspect;
 
 pub use connect::{ServerFlavor, connect, server_flavor};
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
+pub use inspect::{SCOPE, empty_realm, inspect_realm};
 pub use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 
 use sqlx::mysql::MySqlDatabaseError;
