@@ -9,10 +9,12 @@
 
 mod cleanup;
 pub mod docker;
+mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
+pub use mysql::{MysqlDev, MysqlDevSpec};
 pub use postgres::{ClusterSource, DevServer, DevSpec, SCRATCH_PREFIX, ScratchDb, ServerDev};
 pub use sqlite::MemoryDev;
 

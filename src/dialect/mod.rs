@@ -7,10 +7,12 @@
 //! (`plan::<dialect>`) with its diff policy, and its URL type (`url::<dialect>`).
 
 mod dev;
+mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use dev::Dev;
+pub use mysql::MYSQL;
 pub use postgres::POSTGRES;
 pub use sqlite::SQLITE;
 
@@ -26,7 +28,7 @@ use async_trait::async_trait;
 use std::time::Duration;
 
 /// Every dialect schemactl speaks, asked in this order which one a URL belongs to.
-pub static DIALECTS: &[&dyn Dialect] = &[&POSTGRES, &SQLITE];
+pub static DIALECTS: &[&dyn Dialect] = &[&POSTGRES, &SQLITE, &MYSQL];
 
 /// One database engine, as the rest of schemactl sees it.
 ///
@@ -113,12 +115,6 @@ pub fn of_database(url: &DbUrl) -> Result<&'static dyn Dialect> {
             spoken(),
             engine = docker.engine().as_str(),
         ),
-        DbUrl::Mysql(mysql) => format!(
-            "{mysql}: {scheme} URLs parse, but schemactl cannot inspect {scheme} schemas yet; \
-             use a database of {}",
-            spoken(),
-            scheme = mysql.flavor().scheme(),
-        ),
         DbUrl::File(_) => format!("{url}: names SQL files, not a database"),
         _ => format!(
             "{url}: schemactl cannot connect to this kind of database yet; it speaks {}",
@@ -181,6 +177,7 @@ mod tests {
             "PostgreSQL"
         );
         assert_eq!(dialect_of("sqlite://x.db").unwrap(), "SQLite");
+        assert_eq!(dialect_of("mysql://h/db").unwrap(), "MySQL");
         for url in DIALECTS.iter().map(|d| d.name()) {
             assert_eq!(DIALECTS.iter().filter(|d| d.name() == url).count(), 1);
         }
@@ -196,27 +193,22 @@ mod tests {
     #[test]
     fn urls_of_no_spoken_dialect_are_bad_input() {
         let dir = tempfile::tempdir().unwrap();
-        for url in ["mysql://h/db", "docker://mysql/8/dev", &file_url(&dir)] {
-            let error = dialect_of(url).unwrap_err();
-            assert_eq!(crate::error::exit_code(&error), 2, "{url}");
+        let error = dialect_of(&file_url(&dir)).unwrap_err();
+        assert_eq!(crate::error::exit_code(&error), 2);
+        assert!(error.to_string().contains("names SQL files"), "{error}");
+    }
+
+    #[test]
+    fn mysql_and_mariadb_urls_and_containers_are_mysql() {
+        for url in [
+            "mysql://root:secret@h/db",
+            "mariadb://h/db",
+            "docker://mysql/8/dev",
+            "docker://mariadb/11/dev",
+            "docker+mariadb://schemactl-test/mariadb:10.11/dev",
+        ] {
+            assert_eq!(dialect_of(url).unwrap(), "MySQL", "{url}");
         }
-        let error = dialect_of("docker://mysql/8/dev").unwrap_err();
-        assert!(
-            error.to_string().contains("cannot inspect mysql"),
-            "{error}"
-        );
-        let error = dialect_of("mysql://root:secret@h/db").unwrap_err();
-        let text = error.to_string();
-        assert!(
-            text.contains("mysql URLs parse, but schemactl cannot inspect mysql schemas yet"),
-            "{text}"
-        );
-        assert!(!text.contains("secret"), "{text}");
-        let error = dialect_of("mariadb://h/db").unwrap_err();
-        assert!(
-            error.to_string().contains("cannot inspect mariadb"),
-            "{error}"
-        );
     }
 
     #[test]

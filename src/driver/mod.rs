@@ -15,7 +15,7 @@ pub use statement_error::StatementError;
 use crate::schema::Realm;
 use crate::sql::Flavor;
 use async_trait::async_trait;
-use sqlx::{PgConnection, SqliteConnection};
+use sqlx::{MySqlConnection, PgConnection, SqliteConnection};
 
 /// Which schemas an inspection covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,5 +72,26 @@ impl DevConnection for SqliteConnection {
 
     fn lexer_flavor(&self) -> &'static Flavor {
         &sqlite::FLAVOR
+    }
+}
+
+#[async_trait(?Send)]
+impl DevConnection for MySqlConnection {
+    async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {
+        mysql::execute_each(self, statements).await
+    }
+
+    /// The database is the scope: the connection's current database, whole.
+    async fn inspect_realm(&mut self, _scope: &Scope) -> anyhow::Result<Realm> {
+        let (database,): (Option<String>,) = sqlx::query_as("SELECT DATABASE()")
+            .fetch_one(&mut *self)
+            .await?;
+        let database =
+            database.ok_or_else(|| anyhow::anyhow!("the connection has no current database"))?;
+        mysql::inspect_realm(self, &database).await
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &mysql::FLAVOR
     }
 }

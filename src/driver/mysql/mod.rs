@@ -1,14 +1,26 @@
 //! MySQL and MariaDB driver: connecting, telling the two servers apart, whole databases
-//! (`db create|drop|wait`), and inspection into the schema model.
+//! (`db create|drop|wait`), inspection into the schema model, statements, and the migration
+//! target.
 
 mod connect;
 mod database;
+mod execute;
 pub mod inspect;
+mod revisions;
+mod target;
 
 pub use connect::{ServerFlavor, connect, server_flavor};
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
+pub use execute::execute_each;
 pub use inspect::{SCOPE, empty_realm, inspect_realm};
+pub use revisions::REVISIONS_TABLE;
 pub use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+pub use target::MysqlTarget;
+
+use crate::sql::Flavor;
+
+/// How MySQL reads SQL: backticks, `#` comments, backslash escapes, `DELIMITER`.
+pub static FLAVOR: Flavor = Flavor::mysql();
 
 use sqlx::mysql::MySqlDatabaseError;
 

@@ -9,7 +9,7 @@ use super::foreign_keys::ForeignKeyRow;
 use super::indexes::IndexRow;
 use super::server::Server;
 use super::tables::{TableRow, create_options};
-use super::text::{column_list, key_list, quote_ident, strip_qualifier};
+use super::text::{column_list, key_list, quote_ident, strip_qualifier, without_default_width};
 use super::{CatalogRows, SCOPE, empty_realm, triggers};
 use crate::schema::{
     Column, ColumnAttrs, Constraint, ConstraintKind, DataType, Index, MysqlColumn, MysqlTable,
@@ -174,7 +174,10 @@ impl Builder<'_> {
             let (base, sql) = if is_json {
                 ("json".to_string(), "json".to_string())
             } else {
-                (row.data_type.clone(), row.column_type.clone())
+                (
+                    row.data_type.clone(),
+                    without_default_width(&row.column_type),
+                )
             };
             let class = MysqlType::of_data_type(&base);
             let data_type = DataType {

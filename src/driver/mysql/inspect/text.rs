@@ -69,9 +69,56 @@ pub fn strip_qualifier(text: &str, database: &str) -> String {
     out
 }
 
+/// An integer type without its display width where that is the type's default (MariaDB and
+/// MySQL before 8.0.19 print `int(11)`, `bigint(20) unsigned`; MySQL 8 prints `int`), so both
+/// servers' types read alike and as Atlas writes them. `tinyint(1)` (a boolean) and `zerofill`
+/// types, where the width means something, keep it.
+pub fn without_default_width(column_type: &str) -> String {
+    let Some((name, rest)) = column_type.split_once('(') else {
+        return column_type.to_string();
+    };
+    let Some((width, tail)) = rest.split_once(')') else {
+        return column_type.to_string();
+    };
+    let unsigned = tail.contains("unsigned");
+    let default = match (name, unsigned) {
+        ("tinyint", false) => "4",
+        ("tinyint", true) => "3",
+        ("smallint", false) => "6",
+        ("smallint", true) => "5",
+        ("mediumint", false) => "9",
+        ("mediumint", true) => "8",
+        ("int", false) => "11",
+        ("int", true) => "10",
+        ("bigint", _) => "20",
+        _ => return column_type.to_string(),
+    };
+    if width != default || tail.contains("zerofill") {
+        return column_type.to_string();
+    }
+    format!("{name}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_integer_widths_go_and_meaningful_ones_stay() {
+        assert_eq!(without_default_width("int(11)"), "int");
+        assert_eq!(without_default_width("int(10) unsigned"), "int unsigned");
+        assert_eq!(
+            without_default_width("bigint(20) unsigned"),
+            "bigint unsigned"
+        );
+        assert_eq!(without_default_width("tinyint(1)"), "tinyint(1)");
+        assert_eq!(without_default_width("int(5)"), "int(5)");
+        assert_eq!(
+            without_default_width("int(10) unsigned zerofill"),
+            "int(10) unsigned zerofill"
+        );
+        assert_eq!(without_default_width("varchar(30)"), "varchar(30)");
+    }
 
     #[test]
     fn strings_are_quoted_as_the_server_prints_them() {

@@ -1,0 +1,115 @@
+//! The revisions table on a MySQL target: `schemactl_revisions` in the target database (the
+//! database is the scope; there is no schema to set it apart), with the columns every driver
+//! writes (see `driver::revision_row`). `version` is a `varchar` because MySQL keys no `text`
+//! column without a prefix length; `applied_at` is UTC text in RFC 3339.
+
+use crate::driver::revision_row::{
+    RevisionRow, WRITTEN_COLUMNS, bind_revision, recording, revision_from_row,
+};
+use crate::migrate::Revision;
+use anyhow::Context;
+use sqlx::mysql::MySqlConnection;
+
+pub const REVISIONS_TABLE: &str = "schemactl_revisions";
+const NOW: &str = "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')";
+
+pub async fn create_revisions_table(conn: &mut MySqlConnection) -> anyhow::Result<()> {
+    let ddl = format!(
+        "CREATE TABLE IF NOT EXISTS {REVISIONS_TABLE} (
+           version varchar(255) NOT NULL PRIMARY KEY,
+           description text NOT NULL,
+           kind varchar(32) NOT NULL,
+           checksum varchar(255) NOT NULL,
+           applied bigint NOT NULL,
+           total bigint NOT NULL,
+           error text,
+           error_statement text,
+           execution_ms bigint NOT NULL,
+           applied_at varchar(32) NOT NULL,
+           operator text NOT NULL
+         ) DEFAULT CHARSET=utf8mb4"
+    );
+    sqlx::raw_sql(&ddl)
+        .execute(conn)
+        .await
+        .with_context(|| format!("creating the revisions table {REVISIONS_TABLE}"))?;
+    Ok(())
+}
+
+/// Every row; empty when the table does not exist yet.
+pub async fn read_revisions(conn: &mut MySqlConnection) -> anyhow::Result<Vec<Revision>> {
+    let (exists,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM information_schema.TABLES
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    )
+    .bind(REVISIONS_TABLE)
+    .fetch_one(&mut *conn)
+    .await
+    .context("looking for the revisions table")?;
+    if exists == 0 {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<RevisionRow> = sqlx::query_as(&format!(
+        "SELECT {WRITTEN_COLUMNS} FROM {REVISIONS_TABLE} ORDER BY version"
+    ))
+    .fetch_all(conn)
+    .await
+    .with_context(|| format!("reading the revisions table {REVISIONS_TABLE}"))?;
+    Ok(rows.into_iter().map(revision_from_row).collect())
+}
+
+/// Inserts or replaces the row of `revision.version`.
+pub async fn write_revision(conn: &mut MySqlConnection, revision: &Revision) -> anyhow::Result<()> {
+    // `VALUES(col)` works on both servers; MySQL 8.0.20+ deprecates it (with a warning) in
+    // favour of a row alias, which MariaDB does not have.
+    let set: Vec<String> = WRITTEN_COLUMNS
+        .split(", ")
+        .filter(|c| *c != "version")
+        .map(|c| format!("{c} = VALUES({c})"))
+        .collect();
+    let upsert = format!(
+        "INSERT INTO {REVISIONS_TABLE} ({WRITTEN_COLUMNS})
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW}, ?)
+         ON DUPLICATE KEY UPDATE {}",
+        set.join(", ")
+    );
+    bind_revision(sqlx::query(&upsert), revision)
+        .execute(conn)
+        .await
+        .with_context(|| recording(revision))?;
+    Ok(())
+}
+
+pub async fn delete_revision(conn: &mut MySqlConnection, version: &str) -> anyhow::Result<()> {
+    sqlx::query(&format!("DELETE FROM {REVISIONS_TABLE} WHERE version = ?"))
+        .bind(version)
+        .execute(conn)
+        .await
+        .with_context(|| format!("deleting version {version} from the revisions table"))?;
+    Ok(())
+}
+
+/// Up to `limit` tables, views and routines besides the revisions table, e.g. `table users`.
+pub async fn named_user_objects(
+    conn: &mut MySqlConnection,
+    limit: usize,
+) -> anyhow::Result<Vec<String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' ELSE 'table' END, TABLE_NAME
+         FROM information_schema.TABLES
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?
+         UNION ALL
+         SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES
+         WHERE ROUTINE_SCHEMA = DATABASE()
+         ORDER BY 1, 2 LIMIT ?",
+    )
+    .bind(REVISIONS_TABLE)
+    .bind(limit as i64)
+    .fetch_all(conn)
+    .await
+    .context("listing the target's objects")?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, name)| format!("{kind} {name}"))
+        .collect())
+}
