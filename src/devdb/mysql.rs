@@ -22,6 +22,9 @@ pub enum MysqlDevSpec {
     /// An existing server; the URL's own database, if it names one, must be empty.
     Server(MysqlUrl),
     Docker(DockerUrl),
+    /// No dev URL: an error once a state needs a dev database (a run that only inspects live
+    /// databases needs none).
+    Missing,
 }
 
 pub struct MysqlDev {
@@ -62,6 +65,11 @@ async fn open(spec: &MysqlDevSpec) -> anyhow::Result<Server> {
                 container: None,
             })
         }
+        MysqlDevSpec::Missing => Err(bad_input(
+            "this MySQL run needs a dev database to load SQL into: pass --dev-url \
+             mysql://USER@HOST/ (scratch databases are made there) or \
+             docker://mariadb/11/dev (a throwaway container)",
+        )),
         MysqlDevSpec::Docker(docker_url) => {
             let container = docker::start(docker_url).await?;
             Ok(Server {

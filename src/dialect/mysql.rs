@@ -77,7 +77,7 @@ impl Dialect for Mysql {
     }
 
     /// An existing server or a container. Without a dev URL there is no local server to
-    /// start yet: say how to give one.
+    /// start yet: a state that needs one says how to give one.
     fn dev(&'static self, url: Option<&DbUrl>) -> Result<Dev> {
         let spec = match url {
             Some(DbUrl::Mysql(my)) => MysqlDevSpec::Server(my.clone()),
@@ -87,12 +87,7 @@ impl Dialect for Mysql {
                     "dev URL {other}: expected mysql://…, mariadb://… or docker://mariadb/TAG/DB"
                 )));
             }
-            None => {
-                return Err(bad_input(
-                    "a MySQL run needs a dev database: pass --dev-url mysql://USER@HOST/ (scratch \
-                     databases are made there) or docker://mysql/8/dev",
-                ));
-            }
+            None => MysqlDevSpec::Missing,
         };
         Ok(Dev::new(self, Box::new(MysqlDev::new(spec))))
     }
