@@ -48,9 +48,12 @@ impl TableAttrs {
 /// What SQLite keeps of a `CREATE TABLE` beyond what its pragmas report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SqliteTable {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strict: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub without_rowid: bool,
     /// An `INTEGER PRIMARY KEY AUTOINCREMENT` column (its `sqlite_sequence` row).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub autoincrement: bool,
     /// The column and constraint definitions of the body, token-normalized and sorted: SQLite
     /// keeps the text as written, so two tables are alike only when these are.
