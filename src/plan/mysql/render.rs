@@ -366,7 +366,9 @@ impl<'a> Sides<'a> {
                     .desired_table(table)
                     .and_then(|t| t.columns.iter().find(|c| &c.name == column))
                 else {
-                    return Err(unrenderable("MySQL", change));
+                    // Only the reverse of a comment on a column that the plan creates lands
+                    // here: the column's own reverse drops it, comment and all.
+                    return Ok(Rendered::Statements(Vec::new()));
                 };
                 let with_comment = Column {
                     comment: to.map(String::from),
