@@ -301,7 +301,7 @@ impl<'a> Sides<'a> {
                 if self.inline.contains(&(on.clone(), index.name.clone())) {
                     return statements(Vec::new());
                 }
-                Ok(alter(on, format!("ADD {}", index.definition)))
+                Ok(alter(on, format!("ADD {}", table::index(index))))
             }
             DropIndex { on, index } => Ok(alter(on, format!("DROP INDEX {}", ident(&index.name)))),
             RenameIndex { on, from, to } => Ok(alter(
