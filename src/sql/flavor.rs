@@ -35,6 +35,9 @@ pub struct Flavor {
     pub begin_atomic_bodies: bool,
     /// `CREATE TRIGGER … BEGIN … END` bodies hold `;` (SQLite, MySQL).
     pub trigger_bodies: bool,
+    /// Compound statements (MySQL): `BEGIN … END` bodies of procedures, functions and events
+    /// too, nested `BEGIN … END` and `END IF|LOOP|WHILE|REPEAT|CASE`.
+    pub compound_statements: bool,
     /// A `DELIMITER xx` line between statements sets the delimiter (the MySQL client's).
     pub delimiter_lines: bool,
 }
@@ -56,6 +59,7 @@ impl Flavor {
             operators: &["::", "->>", "->", "<=", ">=", "<>", "!=", "||", "=>"],
             begin_atomic_bodies: true,
             trigger_bodies: false,
+            compound_statements: false,
             delimiter_lines: false,
         }
     }
@@ -76,6 +80,7 @@ impl Flavor {
             operators: &["<=", ">=", "<>", "!=", "==", "||", "<<", ">>", "->"],
             begin_atomic_bodies: false,
             trigger_bodies: true,
+            compound_statements: false,
             delimiter_lines: false,
         }
     }
@@ -99,6 +104,7 @@ impl Flavor {
             ],
             begin_atomic_bodies: false,
             trigger_bodies: true,
+            compound_statements: true,
             delimiter_lines: true,
         }
     }

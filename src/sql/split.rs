@@ -494,6 +494,26 @@ mod tests {
     }
 
     #[test]
+    fn mysql_compound_bodies_keep_their_semicolons_without_delimiter() {
+        let trigger = "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW begin\n\
+                       if NEW.a is null then set NEW.a = 1; end if;\n\
+                       set NEW.b = case when NEW.a = 1 then 2 else 3 end;\n\
+                       end";
+        let procedure = "CREATE DEFINER=`root`@`%` PROCEDURE p() BEGIN\n\
+                         DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; END;\n\
+                         l: LOOP LEAVE l; END LOOP l;\n\
+                         CASE WHEN 1 THEN SELECT 1; END CASE;\n\
+                         WHILE 0 DO SELECT IF(1, 2, 3); END WHILE;\n\
+                         END";
+        let event = "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM x; END";
+        let script = format!("{trigger};\n{procedure};\n{event};\nSELECT 1;");
+        assert_eq!(
+            texts_for(&Flavor::mysql(), &script),
+            [trigger, procedure, event, "SELECT 1"]
+        );
+    }
+
+    #[test]
     fn sqlite_flavour_brackets_and_flat_comments() {
         assert_eq!(
             texts_for(

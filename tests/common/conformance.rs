@@ -17,6 +17,8 @@ pub struct Case {
     pub min_version: Option<String>,
     pub max_version: Option<String>,
     pub flavor: Option<String>,
+    /// sqldef's `error`: the case expects sqldef to refuse the change.
+    pub error: bool,
 }
 
 impl Case {
@@ -101,6 +103,7 @@ pub fn load_cases(dir: &Path) -> Vec<Case> {
                 min_version: scalar(&body, "min_version"),
                 max_version: scalar(&body, "max_version"),
                 flavor: scalar(&body, "flavor"),
+                error: body.get("error").is_some_and(|v| !v.is_null()),
             });
         }
     }
@@ -249,9 +252,9 @@ pub fn report(title: &str, outcomes: &[(Case, Outcome)]) -> String {
 
 /// An invalid case's cause without the statement-specific parts (file:line, names).
 fn invalid_cause(why: &str) -> String {
-    let message = why
-        .split_once("statement failed on the dev database: ")
-        .map_or(why, |(_, m)| m);
+    let Some((_, message)) = why.split_once("statement failed on the dev database: ") else {
+        return why.to_string();
+    };
     let side = why.split(':').next().unwrap_or("");
     let generic: String = message
         .split('"')

@@ -334,14 +334,25 @@ pub(crate) fn rename_index_in_definition(
     let renaming = Renaming::default();
     let spelled = policy.spell_identifier(old);
     let target = format!(" INDEX {spelled} ON ");
-    match definition.find(&target) {
-        Some(at) => format!(
+    // MySQL's definitions are the key as SHOW CREATE TABLE lists it: `[UNIQUE ]KEY name (…)`.
+    let key = format!("KEY {spelled} (");
+    let key_at = definition
+        .find(&key)
+        .filter(|&at| at == 0 || definition[..at].ends_with(' '));
+    match (definition.find(&target), key_at) {
+        (Some(at), _) => format!(
             "{} INDEX {} ON {}",
             &definition[..at],
             policy.spell_identifier(new),
             &definition[at + target.len()..]
         ),
-        None => rewrite(definition, &renaming, &Columns::None, policy),
+        (None, Some(at)) => format!(
+            "{}KEY {} ({}",
+            &definition[..at],
+            policy.spell_identifier(new),
+            &definition[at + key.len()..]
+        ),
+        (None, None) => rewrite(definition, &renaming, &Columns::None, policy),
     }
 }
 

@@ -314,3 +314,21 @@ fn rename_changes_invert_by_swapping_names() {
     );
     assert_eq!(change.inverse().inverse(), change);
 }
+
+#[test]
+fn a_renamed_index_listed_as_a_key_takes_its_new_name() {
+    // Spelled as the policy spells names (PostgreSQL's: bare); MySQL's are backticked.
+    use super::apply::rename_index_in_definition;
+    assert_eq!(
+        rename_index_in_definition(r#"UNIQUE KEY old ("a")"#, "old", "new", PG),
+        r#"UNIQUE KEY new ("a")"#
+    );
+    assert_eq!(
+        rename_index_in_definition(r#"KEY old ("a") USING HASH"#, "old", "new", PG),
+        r#"KEY new ("a") USING HASH"#
+    );
+    assert_eq!(
+        rename_index_in_definition("CREATE INDEX old ON t (a)", "old", "new", PG),
+        "CREATE INDEX new ON t (a)"
+    );
+}

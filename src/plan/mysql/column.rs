@@ -4,7 +4,7 @@
 use super::quote::{ident, string};
 use crate::schema::{Column, GeneratedStorage, Table};
 
-/// `name type [CHARACTER SET] [COLLATE] [GENERATED ALWAYS AS (…) VIRTUAL|STORED] NULL|NOT NULL
+/// `name type [CHARACTER SET] [COLLATE] [GENERATED ALWAYS AS (…) VIRTUAL|STORED] [NULL|NOT NULL]
 /// [DEFAULT] [ON UPDATE] [AUTO_INCREMENT] [INVISIBLE] [COMMENT]`: every attribute the model
 /// holds, so that `MODIFY COLUMN` (which replaces the whole definition) keeps what it should.
 pub fn definition(column: &Column) -> String {
@@ -23,11 +23,14 @@ pub fn definition(column: &Column) -> String {
         };
         out.push_str(&format!(" GENERATED ALWAYS AS ({expr}) {kind}"));
     }
-    out.push_str(if column.not_null {
-        " NOT NULL"
-    } else {
-        " NULL"
-    });
+    // MariaDB refuses NULL / NOT NULL after a generated column's VIRTUAL|STORED (its generated
+    // columns are always nullable); MySQL 8 takes them there and defaults to NULL, so a
+    // nullable generated column writes none and only MySQL's NOT NULL one writes it.
+    match (column.generated.is_some(), column.not_null) {
+        (_, true) => out.push_str(" NOT NULL"),
+        (false, false) => out.push_str(" NULL"),
+        (true, false) => {}
+    }
     if let Some(default) = &column.default {
         out.push_str(&format!(" DEFAULT {default}"));
     }
@@ -178,5 +181,15 @@ mod tests {
         id.not_null = true;
         id.comment = Some("it's".into());
         assert_eq!(definition(&id), "`id` int NOT NULL COMMENT 'it''s'");
+    }
+
+    #[test]
+    fn a_nullable_generated_column_writes_no_null_after_its_storage() {
+        let mut total = column("total");
+        total.generated = Some("`a` * 2".into());
+        assert_eq!(
+            definition(&total),
+            "`total` int GENERATED ALWAYS AS (`a` * 2) VIRTUAL"
+        );
     }
 }

@@ -45,9 +45,11 @@ impl DiffPolicy for MysqlDiffPolicy {
         true
     }
 
-    /// MySQL has no `CREATE OR REPLACE` for routines (MariaDB has; one rule serves both).
-    fn routine_needs_recreate(&self, _old: &Function, _new: &Function) -> bool {
-        true
+    /// MySQL has no `CREATE OR REPLACE` for routines (MariaDB has; one rule serves both), so a
+    /// changed routine is dropped and created. The diff asks about every routine on both sides,
+    /// changed or not: an unchanged one must stay.
+    fn routine_needs_recreate(&self, old: &Function, new: &Function) -> bool {
+        old.definition != new.definition
     }
 
     /// `CREATE OR REPLACE VIEW` takes any new query, whatever its columns.

@@ -20,7 +20,7 @@ pub use quote::ident as quote_ident;
 use super::RiskKind;
 use super::{Plan, Planner, Risk, Statement, Step, describe};
 use crate::diff::Change;
-use crate::schema::{QualifiedName, Realm};
+use crate::schema::{ConstraintKind, QualifiedName, Realm};
 use render::{Clause, Rendered, Sides};
 
 /// Plans between two inspected realms: positions and whole column definitions come from the
@@ -55,7 +55,9 @@ fn combine(rendered: Vec<(&Change, Rendered, Rendered)>) -> Vec<Step> {
     let mut run: Vec<(&Change, Rendered, Rendered)> = Vec::new();
     for item in rendered {
         let joins = match (run.last(), &item.1) {
-            (Some(last), Rendered::Alter { table, .. }) => last.1.alters(table),
+            (Some(last), Rendered::Alter { table, .. }) => {
+                last.1.alters(table) && !re_adds_dropped_foreign_key(&run, item.0)
+            }
             _ => false,
         };
         if !joins {
@@ -75,6 +77,19 @@ fn combine(rendered: Vec<(&Change, Rendered, Rendered)>) -> Vec<Step> {
     }
     flush(&mut run, &mut steps);
     steps
+}
+
+/// Whether `change` adds a foreign key under a name that the run drops: MariaDB refuses both in
+/// one `ALTER TABLE` (errno 121, duplicate key), so the add starts a statement of its own.
+fn re_adds_dropped_foreign_key(run: &[(&Change, Rendered, Rendered)], change: &Change) -> bool {
+    let Change::AddConstraint { constraint, .. } = change else {
+        return false;
+    };
+    constraint.kind == ConstraintKind::ForeignKey
+        && run.iter().any(|(earlier, _, _)| {
+            matches!(earlier, Change::DropConstraint { constraint: dropped, .. }
+                if dropped.kind == ConstraintKind::ForeignKey && dropped.name == constraint.name)
+        })
 }
 
 fn flush(run: &mut Vec<(&Change, Rendered, Rendered)>, steps: &mut Vec<Step>) {

@@ -15,7 +15,7 @@ pub fn create(
     let mut items: Vec<String> = table.columns.iter().map(column::definition).collect();
     items.extend(table.constraints.iter().map(constraint));
     items.extend(keys.iter().map(|k| constraint(k)));
-    items.extend(indexes.iter().map(|i| i.definition.clone()));
+    items.extend(indexes.iter().map(|i| index(i)));
     let mut sql = format!(
         "CREATE TABLE {} (\n  {}\n)",
         ident(&name.name),
@@ -79,6 +79,17 @@ pub fn constraint(constraint: &Constraint) -> String {
             constraint.definition
         ),
         _ => constraint.definition.clone(),
+    }
+}
+
+/// An index as `CREATE TABLE` and `ADD` write it: its definition, and `IGNORED` when the
+/// optimizer is not to use it. That is MariaDB's word (10.6+); MySQL 8 says `INVISIBLE`, and
+/// the planner cannot tell the servers apart, so this plan suits MariaDB only there.
+pub fn index(index: &Index) -> String {
+    if index.invisible {
+        format!("{} IGNORED", index.definition)
+    } else {
+        index.definition.clone()
     }
 }
 

@@ -240,3 +240,67 @@ fn a_cycle_of_new_tables_keeps_one_key_for_after_the_creations() {
         "ALTER TABLE `a` ADD CONSTRAINT `a_fk` FOREIGN KEY (`other`) REFERENCES `b` (`id`)"
     );
 }
+
+#[test]
+fn only_a_changed_routine_is_dropped_and_created() {
+    let procedure = |body: &str| crate::schema::Function {
+        name: "touch".into(),
+        kind: crate::schema::RoutineKind::Procedure,
+        identity_arguments: String::new(),
+        returns: None,
+        language: "SQL".into(),
+        definition: format!("CREATE PROCEDURE `touch`() {body}"),
+        comment: None,
+        depends_on: Default::default(),
+    };
+    let with = |body: &str| {
+        let mut r = realm(vec![]);
+        let schema = r.schemas.get_mut(SCOPE).unwrap();
+        schema.functions.insert("touch".into(), procedure(body));
+        r
+    };
+    assert!(plan(&with("SELECT 1"), &with("SELECT 1")).steps.is_empty());
+    let sql: Vec<String> = plan(&with("SELECT 1"), &with("SELECT 2"))
+        .statements()
+        .map(|s| s.sql.clone())
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "DROP PROCEDURE `touch`",
+            "CREATE PROCEDURE `touch`() SELECT 2"
+        ]
+    );
+}
+
+#[test]
+fn an_ignored_index_says_so_as_mariadb_spells_it() {
+    let mut hidden = address();
+    hidden.indexes[0].invisible = true;
+    let mut unindexed = address();
+    unindexed.indexes.clear();
+    let current = realm(vec![
+        ("user_account", user_account(vec![])),
+        ("address", unindexed),
+    ]);
+    let desired = realm(vec![
+        ("user_account", user_account(vec![])),
+        ("address", hidden.clone()),
+    ]);
+    let sql: Vec<String> = plan(&current, &desired)
+        .statements()
+        .map(|s| s.sql.clone())
+        .collect();
+    assert_eq!(
+        sql,
+        ["ALTER TABLE `address` ADD KEY `user_id` (`user_id`) IGNORED"]
+    );
+    let created: Vec<String> = plan(&realm(vec![]), &realm(vec![("address", hidden)]))
+        .statements()
+        .map(|s| s.sql.clone())
+        .collect();
+    assert!(
+        created[0].contains("KEY `user_id` (`user_id`) IGNORED"),
+        "{created:?}"
+    );
+}
