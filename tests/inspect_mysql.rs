@@ -240,7 +240,7 @@ async fn columns_keep_types_counters_charsets_and_comments() {
         "columns keep their order"
     );
     let id = column_of(t, "id");
-    assert_eq!(id.data_type.sql, "bigint(20) unsigned");
+    assert_eq!(id.data_type.sql, "bigint unsigned");
     assert_eq!(
         id.data_type.category,
         TypeCategory::Mysql(MysqlType::Integer)
