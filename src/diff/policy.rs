@@ -5,7 +5,9 @@
 //! `plan::sqlite::SqliteDiffPolicy`, picked by `Dialect::diff_policy`). Everything else in
 //! `diff` is dependency mechanics that hold on any database.
 
-use crate::schema::{Column, DataType, Function, Policy, QualifiedName, Table, TypeDef, View};
+use crate::schema::{
+    Column, DataType, Function, Policy, QualifiedName, Table, TableAttrs, TypeDef, View,
+};
 use crate::sql::Flavor;
 
 pub trait DiffPolicy: Sync {
@@ -48,6 +50,12 @@ pub trait DiffPolicy: Sync {
     /// need a rebuild and order is no difference).
     fn column_order_counts(&self) -> bool {
         false
+    }
+
+    /// A table's dialect attributes as the comparison sees them: without what is data rather
+    /// than schema (MySQL's next AUTO_INCREMENT value grows with every insert).
+    fn comparable_attrs(&self, attrs: &TableAttrs) -> TableAttrs {
+        attrs.clone()
     }
 
     /// How the dialect's texts (defaults and definitions) lex: what the comparison reads

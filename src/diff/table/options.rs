@@ -3,12 +3,13 @@
 use crate::diff::emitter::Emitter;
 use crate::diff::graph::{Node, Rank};
 use crate::diff::res::{Res, table_res};
-use crate::diff::{Change, TableOptions};
+use crate::diff::{Change, DiffPolicy, TableOptions};
 use crate::schema::{QualifiedName, Table};
 
 impl Emitter<'_> {
     pub(super) fn options(&mut self, qn: &QualifiedName, old: &Table, new: &Table) {
-        let (old_options, new_options) = (options_of(old), options_of(new));
+        let policy = self.dialect;
+        let (old_options, new_options) = (options_of(old, policy), options_of(new, policy));
         if old_options != new_options {
             let mut node = Node::new(
                 Change::SetTableOptions {
@@ -61,10 +62,10 @@ impl Emitter<'_> {
     }
 }
 
-fn options_of(table: &Table) -> TableOptions {
+fn options_of(table: &Table, policy: &dyn DiffPolicy) -> TableOptions {
     TableOptions {
         unlogged: table.unlogged,
         options: table.options.clone(),
-        attrs: table.attrs.clone(),
+        attrs: policy.comparable_attrs(&table.attrs),
     }
 }

@@ -5,8 +5,8 @@
 use super::quote;
 use crate::diff::DiffPolicy;
 use crate::schema::{
-    Column, DataType, Function, GeneratedStorage, MysqlType, Policy, QualifiedName, Table,
-    TypeCategory, TypeDef, View,
+    Column, DataType, Function, GeneratedStorage, MysqlTable, MysqlType, Policy, QualifiedName,
+    Table, TableAttrs, TypeCategory, TypeDef, View,
 };
 use crate::sql::Flavor;
 
@@ -70,6 +70,19 @@ impl DiffPolicy for MysqlDiffPolicy {
 
     fn column_order_counts(&self) -> bool {
         true
+    }
+
+    /// The next AUTO_INCREMENT value is a counter, not schema: a target with rows would
+    /// otherwise always differ from its models. A new table still gets the value its desired
+    /// definition names (`CREATE TABLE` renders the desired table whole).
+    fn comparable_attrs(&self, attrs: &TableAttrs) -> TableAttrs {
+        match attrs {
+            TableAttrs::Mysql(mysql) => TableAttrs::of_mysql(MysqlTable {
+                auto_increment: None,
+                ..mysql.clone()
+            }),
+            other => other.clone(),
+        }
     }
 
     fn flavor(&self) -> &'static Flavor {

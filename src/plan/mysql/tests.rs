@@ -304,3 +304,20 @@ fn an_ignored_index_says_so_as_mariadb_spells_it() {
         "{created:?}"
     );
 }
+
+#[test]
+fn the_next_auto_increment_value_of_an_existing_table_is_no_difference() {
+    let with_counter = |next: Option<u64>| {
+        let mut table = user_account(vec![]);
+        table.attrs = crate::schema::TableAttrs::of_mysql(crate::schema::MysqlTable {
+            auto_increment: next,
+            engine: Some("MyISAM".into()),
+            ..Default::default()
+        });
+        realm(vec![("user_account", table)])
+    };
+    let (live, models) = (with_counter(Some(5071)), with_counter(None));
+    assert!(plan(&live, &models).is_empty());
+    let create = plan(&realm(vec![]), &live).to_sql();
+    assert!(create.contains("AUTO_INCREMENT=5071"), "{create}");
+}
