@@ -187,22 +187,23 @@ fn no_docker_engine_names_docker_host_and_the_other_dev_urls() {
     assert_eq!(text(&out.stdout), "");
 }
 
+/// A MySQL container without an engine: the error suggests MySQL's dev databases that need no
+/// Docker, not PostgreSQL's.
 #[test]
-fn mysql_dev_urls_are_refused_before_anything_starts() {
+fn a_mysql_container_without_an_engine_suggests_a_mysql_server() {
     let work = tempfile::tempdir().unwrap();
     write_schemas(work.path());
     let (out, _) = schemactl(
         work.path(),
         &diff_args("docker://mysql/8/dev"),
-        // No engine: proves nothing was started (no connection was even tried).
         &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("cannot inspect mysql"),
-        "{}",
-        text(&out.stderr)
-    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for expected in ["DOCKER_HOST", "--dev-url mysql://"] {
+        assert!(stderr.contains(expected), "lacks {expected}: {stderr}");
+    }
+    assert!(!stderr.contains("postgres://"), "{stderr}");
 }
 
 /// A container whose server exits during start-up: a MySQL contract given to a PostgreSQL

@@ -97,6 +97,21 @@ pub(crate) fn password_in_env(engine: DockerEngine, env: &[String]) -> Option<St
         .map(str::to_string)
 }
 
+/// The dev databases that need no Docker, for the engine of a container that could not start.
+pub(crate) fn no_docker_hint(engine: DockerEngine) -> &'static str {
+    match engine {
+        DockerEngine::Postgres => {
+            "--dev-url postgres://USER@HOST:PORT/DB (an existing server; each run gets its own \
+             scratch database), or no dev URL at all (a local ephemeral PostgreSQL cluster from \
+             the installed binaries)"
+        }
+        DockerEngine::Mysql | DockerEngine::Mariadb => {
+            "--dev-url mysql://USER@HOST:PORT/ (an existing MySQL or MariaDB server; each state \
+             gets its own scratch database there)"
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

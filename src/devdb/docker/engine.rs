@@ -1,7 +1,9 @@
 //! Reaching the Docker engine (DOCKER_HOST or the default socket), and removing containers
 //! from synchronous code (Drop, signal paths).
 
+use super::contract;
 use crate::error::failure;
+use crate::url::DockerEngine;
 use bollard::Docker;
 use bollard::query_parameters::{ListContainersOptionsBuilder, RemoveContainerOptionsBuilder};
 use std::collections::HashMap;
@@ -18,14 +20,18 @@ pub(crate) fn docker_host() -> String {
 /// A client that has answered a ping, speaking the engine's API version. When no engine
 /// answers, the error names DOCKER_HOST and the dev URLs that need no Docker.
 pub(crate) async fn connect() -> anyhow::Result<Docker> {
+    connect_or_suggest(contract::no_docker_hint(DockerEngine::Postgres)).await
+}
+
+/// [`connect`], suggesting `instead` (the dev databases of the container's engine that need
+/// no Docker) when no engine answers.
+pub(crate) async fn connect_or_suggest(instead: &str) -> anyhow::Result<Docker> {
     let host = docker_host();
     let unreachable = |why: String| {
         failure(format!(
             "cannot reach a Docker engine at {host} (DOCKER_HOST): {why}\n  \
              start Docker or point DOCKER_HOST at a running engine, or use a dev database that \
-             needs no Docker: --dev-url postgres://USER@HOST:PORT/DB (an existing server; each run \
-             gets its own scratch database), or no dev URL at all (a local ephemeral PostgreSQL \
-             cluster from the installed binaries)"
+             needs no Docker: {instead}"
         ))
     };
     let docker = Docker::connect_with_defaults().map_err(|e| unreachable(e.to_string()))?;

@@ -56,7 +56,7 @@ pub struct Container {
 /// its server answers a query.
 pub async fn start(url: &DockerUrl) -> anyhow::Result<Container> {
     let started = Instant::now();
-    let docker = engine::connect().await?;
+    let docker = engine::connect_or_suggest(contract::no_docker_hint(url.engine())).await?;
     let mut container = if url.reuse() {
         reuse::find_or_start(&docker, url).await?
     } else {
