@@ -121,6 +121,22 @@ pub async fn with_cleanup<T>(work: impl Future<Output = anyhow::Result<T>>) -> a
     result
 }
 
+/// Runs `work` to completion from synchronous code (a cleanup, a `Drop`): on a thread of its
+/// own with its own runtime, so it works inside and outside a tokio runtime alike.
+pub(crate) fn block_on<F>(work: impl FnOnce() -> F + Send + 'static) -> anyhow::Result<()>
+where
+    F: Future<Output = anyhow::Result<()>>,
+{
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(work())
+    })
+    .join()
+    .unwrap_or_else(|_| Err(crate::error::failure("a cleanup thread panicked")))
+}
+
 /// Whether `pid` runs; a zombie (exited, not yet reaped by init) counts as gone.
 pub(crate) fn process_alive(pid: i32) -> bool {
     let exists = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();

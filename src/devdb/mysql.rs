@@ -103,14 +103,7 @@ async fn ensure_clean(conn: &mut MySqlConnection, url: &MysqlUrl) -> anyhow::Res
 /// Drops a scratch database from a cleanup (no runtime there: a runtime of its own).
 fn drop_blocking(server: &MysqlUrl, name: &str) -> anyhow::Result<()> {
     let (server, name) = (server.clone(), name.to_string());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(drop_scratch(&server, &name))
-    })
-    .join()
-    .map_err(|_| failure("the cleanup thread panicked"))?
+    cleanup::block_on(async move || drop_scratch(&server, &name).await)
 }
 
 async fn drop_scratch(server: &MysqlUrl, name: &str) -> anyhow::Result<()> {

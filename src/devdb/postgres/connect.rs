@@ -23,17 +23,8 @@ pub(crate) async fn drop_database(server: &PgUrl, name: &str) -> anyhow::Result<
     Ok(())
 }
 
-/// [`drop_database`] from synchronous code: runs on a thread of its own with its own runtime,
-/// so it works inside and outside a tokio runtime alike.
+/// [`drop_database`] from synchronous code (see `cleanup::block_on`).
 pub(crate) fn drop_database_blocking(server: &PgUrl, name: &str) -> anyhow::Result<()> {
-    let server = server.clone();
-    let name = name.to_string();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(drop_database(&server, &name))
-    })
-    .join()
-    .unwrap_or_else(|_| Err(failure("dropping a scratch database panicked")))
+    let (server, name) = (server.clone(), name.to_string());
+    crate::devdb::cleanup::block_on(async move || drop_database(&server, &name).await)
 }
