@@ -9,7 +9,9 @@
 //! - `none`: each statement commits on its own and the revision row's `applied` count is
 //!   written after it, so a rerun resumes after the last good statement. A crash between a
 //!   statement and its progress row makes the rerun run that one statement again: statements
-//!   of `txmode none` files should be idempotent (`IF NOT EXISTS`, …).
+//!   of `txmode none` files should be idempotent (`IF NOT EXISTS`, …). A target may close
+//!   that gap (`MigrationTarget::execute_recorded`): MySQL, where every file runs this way,
+//!   applies each statement exactly once.
 
 use super::dir::MigrationFile;
 use super::directives::TxMode;
@@ -288,7 +290,8 @@ enum Commit {
     /// Inside the caller's transaction, with the revision row written in it too; on a server
     /// error it rolls back and records the error outside the transaction.
     WithTransaction,
-    /// `txmode none`: each statement commits on its own, followed by its progress row.
+    /// `txmode none`: each statement commits on its own with its progress row
+    /// (`MigrationTarget::execute_recorded`).
     EachStatement,
 }
 
@@ -311,7 +314,15 @@ async fn apply_file<T: MigrationTarget + ?Sized>(
     }
     let statements = item.file.statements(target.lexer_flavor());
     for (index, statement) in statements.iter().enumerate().skip(item.start) {
-        if let Err(server) = target.execute(&statement.text).await? {
+        let outcome = match by_statement {
+            true => {
+                revision.applied = index + 1;
+                revision.execution_ms = started.elapsed().as_millis() as u64;
+                target.execute_recorded(&statement.text, &revision).await?
+            }
+            false => target.execute(&statement.text).await?,
+        };
+        if let Err(server) = outcome {
             let (applied, outcome) = if by_statement {
                 (
                     index,
@@ -329,11 +340,6 @@ async fn apply_file<T: MigrationTarget + ?Sized>(
                 started,
             };
             return Err(record_failure(target, item, &server, failed).await);
-        }
-        if by_statement {
-            revision.applied = index + 1;
-            revision.execution_ms = started.elapsed().as_millis() as u64;
-            target.write_revision(&revision).await?;
         }
     }
     if !by_statement {

@@ -124,6 +124,22 @@ pub trait MigrationTarget {
     async fn rollback(&mut self) -> anyhow::Result<()>;
     /// Runs one statement. `Ok(Err(_))` is the server refusing it; `Err(_)` is anything else.
     async fn execute(&mut self, sql: &str) -> anyhow::Result<Result<(), ServerError>>;
+    /// Runs a statement of a file applied statement by statement, then writes `progress` (the
+    /// file's row, counting the statement as applied). A target that can make the two happen
+    /// exactly once across a crash between them does so (MySQL: see
+    /// `driver::mysql::landing`); by default a crash in between makes a rerun run the statement
+    /// again.
+    async fn execute_recorded(
+        &mut self,
+        sql: &str,
+        progress: &Revision,
+    ) -> anyhow::Result<Result<(), ServerError>> {
+        if let Err(refused) = self.execute(sql).await? {
+            return Ok(Err(refused));
+        }
+        self.write_revision(progress).await?;
+        Ok(Ok(()))
+    }
     /// Who runs the migration, for the revisions table.
     fn operator(&self) -> String;
     /// How the database reads SQL: migration files for it are split with this flavour.

@@ -1,5 +1,5 @@
-//! Shared pieces of the runner's tests: throwaway target databases (PostgreSQL on the test
-//! server, SQLite files) behind one [`TestTarget`] interface, running the binary, writing
+//! Shared pieces of the runner's tests: throwaway target databases (PostgreSQL and MariaDB on
+//! the test servers, SQLite files) behind one [`TestTarget`] interface, running the binary, writing
 //! migration directories, and the scenarios every dialect must pass (`scenarios`).
 #![allow(dead_code)]
 
@@ -20,8 +20,8 @@ pub trait TestTarget {
     fn tables(&self) -> String;
     /// A statement that takes about 10 ms, so that a kill often lands inside a file.
     fn pause_statement(&self) -> &'static str;
-    /// After a kill: whether it left a transaction for the database to roll back (a SQLite
-    /// hot journal), when the dialect shows it from outside.
+    /// After a kill: whether it left work for the next run to settle (a SQLite hot journal to
+    /// roll back, a MySQL statement started and not recorded), when the dialect shows it.
     fn left_open_transaction(&self) -> Option<bool> {
         None
     }
@@ -178,6 +178,106 @@ impl TestTarget for SqliteDb {
     fn pause_statement(&self) -> &'static str {
         "with recursive c(x) as (select 1 union all select x + 1 from c where x < 20000) select count(*) from c"
     }
+}
+
+/// A database on the MariaDB test server (`SCHEMACTL_TEST_MYSQL_URL`), dropped with the value.
+pub struct MysqlDb {
+    pub name: String,
+    pub url: String,
+}
+
+/// The MariaDB test server's URL, without a database.
+pub fn mysql_server_url() -> String {
+    std::env::var("SCHEMACTL_TEST_MYSQL_URL")
+        .expect("SCHEMACTL_TEST_MYSQL_URL must name the MariaDB test server (.ci/test sets it)")
+}
+
+impl MysqlDb {
+    pub fn new(label: &str) -> MysqlDb {
+        let name = unique_name(label);
+        mariadb(None, &format!("CREATE DATABASE {name}"));
+        let url = format!("{}/{name}", mysql_server_url().trim_end_matches('/'));
+        MysqlDb { name, url }
+    }
+}
+
+impl Drop for MysqlDb {
+    fn drop(&mut self) {
+        mariadb(None, &format!("DROP DATABASE IF EXISTS {}", self.name));
+    }
+}
+
+impl TestTarget for MysqlDb {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn query(&self, sql: &str) -> String {
+        mariadb(Some(&self.name), sql)
+    }
+
+    fn revisions_table(&self) -> &'static str {
+        "schemactl_revisions"
+    }
+
+    fn tables(&self) -> String {
+        self.query(
+            "SELECT coalesce(group_concat(TABLE_NAME ORDER BY TABLE_NAME SEPARATOR ','), '') \
+             FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() \
+             AND TABLE_NAME <> 'schemactl_revisions'",
+        )
+    }
+
+    /// A statement marked as started and not recorded: the rerun has to tell whether it landed.
+    fn left_open_transaction(&self) -> Option<bool> {
+        let pending = self.query(
+            "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() \
+             AND TABLE_NAME = 'schemactl_revisions'",
+        );
+        if pending == "0" {
+            return Some(false);
+        }
+        Some(
+            self.query(
+                "SELECT count(*) FROM schemactl_revisions WHERE started = applied AND error IS NULL",
+            ) != "0",
+        )
+    }
+
+    fn pause_statement(&self) -> &'static str {
+        "do sleep(0.01)"
+    }
+}
+
+/// Runs SQL with the `mariadb` client on the test server (in `database` when given); rows as
+/// `a|b` lines, NULL as empty; panics on failure.
+pub fn mariadb(database: Option<&str>, sql: &str) -> String {
+    let server = mysql_server_url();
+    let authority = server
+        .trim_start_matches("mysql://")
+        .trim_end_matches('/')
+        .to_string();
+    let (user, host) = authority.split_once('@').unwrap_or(("root", &authority));
+    let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+    let mut command = Command::new("mariadb");
+    command.args(["-N", "-B", "-h", host, "-P", port, "-u", user, "-e", sql]);
+    if let Some(database) = database {
+        command.arg(database);
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "mariadb {sql}: {}", text(&out.stderr));
+    // Not trimmed: a last row's empty fields end in tabs.
+    text(&out.stdout)
+        .trim_end_matches('\n')
+        .lines()
+        .map(|line| {
+            line.split('\t')
+                .map(|field| if field == "NULL" { "" } else { field })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn text(bytes: &[u8]) -> String {

@@ -6,6 +6,7 @@ mod connect;
 mod database;
 mod execute;
 pub mod inspect;
+mod landing;
 mod revisions;
 mod target;
 

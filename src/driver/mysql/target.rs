@@ -5,8 +5,11 @@
 //! MySQL commits every DDL statement by itself (before and after it), so a transaction cannot
 //! hold a file: the target says so (`transactional_ddl`), the executor then applies a file
 //! statement by statement and records each in the file's revision row as it lands, and a
-//! rerun resumes after the last recorded statement.
+//! rerun resumes after the last recorded statement. A data change commits with its row; DDL
+//! runs after an intent, so that a rerun after a crash tells whether it landed (`landing`):
+//! each statement takes effect exactly once.
 
+use super::landing::{Recording, recording, says_it_already_ran};
 use super::{connect, revisions};
 use crate::error::failure;
 use crate::migrate::{MigrationTarget, Revision, ServerError, os_user, poll_lock};
@@ -14,6 +17,7 @@ use crate::sql::Flavor;
 use crate::url::MysqlUrl;
 use anyhow::Context;
 use sqlx::mysql::{MySqlConnection, MySqlDatabaseError};
+use std::collections::HashMap;
 use std::time::Duration;
 
 const NAMED_OBJECTS: usize = 5;
@@ -23,6 +27,15 @@ pub struct MysqlTarget {
     url: MysqlUrl,
     user: String,
     locked: bool,
+    /// Statements an interrupted run had started and not recorded, by version (read with the
+    /// revisions, under the lock).
+    interrupted: HashMap<String, usize>,
+}
+
+/// A statement the server refused, with its error number.
+struct Refused {
+    number: u16,
+    error: ServerError,
 }
 
 impl MysqlTarget {
@@ -42,6 +55,7 @@ impl MysqlTarget {
             url: url.clone(),
             user,
             locked: false,
+            interrupted: HashMap::new(),
         })
     }
 
@@ -50,6 +64,61 @@ impl MysqlTarget {
     fn lock_name(&self) -> String {
         let name = format!("schemactl:{}", self.url.database().unwrap_or_default());
         name.chars().take(64).collect()
+    }
+
+    async fn try_run(&mut self, sql: &str) -> anyhow::Result<Result<(), Refused>> {
+        match sqlx::raw_sql(sql).execute(&mut self.conn).await {
+            Ok(_) => Ok(Ok(())),
+            Err(error) => match error
+                .as_database_error()
+                .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
+            {
+                Some(db) => Ok(Err(Refused {
+                    number: db.number(),
+                    error: ServerError {
+                        message: db.message().to_string(),
+                        detail: Some(format!("server error {}", db.number())),
+                    },
+                })),
+                None => Err(failure(format!("lost {}: {error}", self.url))),
+            },
+        }
+    }
+
+    /// A data change and its row in one transaction.
+    async fn run_with_row(
+        &mut self,
+        sql: &str,
+        progress: &Revision,
+    ) -> anyhow::Result<Result<(), ServerError>> {
+        self.run("START TRANSACTION").await?;
+        if let Err(refused) = self.try_run(sql).await? {
+            self.run("ROLLBACK").await?;
+            return Ok(Err(refused.error));
+        }
+        revisions::write_revision(&mut self.conn, progress).await?;
+        self.run("COMMIT").await?;
+        Ok(Ok(()))
+    }
+
+    /// A statement that commits by itself, after its intent. When this very statement was
+    /// interrupted before, an error saying its object is already there (or gone) is the first
+    /// run's statement having landed.
+    async fn run_after_intent(
+        &mut self,
+        sql: &str,
+        progress: &Revision,
+    ) -> anyhow::Result<Result<(), ServerError>> {
+        let index = progress.applied - 1;
+        let resumed = self.interrupted.remove(&progress.version) == Some(index);
+        revisions::write_intent(&mut self.conn, &progress.version, index).await?;
+        if let Err(refused) = self.try_run(sql).await?
+            && !(resumed && says_it_already_ran(refused.number))
+        {
+            return Ok(Err(refused.error));
+        }
+        revisions::write_revision(&mut self.conn, progress).await?;
+        Ok(Ok(()))
     }
 
     async fn run(&mut self, sql: &str) -> anyhow::Result<()> {
@@ -96,7 +165,11 @@ impl MigrationTarget for MysqlTarget {
     }
 
     async fn revisions(&mut self) -> anyhow::Result<Vec<Revision>> {
-        revisions::read_revisions(&mut self.conn).await
+        let rows = revisions::read_revisions(&mut self.conn).await?;
+        if !rows.is_empty() {
+            self.interrupted = revisions::read_intents(&mut self.conn).await?;
+        }
+        Ok(rows)
     }
 
     async fn user_objects(&mut self) -> anyhow::Result<Vec<String>> {
@@ -124,18 +197,17 @@ impl MigrationTarget for MysqlTarget {
     }
 
     async fn execute(&mut self, sql: &str) -> anyhow::Result<Result<(), ServerError>> {
-        match sqlx::raw_sql(sql).execute(&mut self.conn).await {
-            Ok(_) => Ok(Ok(())),
-            Err(error) => match error
-                .as_database_error()
-                .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
-            {
-                Some(db) => Ok(Err(ServerError {
-                    message: db.message().to_string(),
-                    detail: Some(format!("server error {}", db.number())),
-                })),
-                None => Err(failure(format!("lost {}: {error}", self.url))),
-            },
+        Ok(self.try_run(sql).await?.map_err(|refused| refused.error))
+    }
+
+    async fn execute_recorded(
+        &mut self,
+        sql: &str,
+        progress: &Revision,
+    ) -> anyhow::Result<Result<(), ServerError>> {
+        match recording(&super::FLAVOR, sql) {
+            Recording::WithRow => self.run_with_row(sql, progress).await,
+            Recording::AfterIntent => self.run_after_intent(sql, progress).await,
         }
     }
 
