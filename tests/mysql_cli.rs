@@ -4,21 +4,12 @@
 
 mod common;
 
-use common::project::text;
+use common::project::{mysql_server, schemactl_in, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn server() -> String {
-    std::env::var("SCHEMACTL_TEST_MYSQL_URL")
-        .expect("SCHEMACTL_TEST_MYSQL_URL must name the MariaDB test server (.ci/test sets it)")
-}
+use std::process::Output;
 
 fn schemactl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schemactl"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
+    schemactl_in(dir, args)
 }
 
 fn project_with_bad_file() -> tempfile::TempDir {
@@ -49,7 +40,7 @@ fn a_statement_the_server_refuses_names_file_line_statement_and_error() {
             "--dir",
             "file://migrations",
             "--dev-url",
-            &server(),
+            &mysql_server(),
         ],
     );
     let stderr = text(&out.stderr);
@@ -70,7 +61,7 @@ fn a_statement_the_server_refuses_names_file_line_statement_and_error() {
 #[test]
 fn a_wrong_password_and_a_closed_port_are_clear_and_redacted() {
     let work = project_with_bad_file();
-    let host = server()
+    let host = mysql_server()
         .trim_start_matches("mysql://")
         .split('@')
         .next_back()

@@ -7,21 +7,12 @@
 
 mod common;
 
-use common::project::{copy_dir, migration_files, testdata, text};
+use common::project::{copy_dir, migration_files, mysql_server, schemactl_in, testdata, text};
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn server() -> String {
-    std::env::var("SCHEMACTL_TEST_MYSQL_URL")
-        .expect("SCHEMACTL_TEST_MYSQL_URL must name the MariaDB test server (.ci/test sets it)")
-}
-
 fn schemactl(project: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schemactl"))
-        .current_dir(project)
-        .args(args)
-        .output()
-        .unwrap()
+    schemactl_in(project, args)
 }
 
 fn ok(out: Output, what: &str) -> String {
@@ -111,7 +102,7 @@ fn the_atlas_sqlalchemy_guide_on_mariadb() {
                 "--dir",
                 "file://migrations",
                 "--dev-url",
-                &server(),
+                &mysql_server(),
             ],
         ),
         "migrate validate",
@@ -119,7 +110,7 @@ fn the_atlas_sqlalchemy_guide_on_mariadb() {
 
     let target = TargetDatabase {
         project: project.clone(),
-        url: format!("{}schemactl_guide_{}", server(), std::process::id()),
+        url: format!("{}schemactl_guide_{}", mysql_server(), std::process::id()),
     };
     ok(
         schemactl(&project, &["db", "create", "--url", &target.url]),
@@ -181,7 +172,7 @@ fn the_atlas_sqlalchemy_guide_on_mariadb() {
                 "--to",
                 &to,
                 "--dev-url",
-                &server(),
+                &mysql_server(),
             ],
         ),
         "schema diff target → models",

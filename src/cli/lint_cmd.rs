@@ -62,7 +62,7 @@ pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
     let files = dir.files()?;
     let selected = select_files(dir.path(), &files, &selection)?;
     let dev = settings.dev(args.dev_url.as_deref(), &[])?;
-    dev.dialect().check_lint_support()?;
+    dev.dialect().lint_traits()?;
     let linted = lint_files(&dev, &files, &selected, &lint_settings).await;
     dev.close().await?;
     let findings = linted?;

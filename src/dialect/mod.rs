@@ -7,11 +7,14 @@
 //! (`plan::<dialect>`) with its diff policy, and its URL type (`url::<dialect>`).
 
 mod dev;
+mod lint_traits;
 mod mysql;
 mod postgres;
 mod sqlite;
 
+pub use crate::plan::type_cost::TypeCost;
 pub use dev::Dev;
+pub use lint_traits::LintTraits;
 pub use mysql::MYSQL;
 pub use postgres::POSTGRES;
 pub use sqlite::SQLITE;
@@ -61,8 +64,9 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// are split and read with.
     fn lexer_flavor(&self) -> &'static Flavor;
 
-    /// `Ok` when `migrate lint`'s rules apply to this dialect; else why not, as bad input.
-    fn check_lint_support(&self) -> Result<()>;
+    /// What `migrate lint`'s rules need to know of this dialect; bad input (saying why) where
+    /// they do not apply to it.
+    fn lint_traits(&self) -> Result<&'static LintTraits>;
 
     // --- Dev databases ---------------------------------------------------------------------
 

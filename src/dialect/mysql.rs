@@ -4,7 +4,7 @@
 //! targets have different names, and SQL is never schema-qualified here).
 
 use super::Dev;
-use super::Dialect;
+use super::{Dialect, LintTraits};
 use crate::devdb::{MysqlDev, MysqlDevSpec};
 use crate::diff::{Change, DiffPolicy};
 use crate::driver::mysql::{self, MysqlTarget, REVISIONS_TABLE};
@@ -70,10 +70,8 @@ impl Dialect for Mysql {
         &mysql::FLAVOR
     }
 
-    fn check_lint_support(&self) -> Result<()> {
-        Err(bad_input(
-            "migrate lint checks PostgreSQL migrations for now; MySQL's rules are not written yet",
-        ))
+    fn lint_traits(&self) -> Result<&'static LintTraits> {
+        Ok(&MYSQL_LINT)
     }
 
     /// An existing server or a container. Without a dev URL there is no local server to
@@ -134,3 +132,50 @@ impl Dialect for Mysql {
         }
     }
 }
+
+/// MySQL commits each DDL statement, copies or rebuilds tables under its own online-DDL rules
+/// (not PostgreSQL's lock levels), and fits existing values into a change where PostgreSQL
+/// refuses it.
+static MYSQL_LINT: LintTraits = LintTraits {
+    grammar: &sqlparser::dialect::MySqlDialect {},
+    flavor: &mysql::FLAVOR,
+    default_schema: mysql::SCOPE,
+    folds_unquoted_names: false,
+    transactional_ddl: false,
+    lock_rules: false,
+    style_rules: false,
+    coerces_existing_values: true,
+    max_identifier_bytes: 64,
+    type_cost: crate::plan::mysql::type_cost,
+    help: &[
+        (
+            "MF101",
+            "Look for duplicates first (GROUP BY the columns HAVING COUNT(*) > 1); on a big \
+             table add the index with ALGORITHM=INPLACE, LOCK=NONE so writes go on.",
+        ),
+        (
+            "MF104",
+            "Backfill the NULLs first (UPDATE … WHERE col IS NULL), then MODIFY the column NOT \
+             NULL: in strict mode a NULL left fails the ALTER, without it it becomes the zero value.",
+        ),
+        (
+            "MF106",
+            "Fix the rows that break the check first: MySQL checks every row when the \
+             constraint is added (MariaDB only when check_constraint_checks is on).",
+        ),
+        (
+            "MF107",
+            "Delete or fix orphaned rows first; the key is checked against every row (unless \
+             foreign_key_checks = 0, which then leaves the orphans in place).",
+        ),
+        (
+            "MF108",
+            "Make sure the columns are NOT NULL and unique first; adding a primary key copies \
+             the table.",
+        ),
+        (
+            "BC105",
+            "Make sure every reader handles NULL before making the column nullable.",
+        ),
+    ],
+};

@@ -1,7 +1,7 @@
 //! PostgreSQL: `postgres://` databases and `docker://postgres/…` dev containers.
 
 use super::Dev;
-use super::Dialect;
+use super::{Dialect, LintTraits};
 use crate::devdb::{DevSpec, ServerDev};
 use crate::diff::{Change, DiffPolicy};
 use crate::driver::Scope;
@@ -74,8 +74,8 @@ impl Dialect for Postgres {
         &postgres::FLAVOR
     }
 
-    fn check_lint_support(&self) -> Result<()> {
-        Ok(())
+    fn lint_traits(&self) -> Result<&'static LintTraits> {
+        Ok(&POSTGRES_LINT)
     }
 
     /// An existing server, a container, or (without a URL) a local ephemeral cluster.
@@ -149,3 +149,18 @@ fn without_revisions(mut realm: Realm) -> Realm {
     });
     realm
 }
+
+/// The rules were written for PostgreSQL: every family applies as the catalog says.
+static POSTGRES_LINT: LintTraits = LintTraits {
+    grammar: &sqlparser::dialect::PostgreSqlDialect {},
+    flavor: &postgres::FLAVOR,
+    default_schema: "public",
+    folds_unquoted_names: true,
+    transactional_ddl: true,
+    lock_rules: true,
+    style_rules: true,
+    coerces_existing_values: false,
+    max_identifier_bytes: 63,
+    type_cost: crate::plan::postgres::type_cost,
+    help: &[],
+};

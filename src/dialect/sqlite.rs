@@ -1,7 +1,7 @@
 //! SQLite: `sqlite://` database files, and in-memory dev databases.
 
 use super::Dev;
-use super::Dialect;
+use super::{Dialect, LintTraits};
 use crate::devdb::MemoryDev;
 use crate::diff::{Change, DiffPolicy};
 use crate::driver::sqlite::{self, REVISIONS_TABLE, SqliteTarget};
@@ -62,9 +62,9 @@ impl Dialect for Sqlite {
         &sqlite::FLAVOR
     }
 
-    fn check_lint_support(&self) -> Result<()> {
+    fn lint_traits(&self) -> Result<&'static LintTraits> {
         Err(bad_input(
-            "migrate lint checks PostgreSQL migrations: give a PostgreSQL dev database \
+            "migrate lint checks PostgreSQL and MySQL migrations: give a PostgreSQL or MySQL dev database \
              (--dev-url postgres://… or docker://postgres/…, or none for a local cluster)",
         ))
     }

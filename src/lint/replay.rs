@@ -86,12 +86,13 @@ async fn lint_file(
     let statements = file.statements(conn.lexer_flavor());
     let mut kinds = Vec::new();
     let mut hits: Vec<(usize, Hit)> = Vec::new();
+    let traits = dev.dialect().lint_traits()?;
     let scope = dev.scope();
     let policy = dev.dialect().diff_policy();
     let mut before = conn.inspect_realm(&scope).await?;
     let mut failed = false;
     for (index, statement) in statements.iter().enumerate() {
-        let parsed = ParsedStatement::parse(&statement.text);
+        let parsed = ParsedStatement::parse(&statement.text, traits);
         kinds.push(parsed.kind);
         // Transaction control is not run: the dev database replays in autocommit, so that the
         // schema can be inspected between statements.
@@ -126,6 +127,7 @@ async fn lint_file(
             after: &after,
             changes: &changes,
             context,
+            traits,
         };
         let statement_hits = rules::check_statement(&check);
         // A missing timeout is reported once per file, at the first statement that needs it.
@@ -149,7 +151,13 @@ async fn lint_file(
         before = after;
     }
     if !failed {
-        hits.extend(rules::check_file_transactions(&kinds, transactional));
+        let file_hits = match traits.transactional_ddl {
+            true => rules::check_file_transactions(&kinds, transactional),
+            false => rules::check_file_commits(&kinds, &hits)
+                .into_iter()
+                .collect(),
+        };
+        hits.extend(file_hits);
     }
     hits.sort_by_key(|(index, _)| *index);
     for (index, hit) in hits {
@@ -157,7 +165,8 @@ async fn lint_file(
         if suppress.silences(hit.rule, statement.line) {
             continue;
         }
-        if let Some(finding) = finding(settings, hit.rule, hit.detail, file, statement) {
+        if let Some(mut finding) = finding(settings, hit.rule, hit.detail, file, statement) {
+            finding.help = traits.help_for(finding.code, finding.help);
             findings.push(finding);
         }
     }

@@ -1,9 +1,9 @@
 //! The parsed form of one statement: sqlparser's classification when it parses, else a
 //! token-level one, plus the tokens the rules match keywords on. Never fails.
 
+use crate::dialect::LintTraits;
 use crate::sql::{self, Flavor, TokenKind};
 use sqlparser::ast::Statement;
-use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 /// What a statement does, as far as the rules care.
@@ -39,9 +39,10 @@ pub struct ParsedStatement {
 }
 
 impl ParsedStatement {
-    pub fn parse(sql: &str) -> ParsedStatement {
-        let tokens = tokenize(sql);
-        let parsed = Parser::parse_sql(&PostgreSqlDialect {}, sql)
+    /// Parses with the dialect's grammar and lexer flavour.
+    pub fn parse(sql: &str, traits: &LintTraits) -> ParsedStatement {
+        let tokens = tokenize(traits.flavor, sql);
+        let parsed = Parser::parse_sql(traits.grammar, sql)
             .ok()
             .filter(|s| s.len() == 1);
         let kind = match parsed.as_ref().map(|s| &s[0]) {
@@ -151,8 +152,8 @@ fn kind_from_tokens(tokens: &[Token]) -> Kind {
 }
 
 /// Splits SQL into tokens; comments are dropped, dollar-quoted bodies become one string token.
-pub fn tokenize(sql: &str) -> Vec<Token> {
-    sql::significant(&Flavor::postgres(), sql)
+pub fn tokenize(flavor: &Flavor, sql: &str) -> Vec<Token> {
+    sql::significant(flavor, sql)
         .map(|token| match token.kind {
             TokenKind::String => Token {
                 text: format!("'{}'", token.string_body(sql)),
@@ -173,39 +174,47 @@ pub fn tokenize(sql: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::{Dialect, MYSQL, POSTGRES};
+
+    fn parse(sql: &str) -> ParsedStatement {
+        ParsedStatement::parse(sql, POSTGRES.lint_traits().unwrap())
+    }
+
+    #[test]
+    fn mysql_statements_read_backticks_and_their_own_grammar() {
+        let traits = MYSQL.lint_traits().unwrap();
+        let s = ParsedStatement::parse(
+            "ALTER TABLE `Users` MODIFY `name` varchar(10) NOT NULL",
+            traits,
+        );
+        assert!(s.parsed);
+        assert_eq!(s.kind, Kind::Ddl);
+        assert_eq!(s.name_after(&["TABLE"]), Some(vec!["Users".to_string()]));
+        let begin = ParsedStatement::parse("START TRANSACTION", traits);
+        assert_eq!(begin.kind, Kind::Begin);
+    }
 
     #[test]
     fn classifies_parsed_and_unparsed_statements() {
-        assert_eq!(
-            ParsedStatement::parse("INSERT INTO t VALUES (1)").kind,
-            Kind::Dml
-        );
-        assert_eq!(
-            ParsedStatement::parse("create table t (id int)").kind,
-            Kind::Ddl
-        );
-        assert_eq!(ParsedStatement::parse("BEGIN").kind, Kind::Begin);
-        assert_eq!(
-            ParsedStatement::parse("SET lock_timeout = '1s'").kind,
-            Kind::Set
-        );
-        let policy = ParsedStatement::parse("CREATE POLICY p ON t USING (true) WITH CHECK (x > 1)");
+        assert_eq!(parse("INSERT INTO t VALUES (1)").kind, Kind::Dml);
+        assert_eq!(parse("create table t (id int)").kind, Kind::Ddl);
+        assert_eq!(parse("BEGIN").kind, Kind::Begin);
+        assert_eq!(parse("SET lock_timeout = '1s'").kind, Kind::Set);
+        let policy = parse("CREATE POLICY p ON t USING (true) WITH CHECK (x > 1)");
         assert_eq!(policy.kind, Kind::Ddl);
     }
 
     #[test]
     fn keywords_ignore_strings_comments_and_quoted_names() {
-        let s = ParsedStatement::parse(
+        let s = parse(
             "-- CONCURRENTLY\nCREATE INDEX \"CONCURRENTLY\" ON t (a) WHERE b = 'CONCURRENTLY'",
         );
         assert!(!s.has("CONCURRENTLY"));
         assert!(s.has_seq(&["CREATE", "INDEX"]));
-        let f = ParsedStatement::parse(
-            "CREATE FUNCTION f() RETURNS int AS $x$ select 1; $x$ LANGUAGE sql",
-        );
+        let f = parse("CREATE FUNCTION f() RETURNS int AS $x$ select 1; $x$ LANGUAGE sql");
         assert!(!f.has("SELECT"));
         assert_eq!(
-            ParsedStatement::parse("DROP TABLE IF EXISTS s.t").name_after(&["TABLE"]),
+            parse("DROP TABLE IF EXISTS s.t").name_after(&["TABLE"]),
             Some(vec!["S".to_string(), "T".to_string()])
         );
     }

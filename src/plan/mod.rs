@@ -8,6 +8,7 @@ pub mod postgres;
 pub mod risk;
 pub mod sqlite;
 mod summary;
+pub mod type_cost;
 
 pub use summary::describe;
 

@@ -50,3 +50,19 @@ pub fn require_provider() {
         "schemactl-sqlalchemy is not on PATH: run the tests with .ci/test (it installs the provider)"
     );
 }
+
+/// The MariaDB test server's URL (`SCHEMACTL_TEST_MYSQL_URL`, which `.ci/test` sets).
+pub fn mysql_server() -> String {
+    std::env::var("SCHEMACTL_TEST_MYSQL_URL")
+        .expect("SCHEMACTL_TEST_MYSQL_URL must name the MariaDB test server (.ci/test sets it)")
+}
+
+/// `schemactl ARGS` run in `dir`, without colour.
+pub fn schemactl_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}

@@ -202,6 +202,12 @@ rules! {
         "Write schema.name so the object does not depend on search_path.";
     DOMAIN_CONSTRAINT = "ST108", Style, "domain with a constraint: changing it later locks and checks every table using it",
         "Put the check on the columns as CHECK constraints.";
+    ZERO_FILLED_COLUMN = "MY101", DataDepend, "NOT NULL column without a default added to an existing table: its rows get the type's zero value",
+        "Give the column the DEFAULT its existing rows should have, or add it nullable, backfill, then MODIFY it NOT NULL.";
+    TRUNCATING_TYPE = "MY102", DataDepend, "column type narrowed: values that do not fit fail the ALTER in strict mode and are truncated silently without it",
+        "Check that existing values fit the new type first, and keep STRICT_TRANS_TABLES in sql_mode so that a misfit fails instead of being cut.";
+    HALF_APPLIED_FILE = "MY103", Transaction, "statement can fail on existing rows after statements the database has already committed: a failure leaves the file half applied",
+        "Put the statements that depend on the data in a file of their own, before the others, so that a failure leaves nothing behind.";
     STATEMENT_FAILS = "EX101", Execution, "statement fails on the dev database",
         "Fix the statement; the server's message says why.";
 }

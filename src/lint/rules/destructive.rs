@@ -23,7 +23,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
         let table = p
             .name_after(&["TRUNCATE", "TABLE"])
             .or(p.name_after(&["TRUNCATE"]))
-            .and_then(|n| resolve_table(input.before, &n));
+            .and_then(|n| input.table_named(input.before, &n));
         if table.is_none_or(|t| ctx.is_existing_table(input.before, &t)) {
             hits.push(Hit::new(
                 &TRUNCATE,

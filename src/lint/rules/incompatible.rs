@@ -11,7 +11,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
     if p.starts(&["ALTER"]) && p.has("RENAME") {
         let table = p
             .name_after(&["TABLE"])
-            .and_then(|n| resolve_table(input.before, &n));
+            .and_then(|n| input.table_named(input.before, &n));
         let existing = table
             .as_ref()
             .is_some_and(|t| ctx.is_existing_table(input.before, t));

@@ -1,7 +1,6 @@
 //! PostgreSQL locking: statements that hold strong locks on a table that exists (and so has
 //! traffic) while they scan or rewrite it, or that cannot run where they stand.
 
-use super::data_depend::type_change;
 use super::*;
 use crate::diff::Change;
 use crate::schema::ConstraintKind;
@@ -89,7 +88,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
             Change::AlterColumn { table, from, to }
                 if ctx.is_existing_column(input.before, table, &from.name)
                     && from.data_type != to.data_type
-                    && type_change(&from.data_type.sql, &to.data_type.sql).rewrite =>
+                    && (input.traits.type_cost)(&from.data_type.sql, &to.data_type.sql).rewrite =>
             {
                 hits.push(Hit::new(
                     &TYPE_REWRITE,
@@ -138,7 +137,7 @@ fn check_validate_in_same_transaction(input: &StatementCheck, name: &str, hits: 
     let table = input
         .parsed
         .name_after(&["TABLE"])
-        .and_then(|n| resolve_table(input.after, &n));
+        .and_then(|n| input.table_named(input.after, &n));
     let kind = table
         .as_ref()
         .and_then(|t| input.after.table(t))

@@ -12,9 +12,10 @@ mod transaction;
 
 pub use catalog::*;
 pub use naming::{NamePattern, NamingRules};
-pub use transaction::check_file as check_file_transactions;
+pub use transaction::{check_file as check_file_transactions, check_file_commits};
 
 use super::statement::ParsedStatement;
+use crate::dialect::LintTraits;
 use crate::diff::Change;
 use crate::schema::{QualifiedName, Realm};
 use std::collections::BTreeSet;
@@ -142,6 +143,15 @@ pub struct StatementCheck<'a> {
     /// `diff(before, after)`: exactly what the statement changed.
     pub changes: &'a [Change],
     pub context: &'a FileContext,
+    /// What the rules need to know of the database the file is for.
+    pub traits: &'a LintTraits,
+}
+
+impl StatementCheck<'_> {
+    /// The table a name from the statement's tokens means, in `realm`.
+    pub fn table_named(&self, realm: &Realm, parts: &[String]) -> Option<QualifiedName> {
+        resolve_table(realm, parts, self.traits)
+    }
 }
 
 /// A rule that matched, with what exactly it matched.
@@ -164,7 +174,9 @@ impl Hit {
 pub fn check_statement(input: &StatementCheck) -> Vec<Hit> {
     let mut hits = Vec::new();
     incompatible::check(input, &mut hits);
-    transaction::check(input, &mut hits);
+    if input.traits.transactional_ddl {
+        transaction::check(input, &mut hits);
+    }
     // A rename or move shows in the diff as drops and creations of everything under the name;
     // incompatible.rs reports it as what it is.
     let p = input.parsed;
@@ -173,9 +185,13 @@ pub fn check_statement(input: &StatementCheck) -> Vec<Hit> {
     }
     destructive::check(input, &mut hits);
     data_depend::check(input, &mut hits);
-    locking::check(input, &mut hits);
+    if input.traits.lock_rules {
+        locking::check(input, &mut hits);
+    }
     naming::check(input, &mut hits);
-    style::check(input, &mut hits);
+    if input.traits.style_rules {
+        style::check(input, &mut hits);
+    }
     hits
 }
 
@@ -210,24 +226,30 @@ pub fn locks_existing_table(input: &StatementCheck) -> bool {
     // ALTER TABLE forms the diff does not show (SET STATISTICS, storage, …) still lock.
     let altered = p.starts(&["ALTER", "TABLE"])
         && p.name_after(&["TABLE"])
-            .and_then(|n| resolve_table(input.before, &n))
+            .and_then(|n| input.table_named(input.before, &n))
             .is_some_and(|t| touched(&t));
     locking_change || altered
 }
 
 /// `schema.table` of a possibly unqualified name from the tokens, resolved against `realm`
-/// (the first schema holding it, `public` first), lower-cased as PostgreSQL folds it.
-pub fn resolve_table(realm: &Realm, parts: &[String]) -> Option<QualifiedName> {
+/// (the dialect's default schema first, then the first schema holding it), folded to lower
+/// case where the dialect folds unquoted names.
+pub fn resolve_table(
+    realm: &Realm,
+    parts: &[String],
+    traits: &LintTraits,
+) -> Option<QualifiedName> {
+    let fold = |name: &str| match traits.folds_unquoted_names {
+        true => name.to_lowercase(),
+        false => name.to_string(),
+    };
     match parts {
-        [schema, name] => Some(QualifiedName::new(
-            schema.to_lowercase(),
-            name.to_lowercase(),
-        )),
+        [schema, name] => Some(QualifiedName::new(fold(schema), fold(name))),
         [name] => {
-            let name = name.to_lowercase();
-            let public = QualifiedName::new("public", name.clone());
-            if realm.table(&public).is_some() {
-                return Some(public);
+            let name = fold(name);
+            let default = QualifiedName::new(traits.default_schema, name.clone());
+            if realm.table(&default).is_some() {
+                return Some(default);
             }
             realm
                 .schemas

@@ -50,9 +50,62 @@ pub fn check_file(kinds: &[Kind], transactional_file: bool) -> Vec<(usize, Hit)>
     hits
 }
 
+/// Where each DDL statement commits by itself: the first statement whose hits say it can fail
+/// on existing rows, when statements before it in the file have committed (`hits` are the
+/// file's, with the index of their statement).
+pub fn check_file_commits(kinds: &[Kind], hits: &[(usize, Hit)]) -> Option<(usize, Hit)> {
+    let (index, hit) = hits
+        .iter()
+        // A zero-filled column is data-dependent but never fails.
+        .filter(|(_, hit)| hit.rule.family == Family::DataDepend && hit.rule != &ZERO_FILLED_COLUMN)
+        .min_by_key(|(index, _)| *index)?;
+    let committed = kinds[..*index]
+        .iter()
+        .filter(|k| !matches!(k, Kind::Begin | Kind::Commit | Kind::Set))
+        .count();
+    (committed > 0).then(|| {
+        (
+            *index,
+            Hit::new(
+                &HALF_APPLIED_FILE,
+                format!(
+                    "statement {} ({}) can fail on existing rows; the {committed} statement(s) before it are committed by then and stay applied",
+                    index + 1,
+                    hit.detail
+                ),
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_data_dependent_statement_after_committed_ones_is_half_applied() {
+        let narrowing = || Hit::new(&TRUNCATING_TYPE, "column main.t.a: int to tinyint");
+        let (index, hit) =
+            check_file_commits(&[Kind::Ddl, Kind::Ddl], &[(1, narrowing())]).unwrap();
+        assert_eq!((index, hit.rule), (1, &HALF_APPLIED_FILE));
+        assert!(
+            hit.detail.contains("statement 2 (column main.t.a"),
+            "{}",
+            hit.detail
+        );
+        assert!(
+            hit.detail.contains("the 1 statement(s) before it"),
+            "{}",
+            hit.detail
+        );
+        // First in its file: a failure leaves nothing behind.
+        assert!(check_file_commits(&[Kind::Ddl, Kind::Ddl], &[(0, narrowing())]).is_none());
+        // Only data-dependent hits count.
+        let drop = Hit::new(&DROP_COLUMN, "column main.t.a");
+        assert!(check_file_commits(&[Kind::Ddl, Kind::Ddl], &[(1, drop)]).is_none());
+        let filled = Hit::new(&ZERO_FILLED_COLUMN, "column main.t.b");
+        assert!(check_file_commits(&[Kind::Ddl, Kind::Ddl], &[(1, filled)]).is_none());
+    }
 
     #[test]
     fn mixed_and_uncommitted() {

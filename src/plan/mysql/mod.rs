@@ -12,9 +12,11 @@ mod diff_policy;
 mod quote;
 mod render;
 mod table;
+mod type_cost;
 
 pub use diff_policy::MysqlDiffPolicy;
 pub use quote::ident as quote_ident;
+pub use type_cost::type_cost;
 
 #[cfg(test)]
 use super::RiskKind;

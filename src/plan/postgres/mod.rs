@@ -17,10 +17,12 @@ mod sequence;
 mod statement;
 mod table;
 mod trigger;
+mod type_cost;
 mod types;
 mod view;
 
 pub use diff_policy::PostgresDiffPolicy;
+pub use type_cost::type_cost;
 
 use super::{Plan, Planner, Statement, Step};
 use crate::diff::Change;
