@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod diff;
 pub mod driver;
 pub mod error;
+pub mod history;
 pub mod lint;
 pub mod migrate;
 pub mod plan;

@@ -3,6 +3,7 @@
 
 mod apply_cmd;
 mod dev_cmd;
+mod history_cmd;
 mod lint_cmd;
 mod migrate_cmd;
 mod project;
@@ -73,6 +74,8 @@ pub enum MigrateCommand {
     Validate(migrate_cmd::ValidateArgs),
     /// Check new migration files for dangerous changes against the state before them.
     Lint(lint_cmd::LintArgs),
+    /// What each migration file did to the schema: events per file, with risk and commit.
+    History(history_cmd::HistoryArgs),
     #[command(flatten)]
     Run(apply_cmd::MigrateRunCommand),
 }
@@ -123,6 +126,9 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Migrate(MigrateCommand::New(args)) => migrate_cmd::new(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Hash(args)) => migrate_cmd::hash(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Lint(args)) => lint_cmd::lint(&cli.global, args).await,
+        Command::Migrate(MigrateCommand::History(args)) => {
+            history_cmd::history(&cli.global, args).await
+        }
         Command::Migrate(MigrateCommand::Validate(args)) => {
             migrate_cmd::validate(&cli.global, args).await
         }

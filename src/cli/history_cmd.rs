@@ -1,0 +1,55 @@
+//! `migrate history`: flags and output of the schema's history.
+
+use super::GlobalArgs;
+use super::migrate_cmd::DirArgs;
+use super::project::Settings;
+use crate::history;
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// Dev database to replay on (default: the env's `dev`, else the dialect's default).
+    #[arg(long)]
+    pub dev_url: Option<String>,
+    /// Only the life of one object: `users.email`, `public.users`.
+    #[arg(long)]
+    pub object: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: HistoryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Text,
+    Json,
+}
+
+pub async fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<i32> {
+    let settings = Settings::load(global)?;
+    let dir = settings.migration_dir(&args.dir)?;
+    dir.verify_sum()?;
+    let dev = settings.dev(args.dev_url.as_deref(), &[])?;
+    let replayed = history::of_dir(&dir, &dev).await;
+    dev.close().await?;
+    let mut history = replayed?;
+    if let Some(object) = &args.object {
+        history = history.of_object(object);
+    }
+    let events: usize = history.files.iter().map(|f| f.events.len()).sum();
+    print!(
+        "{}",
+        match args.format {
+            HistoryFormat::Text => history::text(&history),
+            HistoryFormat::Json => history::json(&history),
+        }
+    );
+    eprintln!(
+        "{}: {} file(s), {events} event(s)",
+        dir.path().display(),
+        history.files.len()
+    );
+    Ok(0)
+}

@@ -1,0 +1,229 @@
+//! The I/O of `migrate history`: replays the directory file by file on one scratch database,
+//! inspects after each file (and after each statement of a file that has several, to find the
+//! statement behind each event), and turns the difference of successive states into events.
+
+use super::event::{Event, events_of};
+use super::{FileHistory, History};
+use crate::dialect::{Dev, Dialect};
+use crate::diff::{Change, DiffOptions, RenameHint, diff, rename_candidates};
+use crate::driver::DevConnection;
+use crate::migrate::MigrationFile;
+use crate::plan::{Risk, Step};
+use crate::schema::{QualifiedName, Realm};
+use crate::sql::{Flavor, TokenKind, significant};
+use crate::workflow::execute_statements;
+use anyhow::Result;
+
+/// The history of `files`, replayed in order on a scratch database of `dev`.
+pub async fn replay(dev: &Dev, files: &[MigrationFile]) -> Result<History> {
+    let mut scratch = dev.scratch().await?;
+    let result = replay_on(scratch.connection(), dev, files).await;
+    scratch.discard().await?;
+    result
+}
+
+async fn replay_on(
+    conn: &mut dyn DevConnection,
+    dev: &Dev,
+    files: &[MigrationFile],
+) -> Result<History> {
+    let dialect = dev.dialect();
+    let scope = dev.scope();
+    let mut before = conn.inspect_realm(&scope).await?;
+    let mut out = Vec::new();
+    for file in files {
+        let flavor = conn.lexer_flavor();
+        let statements = file.statements(flavor);
+        let origin = file.path.display().to_string();
+        // Per statement: (its line, the renames it made, its events).
+        let mut steps: Vec<(usize, Vec<RenameHint>, Vec<Event>)> = Vec::new();
+        let mut state = before.clone();
+        for statement in &statements {
+            execute_statements(conn, &origin, std::slice::from_ref(statement)).await?;
+            if statements.len() == 1 {
+                break;
+            }
+            let next = conn.inspect_realm(&scope).await?;
+            let hints = statement_renames(flavor, &statement.text, &state, &next, dialect);
+            let changes = changes_between(&state, &next, &hints, dialect);
+            steps.push((
+                statement.line,
+                hints,
+                events(&state, &next, &changes, dialect),
+            ));
+            state = next;
+        }
+        let after = match statements.len() {
+            1 => conn.inspect_realm(&scope).await?,
+            _ => state,
+        };
+        let hints: Vec<RenameHint> = match statements.as_slice() {
+            [only] => statement_renames(flavor, &only.text, &before, &after, dialect),
+            _ => steps.iter().flat_map(|(_, h, _)| h.clone()).collect(),
+        };
+        let changes = changes_between(&before, &after, &hints, dialect);
+        let mut file_events = events(&before, &after, &changes, dialect);
+        for event in &mut file_events {
+            event.line = match statements.as_slice() {
+                [only] => Some(only.line),
+                _ => steps
+                    .iter()
+                    .find(|(_, _, evs)| {
+                        evs.iter()
+                            .any(|e| e.kind == event.kind && e.object == event.object)
+                    })
+                    .map(|(line, _, _)| *line),
+            };
+        }
+        out.push(FileHistory {
+            version: file.version.clone(),
+            name: file.name.clone(),
+            file: origin,
+            statements: statements.len(),
+            git: None,
+            events: file_events,
+        });
+        before = after;
+    }
+    Ok(History {
+        dialect: dialect.name(),
+        files: out,
+    })
+}
+
+fn changes_between(
+    before: &Realm,
+    after: &Realm,
+    hints: &[RenameHint],
+    dialect: &dyn Dialect,
+) -> Vec<Change> {
+    let options = DiffOptions {
+        renames: hints.to_vec(),
+    };
+    diff(before, after, &options, dialect.diff_policy())
+}
+
+/// The renames a statement made: when it says RENAME (or MySQL's CHANGE), each dropped and
+/// added column (or table) of the same shape is one object under a new name.
+fn statement_renames(
+    flavor: &Flavor,
+    sql: &str,
+    before: &Realm,
+    after: &Realm,
+    dialect: &dyn Dialect,
+) -> Vec<RenameHint> {
+    let renames = significant(flavor, sql).any(|t| {
+        t.kind == TokenKind::Word && (t.is_word(sql, "RENAME") || t.is_word(sql, "CHANGE"))
+    });
+    if !renames {
+        return Vec::new();
+    }
+    let changes = diff(
+        before,
+        after,
+        &DiffOptions::default(),
+        dialect.diff_policy(),
+    );
+    let mut hints: Vec<RenameHint> = Vec::new();
+    for candidate in rename_candidates(&changes) {
+        // One rename per dropped object.
+        let taken = hints.iter().any(|h| same_source(h, &candidate.hint));
+        if !taken {
+            hints.push(candidate.hint);
+        }
+    }
+    hints
+}
+
+fn same_source(a: &RenameHint, b: &RenameHint) -> bool {
+    match (a, b) {
+        (RenameHint::Table { from: x, .. }, RenameHint::Table { from: y, .. }) => x == y,
+        (
+            RenameHint::Column {
+                table: t1,
+                from: f1,
+                ..
+            },
+            RenameHint::Column {
+                table: t2,
+                from: f2,
+                ..
+            },
+        ) => t1 == t2 && f1 == f2,
+        _ => false,
+    }
+}
+
+/// The events of `changes`, each with the risk notes the dialect's planner gives its step (all
+/// the changes planned together, as a migration would run them). Where a planner carries a
+/// table's changes in its table-options step (SQLite's rebuild), that step is no event of its
+/// own: its notes go to the table's other changes, each to the one whose column it names.
+fn events(before: &Realm, after: &Realm, changes: &[Change], dialect: &dyn Dialect) -> Vec<Event> {
+    let plan = dialect.plan(before, after, changes).ok();
+    let steps: Vec<&Step> = plan.iter().flat_map(|p| p.steps.iter()).collect();
+    let mut used = vec![false; steps.len()];
+    let mut risks: Vec<Vec<Risk>> = changes
+        .iter()
+        .map(|change| {
+            let found = (0..steps.len()).find(|&i| !used[i] && &steps[i].change == change);
+            found.map_or_else(Vec::new, |i| {
+                used[i] = true;
+                steps[i]
+                    .statements
+                    .iter()
+                    .flat_map(|s| s.risks.iter().cloned())
+                    .collect()
+            })
+        })
+        .collect();
+    let mut carriers = vec![false; changes.len()];
+    for (i, change) in changes.iter().enumerate() {
+        let Change::SetTableOptions { table, .. } = change else {
+            continue;
+        };
+        let others: Vec<usize> = (0..changes.len())
+            .filter(|&j| j != i && change_table(&changes[j]) == Some(table))
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        carriers[i] = true;
+        for risk in std::mem::take(&mut risks[i]) {
+            let named = others.iter().copied().find(|&j| {
+                change_column(&changes[j]).is_some_and(|c| risk.note.contains(&format!("\"{c}\"")))
+            });
+            risks[named.unwrap_or(others[0])].push(risk);
+        }
+    }
+    changes
+        .iter()
+        .zip(&risks)
+        .zip(&carriers)
+        .filter(|(_, carrier)| !**carrier)
+        .flat_map(|((change, risks), _)| events_of(change, risks))
+        .collect()
+}
+
+fn change_table(change: &Change) -> Option<&QualifiedName> {
+    match change {
+        Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::AlterColumn { table, .. }
+        | Change::RenameColumn { table, .. }
+        | Change::ReorderColumns { table, .. }
+        | Change::AddConstraint { table, .. }
+        | Change::DropConstraint { table, .. }
+        | Change::SetTableOptions { table, .. } => Some(table),
+        Change::CreateIndex { on, .. } | Change::DropIndex { on, .. } => Some(on),
+        _ => None,
+    }
+}
+
+fn change_column(change: &Change) -> Option<&str> {
+    match change {
+        Change::AddColumn { column, .. } | Change::DropColumn { column, .. } => Some(&column.name),
+        Change::AlterColumn { to, .. } => Some(&to.name),
+        Change::RenameColumn { from, .. } => Some(from),
+        _ => None,
+    }
+}
