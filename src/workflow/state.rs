@@ -7,7 +7,7 @@ use crate::dialect;
 use crate::dialect::Dev;
 use crate::driver::DevConnection;
 use crate::error::bad_input;
-use crate::migrate::{MigrationDir, MigrationFile};
+use crate::migrate::{DirFormat, MigrationDir, MigrationFile, compare_versions};
 use crate::provider::{ProgramSpec, run_program};
 use crate::schema::Realm;
 use crate::sql::{SplitStatement, split_statements_for};
@@ -42,9 +42,37 @@ pub enum DesiredSource {
 /// database, inspected by its dialect.
 pub async fn realm_from_url(url: &DbUrl, dev: &Dev) -> Result<Realm> {
     match url.as_files() {
+        Some(files) if files.version().is_some() => {
+            realm_from_files(&files_up_to_version(files)?, dev).await
+        }
         Some(files) => realm_from_scripts(&read_scripts(files)?, dev).await,
         None => dialect::of_database(url)?.inspect(url).await,
     }
+}
+
+/// The migration files of `file://DIR?version=V` up to V, which must be a file's version.
+fn files_up_to_version(url: &FileUrl) -> Result<Vec<MigrationFile>> {
+    let (Some(path), Some(version)) = (url.dir(), url.version()) else {
+        return Err(bad_input(format!(
+            "{url}: names no migration directory version"
+        )));
+    };
+    let format: DirFormat = url.format().unwrap_or("atlas").parse()?;
+    let files = MigrationDir::open(path, format)?.files()?;
+    let Some(last) = files
+        .iter()
+        .position(|f| compare_versions(&f.version, version).is_eq())
+    else {
+        let versions: Vec<&str> = files.iter().map(|f| f.version.as_str()).collect();
+        return Err(bad_input(format!(
+            "{url}: no migration file has version {version} (versions: {})",
+            match versions.is_empty() {
+                true => "none".to_string(),
+                false => versions.join(", "),
+            }
+        )));
+    };
+    Ok(files[..=last].to_vec())
 }
 
 /// Loads `scripts` into a fresh scratch database of the dev database and inspects it.
