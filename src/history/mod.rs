@@ -4,11 +4,15 @@
 //!
 //! - `event`: a change of the diff as events, with the planner's risk (pure).
 //! - `replay`: the I/O: replay, inspect, diff.
+//! - `renames`: what a RENAME statement renamed.
+//! - `fold`: a file's events read together (re-creations, parts of an addition or a rename).
 //! - `git`: the commit that added each file.
 //! - `render`: text and JSON.
 
 pub mod event;
+mod fold;
 mod git;
+mod renames;
 mod render;
 mod replay;
 

@@ -3,14 +3,15 @@
 //! statement behind each event), and turns the difference of successive states into events.
 
 use super::event::{Event, events_of};
+use super::fold;
+use super::renames::{fold_object_renames, says_rename, statement_renames};
 use super::{FileHistory, History};
 use crate::dialect::{Dev, Dialect};
-use crate::diff::{Change, DiffOptions, RenameHint, diff, rename_candidates};
+use crate::diff::{Change, DiffOptions, RenameHint, diff};
 use crate::driver::DevConnection;
 use crate::migrate::MigrationFile;
 use crate::plan::{Risk, Step};
 use crate::schema::{QualifiedName, Realm};
-use crate::sql::{Flavor, TokenKind, significant};
 use crate::workflow::execute_statements;
 use anyhow::Result;
 
@@ -44,8 +45,9 @@ async fn replay_on(
                 break;
             }
             let next = conn.inspect_realm(&scope).await?;
-            let hints = statement_renames(flavor, &statement.text, &state, &next, dialect);
-            let changes = changes_between(&state, &next, &hints, dialect);
+            let renamed = says_rename(flavor, &statement.text);
+            let hints = statement_renames(renamed, &state, &next, dialect);
+            let changes = changes_between(&state, &next, &hints, renamed, dialect);
             steps.push((
                 statement.line,
                 hints,
@@ -57,24 +59,34 @@ async fn replay_on(
             1 => conn.inspect_realm(&scope).await?,
             _ => state,
         };
+        let renamed = statements.iter().any(|s| says_rename(flavor, &s.text));
         let hints: Vec<RenameHint> = match statements.as_slice() {
-            [only] => statement_renames(flavor, &only.text, &before, &after, dialect),
+            [_] => statement_renames(renamed, &before, &after, dialect),
             _ => steps.iter().flat_map(|(_, h, _)| h.clone()).collect(),
         };
-        let changes = changes_between(&before, &after, &hints, dialect);
+        let changes = changes_between(&before, &after, &hints, renamed, dialect);
         let mut file_events = events(&before, &after, &changes, dialect);
         for event in &mut file_events {
             event.line = match statements.as_slice() {
                 [only] => Some(only.line),
+                // The statement with this very event, else the last one that touched the
+                // object (a view dropped by one statement and created by the next changed).
                 _ => steps
                     .iter()
                     .find(|(_, _, evs)| {
                         evs.iter()
                             .any(|e| e.kind == event.kind && e.object == event.object)
                     })
+                    .or_else(|| {
+                        steps
+                            .iter()
+                            .rev()
+                            .find(|(_, _, evs)| evs.iter().any(|e| e.object == event.object))
+                    })
                     .map(|(line, _, _)| *line),
             };
         }
+        fold::fold_file_events(&mut file_events);
         out.push(FileHistory {
             version: file.version.clone(),
             name: file.name.clone(),
@@ -91,66 +103,22 @@ async fn replay_on(
     })
 }
 
+/// The diff with the renames the statements made: tables and columns by hint (their rows
+/// stay), other objects by pairing a drop with a creation of the same shape.
 fn changes_between(
     before: &Realm,
     after: &Realm,
     hints: &[RenameHint],
+    renamed: bool,
     dialect: &dyn Dialect,
 ) -> Vec<Change> {
     let options = DiffOptions {
         renames: hints.to_vec(),
     };
-    diff(before, after, &options, dialect.diff_policy())
-}
-
-/// The renames a statement made: when it says RENAME (or MySQL's CHANGE), each dropped and
-/// added column (or table) of the same shape is one object under a new name.
-fn statement_renames(
-    flavor: &Flavor,
-    sql: &str,
-    before: &Realm,
-    after: &Realm,
-    dialect: &dyn Dialect,
-) -> Vec<RenameHint> {
-    let renames = significant(flavor, sql).any(|t| {
-        t.kind == TokenKind::Word && (t.is_word(sql, "RENAME") || t.is_word(sql, "CHANGE"))
-    });
-    if !renames {
-        return Vec::new();
-    }
-    let changes = diff(
-        before,
-        after,
-        &DiffOptions::default(),
-        dialect.diff_policy(),
-    );
-    let mut hints: Vec<RenameHint> = Vec::new();
-    for candidate in rename_candidates(&changes) {
-        // One rename per dropped object.
-        let taken = hints.iter().any(|h| same_source(h, &candidate.hint));
-        if !taken {
-            hints.push(candidate.hint);
-        }
-    }
-    hints
-}
-
-fn same_source(a: &RenameHint, b: &RenameHint) -> bool {
-    match (a, b) {
-        (RenameHint::Table { from: x, .. }, RenameHint::Table { from: y, .. }) => x == y,
-        (
-            RenameHint::Column {
-                table: t1,
-                from: f1,
-                ..
-            },
-            RenameHint::Column {
-                table: t2,
-                from: f2,
-                ..
-            },
-        ) => t1 == t2 && f1 == f2,
-        _ => false,
+    let changes = diff(before, after, &options, dialect.diff_policy());
+    match renamed {
+        true => fold_object_renames(changes),
+        false => changes,
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE posts ADD COLUMN updated_at timestamptz;

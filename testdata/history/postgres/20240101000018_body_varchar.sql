@@ -1,0 +1,1 @@
+ALTER TABLE posts ALTER COLUMN body TYPE varchar(2000);

@@ -1,0 +1,1 @@
+ALTER SEQUENCE invoice_numbers RENAME TO invoice_no;

@@ -1,0 +1,1 @@
+DROP TRIGGER posts_touch ON articles;

@@ -1,0 +1,1 @@
+CREATE TABLE posts (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id), title text NOT NULL, body text);

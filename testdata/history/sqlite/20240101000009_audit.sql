@@ -1,0 +1,1 @@
+CREATE TABLE audit (id integer PRIMARY KEY, post_id integer, at text);

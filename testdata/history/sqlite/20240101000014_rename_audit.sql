@@ -1,0 +1,1 @@
+ALTER TABLE audit RENAME TO post_audit;

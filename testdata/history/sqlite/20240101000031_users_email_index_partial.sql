@@ -1,0 +1,1 @@
+CREATE INDEX users_adults ON users (age) WHERE age >= 18;

@@ -1,0 +1,268 @@
+//! `migrate history` over the test histories in testdata/history (PostgreSQL on the test
+//! server, SQLite in memory): snapshots of the text and JSON, the life of one object, the
+//! commit that added each file in a git repository, and time travel: for every version V,
+//! `file://DIR?version=V` inspects to what a database that ran files 1..V with psql / sqlite3
+//! inspects to.
+
+mod common;
+
+use common::project::{copy_dir, schemactl_in, text};
+use std::path::Path;
+use std::process::Command;
+
+fn pg_server() -> String {
+    std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
+}
+
+const SQLITE_DEV: &str = "sqlite://dev?mode=memory";
+
+/// The test history of `dialect` copied into a temporary directory outside any git
+/// repository (as `migrations/`), hashed.
+fn project(dialect: &str) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/history")
+            .join(dialect),
+        &work.path().join("migrations"),
+    );
+    let out = schemactl_in(
+        work.path(),
+        &["migrate", "hash", "--dir", "file://migrations"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    work
+}
+
+fn history(work: &Path, dev: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "migrate",
+        "history",
+        "--dir",
+        "file://migrations",
+        "--dev-url",
+        dev,
+    ];
+    args.extend_from_slice(extra);
+    let out = schemactl_in(work, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn versions(work: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(work.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn postgres_history_text_and_json() {
+    let work = project("postgres");
+    insta::assert_snapshot!("postgres_text", history(work.path(), &pg_server(), &[]));
+    let json = history(work.path(), &pg_server(), &["--format", "json"]);
+    insta::assert_snapshot!("postgres_json", json);
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kinds: std::collections::BTreeSet<String> = parsed["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["events"].as_array().unwrap().clone())
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    // Every kind of event the issue names shows in the history.
+    for kind in [
+        "table_added",
+        "table_dropped",
+        "table_renamed",
+        "column_added",
+        "column_dropped",
+        "column_renamed",
+        "column_type_changed",
+        "column_not_null_set",
+        "column_not_null_dropped",
+        "column_default_set",
+        "column_default_changed",
+        "column_default_dropped",
+        "index_added",
+        "index_dropped",
+        "index_renamed",
+        "constraint_added",
+        "constraint_dropped",
+        "constraint_renamed",
+        "sequence_added",
+        "sequence_dropped",
+        "sequence_renamed",
+        "type_added",
+        "type_changed",
+        "view_added",
+        "view_changed",
+        "view_dropped",
+        "function_added",
+        "function_changed",
+        "function_dropped",
+        "trigger_added",
+        "trigger_dropped",
+        "policy_added",
+        "comment_changed",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} event in {kinds:?}");
+    }
+    assert!(json.contains("\"risk\": \"high\""));
+}
+
+#[test]
+fn sqlite_history_text_and_json() {
+    let work = project("sqlite");
+    insta::assert_snapshot!("sqlite_text", history(work.path(), SQLITE_DEV, &[]));
+    insta::assert_snapshot!(
+        "sqlite_json",
+        history(work.path(), SQLITE_DEV, &["--format", "json"])
+    );
+}
+
+#[test]
+fn the_life_of_one_column_across_renames() {
+    let work = project("postgres");
+    let life = history(work.path(), &pg_server(), &["--object", "users.age"]);
+    let kinds: Vec<&str> = life
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("        "))
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "column_added",
+            "column_default_set",
+            "column_not_null_set",
+            "column_default_changed",
+            "column_default_dropped",
+            "column_not_null_dropped",
+        ],
+        "{life}"
+    );
+    // An old name finds the object too: `name` became `full_name`.
+    let renamed = history(
+        work.path(),
+        &pg_server(),
+        &["--object", "users.name", "--format", "json"],
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&renamed).unwrap();
+    // (`name` came with its table, whose event names the table, not its columns.)
+    assert_eq!(parsed["files"].as_array().unwrap().len(), 1, "{renamed}");
+    assert_eq!(parsed["files"][0]["events"][0]["kind"], "column_renamed");
+    assert_eq!(parsed["files"][0]["events"][0]["from"], "name");
+}
+
+#[test]
+fn each_file_names_the_commit_that_added_it() {
+    let work = project("sqlite");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(work.path())
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    git(&["init", "-q"]);
+    git(&["add", "migrations"]);
+    git(&["commit", "-q", "-m", "the first migrations"]);
+    let head = git(&["rev-parse", "HEAD"]).trim().to_string();
+    let json = history(work.path(), SQLITE_DEV, &["--format", "json"]);
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let first = &parsed["files"][0]["git"];
+    assert_eq!(first["commit"], head.as_str());
+    assert_eq!(first["author"], "Ada Lovelace");
+    assert_eq!(first["subject"], "the first migrations");
+}
+
+fn inspect(work: &Path, url: &str, dev: &str) -> String {
+    let out = schemactl_in(
+        work,
+        &[
+            "schema",
+            "inspect",
+            "--url",
+            url,
+            "--dev-url",
+            dev,
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{url}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn time_travel_on_postgres_equals_psql_running_the_files() {
+    let work = project("postgres");
+    let name = format!("history_tt_{}", std::process::id());
+    let server = pg_server();
+    let psql = |url: &str, args: &[&str]| {
+        let out = Command::new("psql")
+            .args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "psql {args:?}: {}", text(&out.stderr));
+    };
+    psql(&server, &["-c", &format!("DROP DATABASE IF EXISTS {name}")]);
+    psql(&server, &["-c", &format!("CREATE DATABASE {name}")]);
+    let db = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    for file in versions(work.path()) {
+        let version = file.split('_').next().unwrap();
+        psql(
+            &db,
+            &[
+                "-f",
+                work.path().join("migrations").join(&file).to_str().unwrap(),
+            ],
+        );
+        let travelled = inspect(
+            work.path(),
+            &format!("file://migrations?version={version}"),
+            &server,
+        );
+        assert_eq!(
+            travelled,
+            inspect(work.path(), &db, &server),
+            "version {version}"
+        );
+    }
+    psql(&server, &["-c", &format!("DROP DATABASE {name}")]);
+}
+
+#[test]
+fn time_travel_on_sqlite_equals_sqlite3_running_the_files() {
+    let work = project("sqlite");
+    let db = work.path().join("replayed.db");
+    let db_url = format!("sqlite://{}", db.display());
+    for file in versions(work.path()) {
+        let version = file.split('_').next().unwrap();
+        let sql = std::fs::read_to_string(work.path().join("migrations").join(&file)).unwrap();
+        let out = Command::new("sqlite3").arg(&db).arg(&sql).output().unwrap();
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        let travelled = inspect(
+            work.path(),
+            &format!("file://migrations?version={version}"),
+            SQLITE_DEV,
+        );
+        assert_eq!(
+            travelled,
+            inspect(work.path(), &db_url, SQLITE_DEV),
+            "version {version}"
+        );
+    }
+}
