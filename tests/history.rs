@@ -266,3 +266,86 @@ fn time_travel_on_sqlite_equals_sqlite3_running_the_files() {
         );
     }
 }
+
+/// (version, kind, object, risk, line) of every event of a JSON history, in order.
+fn json_events(json: &str) -> Vec<String> {
+    let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+    parsed["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            let version = f["version"].as_str().unwrap().to_string();
+            f["events"].as_array().unwrap().iter().map(move |e| {
+                format!(
+                    "{version}|{}|{}|{}|{}",
+                    e["kind"].as_str().unwrap(),
+                    e["object"].as_str().unwrap(),
+                    e["risk"].as_str().unwrap(),
+                    e["line"]
+                        .as_u64()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default()
+                )
+            })
+        })
+        .collect()
+}
+
+const EVENTS_QUERY: &str = "SELECT version, kind, object, risk, coalesce(CAST(line AS text), '') \
+     FROM schemactl_history_events ORDER BY position, seq";
+
+#[test]
+fn an_export_to_sqlite_and_to_postgres_holds_the_events_of_the_json() {
+    let work = project("sqlite");
+    let db = work.path().join("history.db");
+    let export = format!("sqlite://{}", db.display());
+    // Twice: the second export replaces the first.
+    history(work.path(), SQLITE_DEV, &["--export", &export]);
+    let json = history(
+        work.path(),
+        SQLITE_DEV,
+        &["--format", "json", "--export", &export],
+    );
+    let out = Command::new("sqlite3")
+        .arg(&db)
+        .arg(EVENTS_QUERY)
+        .output()
+        .unwrap();
+    let rows: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(rows, json_events(&json));
+    let columns = Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT last_event, last_changed_version FROM schemactl_history_columns WHERE table_name = 'main.users' AND column_name = 'full_name'")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&columns.stdout).trim(),
+        "column_renamed|20240101000007"
+    );
+
+    let work = project("postgres");
+    let name = format!("history_export_{}", std::process::id());
+    let server = pg_server();
+    let db = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    history(work.path(), &server, &["--export", &db]);
+    let json = history(work.path(), &server, &["--format", "json", "--export", &db]);
+    let psql = |sql: &str| {
+        let out = Command::new("psql")
+            .args(["-qXtA", "-d", &db, "-c", sql])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let rows: Vec<String> = psql(EVENTS_QUERY).lines().map(String::from).collect();
+    assert_eq!(rows, json_events(&json));
+    // The question the export is for: when did users.age become NOT NULL?
+    assert_eq!(
+        psql("SELECT version FROM schemactl_history_events WHERE object = 'public.users.age' AND kind = 'column_not_null_set'").trim(),
+        "20240101000007"
+    );
+    let _ = Command::new("psql")
+        .args(["-qX", "-d", &server, "-c", &format!("DROP DATABASE {name}")])
+        .output();
+}

@@ -4,8 +4,12 @@ use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
 use super::project::Settings;
 use crate::history;
+use crate::migrate::TargetSpec;
+use crate::url::parse;
+use crate::workflow::{ensure_database, open_target};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -19,6 +23,10 @@ pub struct HistoryArgs {
     pub object: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: HistoryFormat,
+    /// Also write the history into tables of this database (`postgres://…`, `sqlite://…`),
+    /// created when missing; replaces what an earlier export wrote: schemactl_history_files, _events, _columns.
+    #[arg(long)]
+    pub export: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -35,6 +43,18 @@ pub async fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<i32> {
     let replayed = history::of_dir(&dir, &dev).await;
     dev.close().await?;
     let mut history = replayed?;
+    // The export holds the whole history, whatever --object shows.
+    if let Some(url) = &args.export {
+        let spec = TargetSpec {
+            url: parse(url)?,
+            revisions_schema: None,
+            lock_timeout: Duration::from_secs(30),
+        };
+        ensure_database(&spec).await?;
+        let mut target = open_target(&spec).await?;
+        let written = history::export(&mut *target, &history).await?;
+        eprintln!("exported {written} event(s) to {}", spec.url);
+    }
     if let Some(object) = &args.object {
         history = history.of_object(object);
     }

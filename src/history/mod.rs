@@ -8,8 +8,10 @@
 //! - `fold`: a file's events read together (re-creations, parts of an addition or a rename).
 //! - `git`: the commit that added each file.
 //! - `render`: text and JSON.
+//! - `export`: the history as tables of a database.
 
 pub mod event;
+mod export;
 mod fold;
 mod git;
 mod renames;
@@ -17,11 +19,13 @@ mod render;
 mod replay;
 
 pub use event::{Event, Risk};
+pub use export::export;
 pub use render::{json, text};
 pub use replay::replay;
 
 use crate::dialect::Dev;
 use crate::migrate::MigrationDir;
+use crate::schema::Realm;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -52,6 +56,9 @@ pub struct FileHistory {
 pub struct History {
     pub dialect: &'static str,
     pub files: Vec<FileHistory>,
+    /// The schema after the last file.
+    #[serde(skip)]
+    pub last_state: Realm,
 }
 
 impl History {

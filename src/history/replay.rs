@@ -100,6 +100,7 @@ async fn replay_on(
     Ok(History {
         dialect: dialect.name(),
         files: out,
+        last_state: before,
     })
 }
 

@@ -43,6 +43,16 @@ pub struct Flavor {
 }
 
 impl Flavor {
+    /// `text` as a string literal this flavour reads back unchanged: quotes doubled, and
+    /// backslashes too where they escape.
+    pub fn string_literal(&self, text: &str) -> String {
+        let mut quoted = text.replace('\'', "''");
+        if self.backslash_escapes {
+            quoted = quoted.replace('\\', "\\\\");
+        }
+        format!("'{quoted}'")
+    }
+
     pub const fn postgres() -> Flavor {
         Flavor {
             hash_comments: false,
@@ -107,5 +117,20 @@ impl Flavor {
             compound_statements: true,
             delimiter_lines: true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Flavor;
+
+    #[test]
+    fn string_literals_double_quotes_and_backslashes_where_they_escape() {
+        assert_eq!(
+            Flavor::postgres().string_literal(r"it's a\b"),
+            r"'it''s a\b'"
+        );
+        assert_eq!(Flavor::sqlite().string_literal("x"), "'x'");
+        assert_eq!(Flavor::mysql().string_literal(r"it's a\b"), r"'it''s a\\b'");
     }
 }
