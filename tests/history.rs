@@ -349,3 +349,77 @@ fn an_export_to_sqlite_and_to_postgres_holds_the_events_of_the_json() {
         .args(["-qX", "-d", &server, "-c", &format!("DROP DATABASE {name}")])
         .output();
 }
+
+/// Runs headless Chromium (Debian's `chromium`, which .ci/run installs) on `page` with `args`;
+/// returns stdout and stderr.
+fn chromium(page: &str, args: &[&str]) -> (String, String) {
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .args(args)
+        .arg(page)
+        .output()
+        .expect("chromium must be installed (Debian's chromium package; .ci/run installs it)");
+    assert!(out.status.success(), "chromium: {}", text(&out.stderr));
+    (text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_html_page_loads_in_chromium_and_shows_versions_and_risky_events() {
+    let work = project("postgres");
+    let page = work.path().join("history.html");
+    std::fs::write(
+        &page,
+        history(work.path(), &pg_server(), &["--format", "html"]),
+    )
+    .unwrap();
+    let url = format!("file://{}", page.display());
+    let (dom, log) = chromium(&url, &["--dump-dom"]);
+    assert!(
+        !log.contains("Uncaught") && !log.contains("CONSOLE"),
+        "{log}"
+    );
+    for version in versions(work.path()) {
+        let version = version.split('_').next().unwrap();
+        assert!(dom.contains(&format!("id=\"v{version}\"")), "no {version}");
+    }
+    assert!(
+        dom.contains("class=\"event risk-high\""),
+        "no high-risk event"
+    );
+    assert!(
+        dom.contains("drops column \"body\" of public.articles"),
+        "{dom}"
+    );
+
+    // The table filter (chosen by the address): other tables' events are hidden.
+    let (filtered, log) = chromium(&format!("{url}#table=public.users"), &["--dump-dom"]);
+    assert!(!log.contains("Uncaught"), "{log}");
+    assert!(
+        filtered.contains("data-table=\"public.articles\" class=\"hidden\"")
+            || filtered.contains("class=\"event risk-high hidden\" data-table=\"public.articles\""),
+        "the filter hid nothing"
+    );
+    assert!(!filtered.contains("class=\"event risk-low hidden\" data-table=\"public.users\""));
+
+    let shot = work.path().join("history.png");
+    chromium(
+        &url,
+        &[
+            "--window-size=1400,1800",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+}

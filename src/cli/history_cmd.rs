@@ -33,6 +33,8 @@ pub struct HistoryArgs {
 pub enum HistoryFormat {
     Text,
     Json,
+    /// One static page (no server, nothing fetched): timeline, risk colours, table filter.
+    Html,
 }
 
 pub async fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<i32> {
@@ -64,6 +66,7 @@ pub async fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<i32> {
         match args.format {
             HistoryFormat::Text => history::text(&history),
             HistoryFormat::Json => history::json(&history),
+            HistoryFormat::Html => history::html(&history),
         }
     );
     eprintln!(

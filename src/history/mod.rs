@@ -7,19 +7,22 @@
 //! - `renames`: what a RENAME statement renamed.
 //! - `fold`: a file's events read together (re-creations, parts of an addition or a rename).
 //! - `git`: the commit that added each file.
-//! - `render`: text and JSON.
+//! - `render`: text and JSON; `html`: the static page.
 //! - `export`: the history as tables of a database.
 
+mod columns;
 pub mod event;
 mod export;
 mod fold;
 mod git;
+mod html;
 mod renames;
 mod render;
 mod replay;
 
 pub use event::{Event, Risk};
 pub use export::export;
+pub use html::html;
 pub use render::{json, text};
 pub use replay::replay;
 
