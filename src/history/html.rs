@@ -158,9 +158,9 @@ pub fn html(history: &History) -> String {
     if table.is_some() {
         out.push_str("</table>");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "</section></main><script>{SCRIPT}</script></body></html>\n"
+        "</section></main><script>{SCRIPT}</script></body></html>"
     );
     out
 }
