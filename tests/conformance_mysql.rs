@@ -204,8 +204,10 @@ async fn check_case(server: &MysqlUrl, index: usize, case: &Case) -> Outcome {
     if let Some(why) = other_server(case) {
         return Outcome::Invalid(format!("for another server: {why}"));
     }
-    let (a, mut conn_a) = Database::create(server, format!("conformance_a_{index}")).await;
-    let (b, mut conn_b) = Database::create(server, format!("conformance_b_{index}")).await;
+    // The process id keeps two runs on one shared server out of each other's databases.
+    let run = std::process::id();
+    let (a, mut conn_a) = Database::create(server, format!("conformance_a_{run}_{index}")).await;
+    let (b, mut conn_b) = Database::create(server, format!("conformance_b_{run}_{index}")).await;
     let outcome = run_case(case, &a, &mut conn_a, &b, &mut conn_b).await;
     drop((conn_a, conn_b));
     a.drop().await;
@@ -247,6 +249,10 @@ async fn run_case(
         Ok(plan) => plan,
         Err(e) => return failed("plan error", format!("{e:#}")),
     };
+    if std::env::var("CONFORMANCE_SHOW_PLAN").is_ok() {
+        let sql: Vec<&str> = plan.statements().map(|s| s.sql.as_str()).collect();
+        eprintln!("== {}::{}\n{}", case.file, case.name, sql.join(";\n"));
+    }
     for statement in plan.statements() {
         if let Err(e) = sqlx::raw_sql(&statement.sql).execute(&mut *conn_a).await {
             return failed(
@@ -302,7 +308,15 @@ async fn mysqldef_conformance() {
         .await;
     let report = report("mysqldef on MariaDB", &outcomes);
     println!("{report}");
-    let report_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/conformance-mysql.txt");
-    let _ = std::fs::write(&report_path, &report);
+    // Beside the build's other output: CARGO_TARGET_DIR when set, else the checkout's target/.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+        std::path::PathBuf::from,
+    );
+    let _ = std::fs::create_dir_all(&target);
+    let report_path = target.join("conformance-mysql.txt");
+    if let Err(e) = std::fs::write(&report_path, &report) {
+        eprintln!("could not write {}: {e}", report_path.display());
+    }
     assert_floor("mysqldef", &outcomes, "testdata/conformance/mysql.floor");
 }

@@ -440,8 +440,14 @@ async fn indexes_keep_prefixes_order_kinds_visibility_and_comments() {
     assert_eq!(sp.parts[0].prefix, None, "no prefix a user did not write");
     let ignored = index("ignored_score");
     assert!(ignored.invisible);
-    assert_eq!(ignored.comment.as_deref(), Some("for later"));
-    assert_eq!(ignored.definition, "KEY `ignored_score` (`score`)");
+    assert_eq!(
+        ignored.comment, None,
+        "a key's comment is in its definition"
+    );
+    assert_eq!(
+        ignored.definition,
+        "KEY `ignored_score` (`score`) COMMENT 'for later'"
+    );
     assert!(!u.invisible);
     assert_eq!(
         u.parts[0].key,
@@ -866,8 +872,8 @@ const ROUND_TRIP: &str = "
         changed timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(),
         secret int INVISIBLE,
         body text,
-        PRIMARY KEY (id),
-        KEY k_name (name(10), nn DESC),
+        PRIMARY KEY (id) COMMENT 'row id',
+        KEY k_name (name(10), nn DESC) COMMENT 'by name',
         FULLTEXT KEY ft_body (body),
         CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)
             ON DELETE CASCADE ON UPDATE SET NULL,

@@ -5,7 +5,7 @@ use super::quote::{ident, string};
 use super::{column, table};
 use crate::diff::{Change, CommentTarget, created_tables};
 use crate::plan::{Risk, RiskKind, Statement, risk, unrenderable};
-use crate::schema::{Column, Constraint, Index, QualifiedName, Realm, RoutineKind, Table};
+use crate::schema::{Column, Constraint, Index, QualifiedName, Realm, RoutineKind, Table, View};
 use std::collections::BTreeSet;
 
 /// What a change becomes.
@@ -317,16 +317,12 @@ impl<'a> Sides<'a> {
                 risks: Vec::new(),
             }),
             SetComment { target, to, .. } => self.comment(target, to.as_deref(), change),
-            CreateView { name, view } => statements(vec![plain(format!(
-                "CREATE VIEW {} AS {}",
-                ident(&name.name),
-                view.definition
-            ))]),
-            ReplaceView { name, to, .. } => statements(vec![plain(format!(
-                "CREATE OR REPLACE VIEW {} AS {}",
-                ident(&name.name),
-                to.definition
-            ))]),
+            CreateView { name, view } => {
+                statements(vec![plain(view_statement("CREATE", name, view))])
+            }
+            ReplaceView { name, to, .. } => {
+                statements(vec![plain(view_statement("CREATE OR REPLACE", name, to))])
+            }
             DropView { name, .. } => {
                 statements(vec![plain(format!("DROP VIEW {}", ident(&name.name)))])
             }
@@ -387,6 +383,34 @@ impl<'a> Sides<'a> {
             _ => Err(unrenderable("MySQL", change)),
         }
     }
+}
+
+/// `CREATE [OR REPLACE] [ALGORITHM = …] [SQL SECURITY …] VIEW name AS query [WITH … CHECK
+/// OPTION]`: the view's options (as inspection names them, `security=invoker`) in the places
+/// MySQL's grammar gives them, so that replacing a view also sets or resets each of them.
+fn view_statement(verb: &str, name: &QualifiedName, view: &View) -> String {
+    let option = |key: &str| {
+        view.options
+            .iter()
+            .find_map(|o| o.strip_prefix(key)?.strip_prefix('='))
+            .map(str::to_ascii_uppercase)
+    };
+    let mut sql = verb.to_string();
+    if let Some(algorithm) = option("algorithm") {
+        sql.push_str(&format!(" ALGORITHM = {algorithm}"));
+    }
+    if let Some(security) = option("security") {
+        sql.push_str(&format!(" SQL SECURITY {security}"));
+    }
+    sql.push_str(&format!(
+        " VIEW {} AS {}",
+        ident(&name.name),
+        view.definition
+    ));
+    if let Some(check) = option("check_option") {
+        sql.push_str(&format!(" WITH {check} CHECK OPTION"));
+    }
+    sql
 }
 
 fn is_auto_increment(column: &Column) -> bool {

@@ -321,3 +321,42 @@ fn the_next_auto_increment_value_of_an_existing_table_is_no_difference() {
     let create = plan(&realm(vec![]), &live).to_sql();
     assert!(create.contains("AUTO_INCREMENT=5071"), "{create}");
 }
+
+#[test]
+fn a_views_options_are_written_where_mysql_reads_them_and_reset_on_replace() {
+    let with_view = |options: &[&str]| {
+        let mut r = realm(vec![("user_account", user_account(vec![]))]);
+        let view = crate::schema::View {
+            name: "names".into(),
+            definition: "select `user_account`.`name` AS `name` from `user_account`".into(),
+            options: options.iter().map(|o| o.to_string()).collect(),
+            ..Default::default()
+        };
+        let schema = r.schemas.get_mut(SCOPE).unwrap();
+        schema.views.insert("names".into(), view);
+        r
+    };
+    let (plain, tuned) = (
+        with_view(&[]),
+        with_view(&["algorithm=merge", "check_option=local", "security=invoker"]),
+    );
+    let replaced = plan(&plain, &tuned);
+    assert_eq!(
+        replaced.to_sql(),
+        "CREATE OR REPLACE ALGORITHM = MERGE SQL SECURITY INVOKER VIEW `names` AS select \
+         `user_account`.`name` AS `name` from `user_account` WITH LOCAL CHECK OPTION;\n"
+    );
+    assert_eq!(
+        replaced.to_reverse_sql(),
+        "CREATE OR REPLACE VIEW `names` AS select `user_account`.`name` AS `name` from \
+         `user_account`;\n"
+    );
+    let created = plan(&realm(vec![("user_account", user_account(vec![]))]), &tuned);
+    assert!(
+        created
+            .to_sql()
+            .starts_with("CREATE ALGORITHM = MERGE SQL SECURITY INVOKER VIEW `names` AS"),
+        "{}",
+        created.to_sql()
+    );
+}

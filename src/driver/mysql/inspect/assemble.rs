@@ -9,7 +9,9 @@ use super::foreign_keys::ForeignKeyRow;
 use super::indexes::IndexRow;
 use super::server::Server;
 use super::tables::{TableRow, create_options};
-use super::text::{column_list, key_list, quote_ident, strip_qualifier, without_default_width};
+use super::text::{
+    column_list, key_list, quote_ident, quote_string, strip_qualifier, without_default_width,
+};
 use super::{CatalogRows, SCOPE, empty_realm, triggers};
 use crate::schema::{
     Column, ColumnAttrs, Constraint, ConstraintKind, DataType, Index, MysqlColumn, MysqlTable,
@@ -283,7 +285,11 @@ impl Builder<'_> {
                     .iter()
                     .filter_map(|p| p.column().map(String::from))
                     .collect();
-                let definition = format!("PRIMARY KEY ({})", key_list(&row.parts));
+                let definition = format!(
+                    "PRIMARY KEY ({}){}",
+                    key_list(&row.parts),
+                    comment_clause(row.comment.as_deref())
+                );
                 table.constraints.push(constraint(
                     row.name,
                     ConstraintKind::PrimaryKey,
@@ -302,7 +308,8 @@ impl Builder<'_> {
                 include: Vec::new(),
                 predicate: None,
                 nulls_not_distinct: false,
-                comment: row.comment,
+                // In the definition: MySQL changes a key's comment only by re-creating it.
+                comment: None,
                 invisible: row.invisible,
             });
         }
@@ -421,8 +428,9 @@ fn constraint(
 }
 
 /// `` UNIQUE KEY `u` (`a`,`b`(10)) ``, `` FULLTEXT KEY `ft` (`body`) ``, `` KEY `k` (`a`) USING
-/// HASH ``: the key's shape as SHOW CREATE TABLE prints it. Visibility and comment are fields of
-/// their own, as the server changes them in place.
+/// HASH COMMENT 'c' ``: the key as SHOW CREATE TABLE prints it, comment included (no `ALTER`
+/// changes a key's comment, so a new comment is a new key). Visibility is a field of its own,
+/// as the server changes it in place.
 fn index_definition(row: &IndexRow) -> String {
     let kind = match row.method.as_str() {
         "FULLTEXT" => "FULLTEXT KEY",
@@ -438,10 +446,16 @@ fn index_definition(row: &IndexRow) -> String {
         ""
     };
     format!(
-        "{kind} {} ({}){using}",
+        "{kind} {} ({}){using}{}",
         quote_ident(&row.name),
-        key_list(&row.parts)
+        key_list(&row.parts),
+        comment_clause(row.comment.as_deref())
     )
+}
+
+/// `` COMMENT 'text'`` after a key, as SHOW CREATE TABLE prints it; empty without a comment.
+fn comment_clause(comment: Option<&str>) -> String {
+    comment.map_or_else(String::new, |c| format!(" COMMENT {}", quote_string(c)))
 }
 
 /// ` ON DELETE CASCADE`; empty for RESTRICT and NO ACTION, which InnoDB treats alike and which
@@ -552,5 +566,15 @@ mod tests {
             invisible: false,
         };
         assert_eq!(index_definition(&row), "UNIQUE KEY `u` (`a`,`b`(10))");
+        let hashed = IndexRow {
+            unique: false,
+            method: "HASH".into(),
+            comment: Some("it's".into()),
+            ..row
+        };
+        assert_eq!(
+            index_definition(&hashed),
+            "KEY `u` (`a`,`b`(10)) USING HASH COMMENT 'it''s'"
+        );
     }
 }
