@@ -19,7 +19,7 @@ use crate::schema::{
     TriggerState, TypeCategory, View, ViewColumn,
 };
 use crate::sql::{Flavor, TokenKind, significant};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 pub(super) fn build_realm(rows: CatalogRows, database: &str) -> Realm {
     let CatalogRows {
@@ -48,8 +48,8 @@ pub(super) fn build_realm(rows: CatalogRows, database: &str) -> Realm {
         database,
     };
     let sequence_comments = builder.add_relations(tables);
-    let json_columns = builder.add_columns(columns, &checks);
-    builder.add_checks(checks, &json_columns);
+    builder.add_columns(columns, &checks);
+    builder.add_checks(checks);
     builder.add_indexes(indexes);
     builder.add_foreign_keys(foreign_keys);
     builder.add_triggers(&triggers);
@@ -159,14 +159,8 @@ impl Builder<'_> {
         sequence_comments
     }
 
-    /// Columns of tables and views in ordinal order; returns the (table, column) pairs read as
-    /// MariaDB's JSON.
-    fn add_columns(
-        &mut self,
-        rows: Vec<ColumnRow>,
-        checks: &[CheckRow],
-    ) -> HashSet<(String, String)> {
-        let mut json_columns = HashSet::new();
+    /// Columns of tables and views in ordinal order, with their column-level checks.
+    fn add_columns(&mut self, rows: Vec<ColumnRow>, checks: &[CheckRow]) {
         for row in rows {
             let is_json = self.server.is_mariadb()
                 && row.data_type == "longtext"
@@ -203,9 +197,6 @@ impl Builder<'_> {
             ) else {
                 continue;
             };
-            if is_json {
-                json_columns.insert((row.table_name.clone(), row.name.clone()));
-            }
             // A JSON column's utf8mb4_bin comes with the type.
             let named = match (row.charset, row.collation, is_json) {
                 (Some(charset), Some(collation), false) => self
@@ -222,6 +213,14 @@ impl Builder<'_> {
                 None => default_sql(self.server, row.default_text.as_deref(), &extra, class),
             };
             let storage = generated.as_ref().and(extra.storage);
+            // MariaDB's column-level check (JSON's own `json_valid` aside) is the column's.
+            let check = checks
+                .iter()
+                .find(|c| {
+                    c.table_name == row.table_name && c.is_column_level() && c.name == row.name
+                })
+                .filter(|c| !(is_json && is_mariadb_json_check(c, &row.name)))
+                .map(|c| c.clause.clone());
             table.columns.push(Column {
                 name: row.name,
                 data_type,
@@ -237,17 +236,22 @@ impl Builder<'_> {
                     on_update: extra.on_update,
                     invisible: extra.invisible,
                     storage,
+                    check,
                 }),
             });
         }
-        json_columns
     }
 
-    fn add_checks(&mut self, rows: Vec<CheckRow>, json_columns: &HashSet<(String, String)>) {
+    fn add_checks(&mut self, rows: Vec<CheckRow>) {
         for row in rows {
+            // A column-level check is its column's (see `add_columns`), JSON's `json_valid`
+            // the type's.
             if row.is_column_level()
-                && json_columns.contains(&(row.table_name.clone(), row.name.clone()))
-                && is_mariadb_json_check(&row, &row.name)
+                && self
+                    .schema
+                    .tables
+                    .get(&row.table_name)
+                    .is_some_and(|t| t.columns.iter().any(|c| c.name == row.name))
             {
                 continue;
             }
