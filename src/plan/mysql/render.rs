@@ -26,6 +26,10 @@ pub enum Rendered {
 pub struct Clause {
     pub text: String,
     pub column: Option<(String, Defines)>,
+    /// For a clause that puts its column after another (`ADD COLUMN`, a move), the column's
+    /// position in the table the statement leads to: such clauses run in that order, so each
+    /// column's predecessor is in place when it goes after it.
+    pub place: Option<usize>,
 }
 
 /// How a clause writes a column: the merge keeps the one that also places or creates it.
@@ -38,14 +42,23 @@ pub enum Defines {
 
 impl Clause {
     pub fn plain(text: String) -> Self {
-        Clause { text, column: None }
+        Clause {
+            text,
+            column: None,
+            place: None,
+        }
     }
 
     fn defining(text: String, column: &str, how: Defines) -> Self {
         Clause {
             text,
             column: Some((column.to_string(), how)),
+            place: None,
         }
+    }
+
+    fn placing(self, at: Option<usize>) -> Self {
+        Clause { place: at, ..self }
     }
 }
 
@@ -204,13 +217,19 @@ impl<'a> Sides<'a> {
                         ),
                     });
                 }
+                let at = self
+                    .desired_table(table)
+                    .and_then(|t| t.columns.iter().position(|c| c.name == column.name));
                 Ok(Rendered::Alter {
                     table: table.clone(),
-                    clauses: vec![Clause::defining(
-                        format!("ADD COLUMN {}{place}", column::definition(&full)),
-                        &column.name,
-                        Defines::Add,
-                    )],
+                    clauses: vec![
+                        Clause::defining(
+                            format!("ADD COLUMN {}{place}", column::definition(&full)),
+                            &column.name,
+                            Defines::Add,
+                        )
+                        .placing(at),
+                    ],
                     risks,
                 })
             }
@@ -260,6 +279,7 @@ impl<'a> Sides<'a> {
                 else {
                     return Err(unrenderable("MySQL", change));
                 };
+                let at = |name: &str| desired.columns.iter().position(|c| c.name == name);
                 let clauses = column::moves(current, desired)
                     .into_iter()
                     .map(|(c, place)| {
@@ -268,6 +288,7 @@ impl<'a> Sides<'a> {
                             &c.name,
                             Defines::Place,
                         )
+                        .placing(at(&c.name))
                     })
                     .collect();
                 Ok(Rendered::Alter {

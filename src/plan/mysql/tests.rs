@@ -360,3 +360,65 @@ fn a_views_options_are_written_where_mysql_reads_them_and_reset_on_replace() {
         created.to_sql()
     );
 }
+
+#[test]
+fn added_columns_go_in_the_desired_order_so_each_follows_one_already_there() {
+    let current = realm(vec![("user_account", user_account(vec![]))]);
+    let mut table = user_account(vec![]);
+    // `zeta` comes before `alpha`: a name order would add `zeta` after a column not there yet.
+    table.columns.insert(1, col("zeta", int(), false));
+    table.columns.insert(2, col("alpha", int(), false));
+    let desired = realm(vec![("user_account", table)]);
+    assert_eq!(
+        plan(&current, &desired).to_sql(),
+        "ALTER TABLE `user_account` ADD COLUMN `zeta` int NULL AFTER `id`, \
+         ADD COLUMN `alpha` int NULL AFTER `zeta`;\n"
+    );
+}
+
+#[test]
+fn a_table_that_loses_every_column_gets_its_new_ones_in_the_same_statement() {
+    // The dropped `address` references the dropped key: its drop comes between the drops and
+    // the adds of `user_account` in the diff's order.
+    let current = realm(vec![
+        (
+            "user_account",
+            Table {
+                columns: vec![id()],
+                constraints: vec![pk()],
+                ..Table::default()
+            },
+        ),
+        ("address", address()),
+    ]);
+    let desired = realm(vec![(
+        "user_account",
+        Table {
+            columns: vec![col("user_id", int(), true), col("name", varchar(30), false)],
+            ..Table::default()
+        },
+    )]);
+    let plan = plan(&current, &desired);
+    let sql: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
+    let altered: Vec<&String> = sql
+        .iter()
+        .filter(|s| s.starts_with("ALTER TABLE `user_account`"))
+        .collect();
+    assert_eq!(altered.len(), 1, "{sql:?}");
+    let statement = altered[0];
+    let (drop, add) = (
+        statement.find("DROP COLUMN `id`").expect(statement),
+        statement.find("ADD COLUMN `user_id`").expect(statement),
+    );
+    assert!(drop < add, "{statement}");
+    let reverse = plan.to_reverse_sql();
+    assert_eq!(
+        reverse.matches("ALTER TABLE `user_account`").count(),
+        1,
+        "{reverse}"
+    );
+    assert!(
+        reverse.contains("ADD COLUMN `id` int NOT NULL AUTO_INCREMENT"),
+        "{reverse}"
+    );
+}
