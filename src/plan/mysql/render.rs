@@ -5,7 +5,9 @@ use super::quote::{ident, string};
 use super::{column, table};
 use crate::diff::{Change, CommentTarget, created_tables};
 use crate::plan::{Risk, RiskKind, Statement, risk, unrenderable};
-use crate::schema::{Column, Constraint, Index, QualifiedName, Realm, RoutineKind, Table, View};
+use crate::schema::{
+    Column, Constraint, ConstraintKind, Index, QualifiedName, Realm, RoutineKind, Table, View,
+};
 use std::collections::BTreeSet;
 
 /// What a change becomes.
@@ -163,6 +165,28 @@ impl<'a> Sides<'a> {
             .unwrap_or_else(|| column.clone())
     }
 
+    /// The plain key on exactly a new foreign key's columns that both states keep under
+    /// another name. The server may have made that key for an earlier foreign key (`KEY
+    /// author_id` for an unnamed one); such a key is replaced by the new foreign key's own
+    /// (named after the constraint), so the key is written again first, in the same statement:
+    /// a key written by hand serves the new foreign key as it is.
+    fn kept_key_of(&self, table: &QualifiedName, key: &Constraint) -> Option<&Index> {
+        if key.kind != ConstraintKind::ForeignKey {
+            return None;
+        }
+        let current = self.from.table(table)?;
+        self.desired_table(table)?.indexes.iter().find(|index| {
+            !index.unique
+                && index.method == "BTREE"
+                && index.name != key.name
+                && index.plain_columns().is_some_and(|columns| {
+                    columns.iter().copied().eq(key.columns.iter().map(String::as_str))
+                })
+                && index.parts.iter().all(|p| p.prefix.is_none() && !p.descending)
+                && current.indexes.iter().any(|i| *i == **index)
+        })
+    }
+
     pub fn render(&self, change: &Change) -> anyhow::Result<Rendered> {
         use Change::*;
         let statements = |s: Vec<Statement>| Ok(Rendered::Statements(s));
@@ -311,10 +335,26 @@ impl<'a> Sides<'a> {
             {
                 statements(Vec::new())
             }
-            AddConstraint { table, constraint } => Ok(alter(
-                table,
-                format!("ADD {}", table::constraint(constraint)),
-            )),
+            AddConstraint { table, constraint } => {
+                let mut clauses: Vec<Clause> = self
+                    .kept_key_of(table, constraint)
+                    .map(|index| {
+                        vec![
+                            Clause::plain(format!("DROP INDEX {}", ident(&index.name))),
+                            Clause::plain(format!("ADD {}", table::index(index))),
+                        ]
+                    })
+                    .unwrap_or_default();
+                clauses.push(Clause::plain(format!(
+                    "ADD {}",
+                    table::constraint(constraint)
+                )));
+                Ok(Rendered::Alter {
+                    table: table.clone(),
+                    clauses,
+                    risks: Vec::new(),
+                })
+            }
             DropConstraint { table, constraint } => {
                 Ok(alter(table, table::drop_constraint(constraint)))
             }

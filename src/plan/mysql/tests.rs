@@ -422,3 +422,27 @@ fn a_table_that_loses_every_column_gets_its_new_ones_in_the_same_statement() {
         "{reverse}"
     );
 }
+
+#[test]
+fn a_foreign_key_added_beside_a_key_on_its_columns_writes_that_key_again_first() {
+    let users = || ("user_account", user_account(vec![]));
+    let admins = || ("admins", user_account(vec![]));
+    let mut to_admins = address();
+    to_admins.constraints[1].definition =
+        "CONSTRAINT `address_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `admins` (`id`)".into();
+    to_admins.constraints[1].references = Some(QualifiedName::new(SCOPE, "admins"));
+    let current = realm(vec![users(), admins(), ("address", address())]);
+    let desired = realm(vec![users(), admins(), ("address", to_admins)]);
+    let sql: Vec<String> = plan(&current, &desired)
+        .statements()
+        .map(|s| s.sql.clone())
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "ALTER TABLE `address` DROP FOREIGN KEY `address_ibfk_1`",
+            "ALTER TABLE `address` DROP INDEX `user_id`, ADD KEY `user_id` (`user_id`), ADD \
+             CONSTRAINT `address_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `admins` (`id`)"
+        ]
+    );
+}
