@@ -21,7 +21,7 @@ use schemactl::plan::Planner;
 use schemactl::plan::mysql::MysqlPlanner;
 use schemactl::url::{MysqlUrl, parse_mysql};
 use schemactl::workflow::{Script, load_scripts};
-use sqlx::{Executor, Row};
+use sqlx::{Connection, Executor, Row};
 use std::path::Path;
 
 const CASES_AT_ONCE: usize = 4;
@@ -69,6 +69,7 @@ impl Database {
             .execute(format!("CREATE DATABASE `{name}`").as_str())
             .await
             .unwrap();
+        let _ = admin.close().await;
         let conn = connect(&server.with_database(&name))
             .await
             .expect("case database");
@@ -87,6 +88,7 @@ impl Database {
             .execute(format!("DROP DATABASE IF EXISTS `{}`", self.name).as_str())
             .await
             .unwrap();
+        let _ = admin.close().await;
     }
 }
 
@@ -209,7 +211,9 @@ async fn check_case(server: &MysqlUrl, index: usize, case: &Case) -> Outcome {
     let (a, mut conn_a) = Database::create(server, format!("conformance_a_{run}_{index}")).await;
     let (b, mut conn_b) = Database::create(server, format!("conformance_b_{run}_{index}")).await;
     let outcome = run_case(case, &a, &mut conn_a, &b, &mut conn_b).await;
-    drop((conn_a, conn_b));
+    // Closed (not dropped): the shared server frees each session at once.
+    let _ = conn_a.close().await;
+    let _ = conn_b.close().await;
     a.drop().await;
     b.drop().await;
     outcome

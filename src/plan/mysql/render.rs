@@ -180,9 +180,15 @@ impl<'a> Sides<'a> {
                 && index.method == "BTREE"
                 && index.name != key.name
                 && index.plain_columns().is_some_and(|columns| {
-                    columns.iter().copied().eq(key.columns.iter().map(String::as_str))
+                    columns
+                        .iter()
+                        .copied()
+                        .eq(key.columns.iter().map(String::as_str))
                 })
-                && index.parts.iter().all(|p| p.prefix.is_none() && !p.descending)
+                && index
+                    .parts
+                    .iter()
+                    .all(|p| p.prefix.is_none() && !p.descending)
                 && current.indexes.iter().any(|i| *i == **index)
         })
     }
