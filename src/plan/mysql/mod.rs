@@ -10,6 +10,7 @@ mod column;
 mod creates;
 mod diff_policy;
 mod emptied;
+mod partition;
 mod quote;
 mod render;
 mod table;

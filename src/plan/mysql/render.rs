@@ -2,7 +2,7 @@
 
 use super::creates::KeyRef;
 use super::quote::{ident, string};
-use super::{column, table};
+use super::{column, partition, table};
 use crate::diff::{Change, CommentTarget, created_tables};
 use crate::plan::{Risk, RiskKind, Statement, risk, unrenderable};
 use crate::schema::{
@@ -375,14 +375,35 @@ impl<'a> Sides<'a> {
                 on,
                 format!("RENAME INDEX {} TO {}", ident(from), ident(to)),
             )),
-            SetTableOptions { table, from, to } => Ok(Rendered::Alter {
-                table: table.clone(),
-                clauses: table::set_options(from, to)
+            SetTableOptions { table, from, to } => {
+                let clauses: Vec<Clause> = table::set_options(from, to)
                     .into_iter()
                     .map(Clause::plain)
-                    .collect(),
-                risks: Vec::new(),
-            }),
+                    .collect();
+                let partitioning = partition::changes(table, from, to);
+                if partitioning.is_empty() {
+                    return Ok(Rendered::Alter {
+                        table: table.clone(),
+                        clauses,
+                        risks: Vec::new(),
+                    });
+                }
+                // Partition operations take no other clause: the options (if any) go first,
+                // then each operation in a statement of its own.
+                let alter_table =
+                    |body: String| format!("ALTER TABLE {} {body}", ident(&table.name));
+                let mut out: Vec<Statement> = Vec::new();
+                if !clauses.is_empty() {
+                    let bodies: Vec<String> = clauses.into_iter().map(|c| c.text).collect();
+                    out.push(plain(alter_table(bodies.join(", "))));
+                }
+                for step in partitioning {
+                    let mut statement = plain(alter_table(step.body));
+                    statement.risks = step.risks;
+                    out.push(statement);
+                }
+                statements(out)
+            }
             SetComment { target, to, .. } => self.comment(target, to.as_deref(), change),
             CreateView { name, view } => {
                 statements(vec![plain(view_statement("CREATE", name, view))])
