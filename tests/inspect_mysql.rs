@@ -440,8 +440,14 @@ async fn indexes_keep_prefixes_order_kinds_visibility_and_comments() {
     assert_eq!(sp.parts[0].prefix, None, "no prefix a user did not write");
     let ignored = index("ignored_score");
     assert!(ignored.invisible);
-    assert_eq!(ignored.comment.as_deref(), Some("for later"));
-    assert_eq!(ignored.definition, "KEY `ignored_score` (`score`)");
+    assert_eq!(
+        ignored.comment, None,
+        "a key's comment is in its definition"
+    );
+    assert_eq!(
+        ignored.definition,
+        "KEY `ignored_score` (`score`) COMMENT 'for later'"
+    );
     assert!(!u.invisible);
     assert_eq!(
         u.parts[0].key,
@@ -485,10 +491,16 @@ async fn mariadb_json_is_json_and_other_checks_stay() {
         checks,
         [
             ("CONSTRAINT_1", "CHECK (`hi` < 1000)", vec![]),
-            ("age", "CHECK (`age` >= 0)", vec!["age".to_string()]),
             ("range_ok", "CHECK (`lo` <= `hi`)", vec![]),
         ]
     );
+    // A check written on a column is part of the column's definition there.
+    assert_eq!(
+        mysql_column(t, "age").check.as_deref(),
+        Some("`age` >= 0"),
+        "the column-level check"
+    );
+    assert_eq!(mysql_column(t, "checked").check, None, "JSON's own check");
 }
 
 #[tokio::test]
@@ -858,7 +870,7 @@ const ROUND_TRIP: &str = "
         parent_id int unsigned,
         name varchar(50) DEFAULT 'abc',
         n int DEFAULT NULL,
-        nn int NOT NULL DEFAULT 5,
+        nn int NOT NULL DEFAULT 5 CHECK (nn < 1000),
         price decimal(10,2) DEFAULT 1.50,
         mood enum('a','b''x','c') DEFAULT 'a',
         tags set('x','y'),
@@ -866,8 +878,8 @@ const ROUND_TRIP: &str = "
         changed timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(),
         secret int INVISIBLE,
         body text,
-        PRIMARY KEY (id),
-        KEY k_name (name(10), nn DESC),
+        PRIMARY KEY (id) COMMENT 'row id',
+        KEY k_name (name(10), nn DESC) COMMENT 'by name',
         FULLTEXT KEY ft_body (body),
         CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)
             ON DELETE CASCADE ON UPDATE SET NULL,
@@ -875,3 +887,85 @@ const ROUND_TRIP: &str = "
     ) ENGINE=InnoDB DEFAULT CHARSET=latin1 ROW_FORMAT=DYNAMIC COMMENT='child rows';
     CREATE VIEW named AS SELECT id, name FROM child WHERE nn > 1;
     CREATE TRIGGER child_bump BEFORE INSERT ON child FOR EACH ROW SET NEW.nn = NEW.nn + 1;";
+
+/// Plans `current` → the state `desired` loads into, applies the plan and requires the state
+/// the plan promised, with nothing left to plan; returns the statements.
+async fn migrate_to(current: &mut TestDb, desired: &str) -> Vec<String> {
+    use schemactl::diff::{DiffOptions, diff};
+    use schemactl::plan::Planner;
+    use schemactl::plan::mysql::{MysqlDiffPolicy, MysqlPlanner};
+    let want = TestDb::with(desired).await.inspect().await;
+    let have = current.inspect().await;
+    let changes = diff(&have, &want, &DiffOptions::default(), &MysqlDiffPolicy);
+    let plan = MysqlPlanner {
+        current: &have,
+        desired: &want,
+    }
+    .plan(&changes)
+    .expect("a plan");
+    let sql: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
+    for statement in &sql {
+        run(&mut current.conn, statement).await;
+    }
+    let after = current.inspect().await;
+    assert_eq!(after, want, "after {sql:#?}");
+    let again = diff(&after, &want, &DiffOptions::default(), &MysqlDiffPolicy);
+    assert!(again.is_empty(), "after {sql:#?} still: {again:#?}");
+    sql
+}
+
+#[tokio::test]
+async fn partitioning_changes_in_place_and_keeps_the_rows_it_does_not_drop() {
+    let table = |partitioning: &str| {
+        format!("CREATE TABLE t (id int NOT NULL, y int, PRIMARY KEY (id)) {partitioning}")
+    };
+    let mut db = TestDb::with(&table("")).await;
+    run(
+        &mut db.conn,
+        "INSERT INTO t (id) WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n \
+         WHERE i < 24) SELECT i FROM n",
+    )
+    .await;
+    let range = |parts: &str| table(&format!("PARTITION BY RANGE (id) ({parts})"));
+    for (desired, expected) in [
+        (
+            table("PARTITION BY HASH (id) PARTITIONS 4"),
+            "ALTER TABLE `t` PARTITION BY HASH (`id`)\nPARTITIONS 4",
+        ),
+        (
+            table("PARTITION BY HASH (id) PARTITIONS 2"),
+            "ALTER TABLE `t` COALESCE PARTITION 2",
+        ),
+        (
+            table("PARTITION BY HASH (id) PARTITIONS 3"),
+            "ALTER TABLE `t` ADD PARTITION PARTITIONS 1",
+        ),
+        (
+            range("PARTITION a VALUES LESS THAN (10), PARTITION b VALUES LESS THAN (30)"),
+            "ALTER TABLE `t` PARTITION BY RANGE (`id`)\n(PARTITION `a` VALUES LESS THAN (10),\n \
+             PARTITION `b` VALUES LESS THAN (30))",
+        ),
+        (
+            range(
+                "PARTITION a VALUES LESS THAN (10), PARTITION b VALUES LESS THAN (30), \
+                 PARTITION c VALUES LESS THAN MAXVALUE",
+            ),
+            "ALTER TABLE `t` ADD PARTITION (PARTITION `c` VALUES LESS THAN MAXVALUE)",
+        ),
+        (
+            range("PARTITION b VALUES LESS THAN (30), PARTITION c VALUES LESS THAN MAXVALUE"),
+            "ALTER TABLE `t` DROP PARTITION `a`",
+        ),
+        (table(""), "ALTER TABLE `t` REMOVE PARTITIONING"),
+    ] {
+        assert_eq!(migrate_to(&mut db, &desired).await, [expected]);
+    }
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut db.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows, 15,
+        "the rows of the dropped partition (id < 10) only are gone"
+    );
+}

@@ -229,6 +229,11 @@ pub struct TableOptions {
     pub options: Vec<String>,
     #[serde(default, skip_serializing_if = "TableAttrs::is_none")]
     pub attrs: TableAttrs,
+    /// The partitioning key ([`crate::schema::Table::partition_by`]). MySQL re-partitions a
+    /// table in place; where a new key re-creates the table instead (the dialect's
+    /// `table_needs_recreate`), both sides here hold the same key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
 }
 
 /// The object a comment is attached to.

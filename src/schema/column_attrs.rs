@@ -55,6 +55,11 @@ pub struct MysqlColumn {
     /// How a generated column keeps its value; set exactly when the column is generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<GeneratedStorage>,
+    /// The condition of a MariaDB column-level `CHECK` as the server prints it: written on
+    /// the column, named after it, part of its definition (`MODIFY COLUMN` without it drops
+    /// it, `DROP CONSTRAINT` cannot). MySQL 8 makes every check a table's constraint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
 }
 
 /// `VIRTUAL` (computed when read, MySQL's default) or `STORED` (MariaDB's `PERSISTENT`).

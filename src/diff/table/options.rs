@@ -67,5 +67,6 @@ fn options_of(table: &Table, policy: &dyn DiffPolicy) -> TableOptions {
         unlogged: table.unlogged,
         options: table.options.clone(),
         attrs: policy.comparable_attrs(&table.attrs),
+        partition_by: table.partition_by.clone(),
     }
 }

@@ -5,7 +5,7 @@ use super::quote::{ident, string};
 use crate::schema::{Column, GeneratedStorage, Table};
 
 /// `name type [CHARACTER SET] [COLLATE] [GENERATED ALWAYS AS (…) VIRTUAL|STORED] [NULL|NOT NULL]
-/// [DEFAULT] [ON UPDATE] [AUTO_INCREMENT] [INVISIBLE] [COMMENT]`: every attribute the model
+/// [DEFAULT] [ON UPDATE] [AUTO_INCREMENT] [INVISIBLE] [COMMENT] [CHECK]`: every attribute the model
 /// holds, so that `MODIFY COLUMN` (which replaces the whole definition) keeps what it should.
 pub fn definition(column: &Column) -> String {
     let attrs = column.attrs.mysql().cloned().unwrap_or_default();
@@ -45,6 +45,9 @@ pub fn definition(column: &Column) -> String {
     }
     if let Some(comment) = &column.comment {
         out.push_str(&format!(" COMMENT {}", string(comment)));
+    }
+    if let Some(check) = &attrs.check {
+        out.push_str(&format!(" CHECK ({check})"));
     }
     out
 }
@@ -181,6 +184,20 @@ mod tests {
         id.not_null = true;
         id.comment = Some("it's".into());
         assert_eq!(definition(&id), "`id` int NOT NULL COMMENT 'it''s'");
+    }
+
+    #[test]
+    fn a_column_level_check_ends_the_definition_as_mariadb_prints_it() {
+        let mut status = column("status");
+        status.comment = Some("state".into());
+        status.attrs = crate::schema::ColumnAttrs::of_mysql(crate::schema::MysqlColumn {
+            check: Some("`status` in (1,2)".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            definition(&status),
+            "`status` int NULL COMMENT 'state' CHECK (`status` in (1,2))"
+        );
     }
 
     #[test]

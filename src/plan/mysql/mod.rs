@@ -9,6 +9,8 @@
 mod column;
 mod creates;
 mod diff_policy;
+mod emptied;
+mod partition;
 mod quote;
 mod render;
 mod table;
@@ -34,7 +36,8 @@ pub struct MysqlPlanner<'a> {
 
 impl Planner for MysqlPlanner<'_> {
     fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan> {
-        let (changes, inline_keys) = creates::arrange(changes);
+        let changes = emptied::keep_a_column(self.current, changes.to_vec());
+        let (changes, inline_keys) = creates::arrange(&changes);
         let forward = Sides::new(self.current, self.desired, &changes, inline_keys);
         let backward = Sides::new(self.desired, self.current, &[], Default::default());
         let mut rendered = Vec::with_capacity(changes.len());
@@ -162,6 +165,7 @@ fn alter_statement(table: &QualifiedName, parts: &[&Rendered]) -> Option<Stateme
     if clauses.is_empty() {
         return None;
     }
+    in_place_order(&mut clauses);
     let body: Vec<String> = clauses.into_iter().map(|c| c.text).collect();
     Some(Statement {
         sql: format!(
@@ -172,6 +176,21 @@ fn alter_statement(table: &QualifiedName, parts: &[&Rendered]) -> Option<Stateme
         risks,
         transactional: true,
     })
+}
+
+/// The clauses that place a column (adds and moves) in the order of the positions they
+/// place at, each in one of their slots, the other clauses where they are: MySQL runs the
+/// clauses in turn, and `AFTER x` needs `x` there already (an added `x` may come later in the
+/// diff's order) and in place (a move of `x` after it would leave a gap).
+fn in_place_order(clauses: &mut [Clause]) {
+    let slots: Vec<usize> = (0..clauses.len())
+        .filter(|&i| clauses[i].place.is_some())
+        .collect();
+    let mut placing: Vec<Clause> = slots.iter().map(|&i| clauses[i].clone()).collect();
+    placing.sort_by_key(|c| c.place);
+    for (slot, clause) in slots.into_iter().zip(placing) {
+        clauses[slot] = clause;
+    }
 }
 
 #[cfg(test)]

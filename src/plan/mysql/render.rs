@@ -2,10 +2,12 @@
 
 use super::creates::KeyRef;
 use super::quote::{ident, string};
-use super::{column, table};
+use super::{column, partition, table};
 use crate::diff::{Change, CommentTarget, created_tables};
 use crate::plan::{Risk, RiskKind, Statement, risk, unrenderable};
-use crate::schema::{Column, Constraint, Index, QualifiedName, Realm, RoutineKind, Table};
+use crate::schema::{
+    Column, Constraint, ConstraintKind, Index, QualifiedName, Realm, RoutineKind, Table, View,
+};
 use std::collections::BTreeSet;
 
 /// What a change becomes.
@@ -26,6 +28,10 @@ pub enum Rendered {
 pub struct Clause {
     pub text: String,
     pub column: Option<(String, Defines)>,
+    /// For a clause that puts its column after another (`ADD COLUMN`, a move), the column's
+    /// position in the table the statement leads to: such clauses run in that order, so each
+    /// column's predecessor is in place when it goes after it.
+    pub place: Option<usize>,
 }
 
 /// How a clause writes a column: the merge keeps the one that also places or creates it.
@@ -38,14 +44,23 @@ pub enum Defines {
 
 impl Clause {
     pub fn plain(text: String) -> Self {
-        Clause { text, column: None }
+        Clause {
+            text,
+            column: None,
+            place: None,
+        }
     }
 
     fn defining(text: String, column: &str, how: Defines) -> Self {
         Clause {
             text,
             column: Some((column.to_string(), how)),
+            place: None,
         }
+    }
+
+    fn placing(self, at: Option<usize>) -> Self {
+        Clause { place: at, ..self }
     }
 }
 
@@ -150,6 +165,34 @@ impl<'a> Sides<'a> {
             .unwrap_or_else(|| column.clone())
     }
 
+    /// The plain key on exactly a new foreign key's columns that both states keep under
+    /// another name. The server may have made that key for an earlier foreign key (`KEY
+    /// author_id` for an unnamed one); such a key is replaced by the new foreign key's own
+    /// (named after the constraint), so the key is written again first, in the same statement:
+    /// a key written by hand serves the new foreign key as it is.
+    fn kept_key_of(&self, table: &QualifiedName, key: &Constraint) -> Option<&Index> {
+        if key.kind != ConstraintKind::ForeignKey {
+            return None;
+        }
+        let current = self.from.table(table)?;
+        self.desired_table(table)?.indexes.iter().find(|index| {
+            !index.unique
+                && index.method == "BTREE"
+                && index.name != key.name
+                && index.plain_columns().is_some_and(|columns| {
+                    columns
+                        .iter()
+                        .copied()
+                        .eq(key.columns.iter().map(String::as_str))
+                })
+                && index
+                    .parts
+                    .iter()
+                    .all(|p| p.prefix.is_none() && !p.descending)
+                && current.indexes.iter().any(|i| *i == **index)
+        })
+    }
+
     pub fn render(&self, change: &Change) -> anyhow::Result<Rendered> {
         use Change::*;
         let statements = |s: Vec<Statement>| Ok(Rendered::Statements(s));
@@ -204,13 +247,19 @@ impl<'a> Sides<'a> {
                         ),
                     });
                 }
+                let at = self
+                    .desired_table(table)
+                    .and_then(|t| t.columns.iter().position(|c| c.name == column.name));
                 Ok(Rendered::Alter {
                     table: table.clone(),
-                    clauses: vec![Clause::defining(
-                        format!("ADD COLUMN {}{place}", column::definition(&full)),
-                        &column.name,
-                        Defines::Add,
-                    )],
+                    clauses: vec![
+                        Clause::defining(
+                            format!("ADD COLUMN {}{place}", column::definition(&full)),
+                            &column.name,
+                            Defines::Add,
+                        )
+                        .placing(at),
+                    ],
                     risks,
                 })
             }
@@ -260,6 +309,7 @@ impl<'a> Sides<'a> {
                 else {
                     return Err(unrenderable("MySQL", change));
                 };
+                let at = |name: &str| desired.columns.iter().position(|c| c.name == name);
                 let clauses = column::moves(current, desired)
                     .into_iter()
                     .map(|(c, place)| {
@@ -268,6 +318,7 @@ impl<'a> Sides<'a> {
                             &c.name,
                             Defines::Place,
                         )
+                        .placing(at(&c.name))
                     })
                     .collect();
                 Ok(Rendered::Alter {
@@ -290,10 +341,26 @@ impl<'a> Sides<'a> {
             {
                 statements(Vec::new())
             }
-            AddConstraint { table, constraint } => Ok(alter(
-                table,
-                format!("ADD {}", table::constraint(constraint)),
-            )),
+            AddConstraint { table, constraint } => {
+                let mut clauses: Vec<Clause> = self
+                    .kept_key_of(table, constraint)
+                    .map(|index| {
+                        vec![
+                            Clause::plain(format!("DROP INDEX {}", ident(&index.name))),
+                            Clause::plain(format!("ADD {}", table::index(index))),
+                        ]
+                    })
+                    .unwrap_or_default();
+                clauses.push(Clause::plain(format!(
+                    "ADD {}",
+                    table::constraint(constraint)
+                )));
+                Ok(Rendered::Alter {
+                    table: table.clone(),
+                    clauses,
+                    risks: Vec::new(),
+                })
+            }
             DropConstraint { table, constraint } => {
                 Ok(alter(table, table::drop_constraint(constraint)))
             }
@@ -308,25 +375,42 @@ impl<'a> Sides<'a> {
                 on,
                 format!("RENAME INDEX {} TO {}", ident(from), ident(to)),
             )),
-            SetTableOptions { table, from, to } => Ok(Rendered::Alter {
-                table: table.clone(),
-                clauses: table::set_options(from, to)
+            SetTableOptions { table, from, to } => {
+                let clauses: Vec<Clause> = table::set_options(from, to)
                     .into_iter()
                     .map(Clause::plain)
-                    .collect(),
-                risks: Vec::new(),
-            }),
+                    .collect();
+                let partitioning = partition::changes(table, from, to);
+                if partitioning.is_empty() {
+                    return Ok(Rendered::Alter {
+                        table: table.clone(),
+                        clauses,
+                        risks: Vec::new(),
+                    });
+                }
+                // Partition operations take no other clause: the options (if any) go first,
+                // then each operation in a statement of its own.
+                let alter_table =
+                    |body: String| format!("ALTER TABLE {} {body}", ident(&table.name));
+                let mut out: Vec<Statement> = Vec::new();
+                if !clauses.is_empty() {
+                    let bodies: Vec<String> = clauses.into_iter().map(|c| c.text).collect();
+                    out.push(plain(alter_table(bodies.join(", "))));
+                }
+                for step in partitioning {
+                    let mut statement = plain(alter_table(step.body));
+                    statement.risks = step.risks;
+                    out.push(statement);
+                }
+                statements(out)
+            }
             SetComment { target, to, .. } => self.comment(target, to.as_deref(), change),
-            CreateView { name, view } => statements(vec![plain(format!(
-                "CREATE VIEW {} AS {}",
-                ident(&name.name),
-                view.definition
-            ))]),
-            ReplaceView { name, to, .. } => statements(vec![plain(format!(
-                "CREATE OR REPLACE VIEW {} AS {}",
-                ident(&name.name),
-                to.definition
-            ))]),
+            CreateView { name, view } => {
+                statements(vec![plain(view_statement("CREATE", name, view))])
+            }
+            ReplaceView { name, to, .. } => {
+                statements(vec![plain(view_statement("CREATE OR REPLACE", name, to))])
+            }
             DropView { name, .. } => {
                 statements(vec![plain(format!("DROP VIEW {}", ident(&name.name)))])
             }
@@ -387,6 +471,34 @@ impl<'a> Sides<'a> {
             _ => Err(unrenderable("MySQL", change)),
         }
     }
+}
+
+/// `CREATE [OR REPLACE] [ALGORITHM = …] [SQL SECURITY …] VIEW name AS query [WITH … CHECK
+/// OPTION]`: the view's options (as inspection names them, `security=invoker`) in the places
+/// MySQL's grammar gives them, so that replacing a view also sets or resets each of them.
+fn view_statement(verb: &str, name: &QualifiedName, view: &View) -> String {
+    let option = |key: &str| {
+        view.options
+            .iter()
+            .find_map(|o| o.strip_prefix(key)?.strip_prefix('='))
+            .map(str::to_ascii_uppercase)
+    };
+    let mut sql = verb.to_string();
+    if let Some(algorithm) = option("algorithm") {
+        sql.push_str(&format!(" ALGORITHM = {algorithm}"));
+    }
+    if let Some(security) = option("security") {
+        sql.push_str(&format!(" SQL SECURITY {security}"));
+    }
+    sql.push_str(&format!(
+        " VIEW {} AS {}",
+        ident(&name.name),
+        view.definition
+    ));
+    if let Some(check) = option("check_option") {
+        sql.push_str(&format!(" WITH {check} CHECK OPTION"));
+    }
+    sql
 }
 
 fn is_auto_increment(column: &Column) -> bool {

@@ -1,8 +1,8 @@
 //! Tables: `CREATE TABLE` with its columns, keys and the indexes created with it, and the
 //! table options (`ENGINE`, `DEFAULT CHARSET`, `COLLATE`, `ROW_FORMAT`).
 
-use super::column;
 use super::quote::ident;
+use super::{column, partition};
 use crate::diff::TableOptions;
 use crate::schema::{Constraint, ConstraintKind, Index, MysqlTable, QualifiedName, Table};
 
@@ -27,47 +27,12 @@ pub fn create(
         sql.push_str(&options.join(" "));
     }
     if let Some(by) = &table.partition_by {
-        sql.push_str(&format!("\nPARTITION BY {by}"));
-        if let Some(attrs) = table.attrs.mysql() {
-            sql.push_str(&partitions(attrs));
-        }
+        let default = MysqlTable::default();
+        let attrs = table.attrs.mysql().unwrap_or(&default);
+        sql.push('\n');
+        sql.push_str(&partition::clause(by, attrs));
     }
     sql
-}
-
-/// `[SUBPARTITION BY …] (PARTITION p VALUES … [(SUBPARTITION s, …)] [COMMENT '…'], …)`.
-fn partitions(attrs: &MysqlTable) -> String {
-    let mut out = String::new();
-    if let Some(by) = &attrs.subpartition_by {
-        out.push_str(&format!("\nSUBPARTITION BY {by}"));
-    }
-    if attrs.partitions.is_empty() {
-        return out;
-    }
-    let parts: Vec<String> = attrs
-        .partitions
-        .iter()
-        .map(|p| {
-            let mut part = format!("PARTITION {}", ident(&p.name));
-            if let Some(values) = &p.values {
-                part.push_str(&format!(" {values}"));
-            }
-            if let Some(comment) = &p.comment {
-                part.push_str(&format!(" COMMENT = {}", super::quote::string(comment)));
-            }
-            if !p.subpartitions.is_empty() {
-                let subs: Vec<String> = p
-                    .subpartitions
-                    .iter()
-                    .map(|s| format!("SUBPARTITION {}", ident(s)))
-                    .collect();
-                part.push_str(&format!(" ({})", subs.join(", ")));
-            }
-            part
-        })
-        .collect();
-    out.push_str(&format!("\n({})", parts.join(",\n ")));
-    out
 }
 
 /// A key or check as a table item (and after `ADD`).

@@ -321,3 +321,128 @@ fn the_next_auto_increment_value_of_an_existing_table_is_no_difference() {
     let create = plan(&realm(vec![]), &live).to_sql();
     assert!(create.contains("AUTO_INCREMENT=5071"), "{create}");
 }
+
+#[test]
+fn a_views_options_are_written_where_mysql_reads_them_and_reset_on_replace() {
+    let with_view = |options: &[&str]| {
+        let mut r = realm(vec![("user_account", user_account(vec![]))]);
+        let view = crate::schema::View {
+            name: "names".into(),
+            definition: "select `user_account`.`name` AS `name` from `user_account`".into(),
+            options: options.iter().map(|o| o.to_string()).collect(),
+            ..Default::default()
+        };
+        let schema = r.schemas.get_mut(SCOPE).unwrap();
+        schema.views.insert("names".into(), view);
+        r
+    };
+    let (plain, tuned) = (
+        with_view(&[]),
+        with_view(&["algorithm=merge", "check_option=local", "security=invoker"]),
+    );
+    let replaced = plan(&plain, &tuned);
+    assert_eq!(
+        replaced.to_sql(),
+        "CREATE OR REPLACE ALGORITHM = MERGE SQL SECURITY INVOKER VIEW `names` AS select \
+         `user_account`.`name` AS `name` from `user_account` WITH LOCAL CHECK OPTION;\n"
+    );
+    assert_eq!(
+        replaced.to_reverse_sql(),
+        "CREATE OR REPLACE VIEW `names` AS select `user_account`.`name` AS `name` from \
+         `user_account`;\n"
+    );
+    let created = plan(&realm(vec![("user_account", user_account(vec![]))]), &tuned);
+    assert!(
+        created
+            .to_sql()
+            .starts_with("CREATE ALGORITHM = MERGE SQL SECURITY INVOKER VIEW `names` AS"),
+        "{}",
+        created.to_sql()
+    );
+}
+
+#[test]
+fn added_columns_go_in_the_desired_order_so_each_follows_one_already_there() {
+    let current = realm(vec![("user_account", user_account(vec![]))]);
+    let mut table = user_account(vec![]);
+    // `zeta` comes before `alpha`: a name order would add `zeta` after a column not there yet.
+    table.columns.insert(1, col("zeta", int(), false));
+    table.columns.insert(2, col("alpha", int(), false));
+    let desired = realm(vec![("user_account", table)]);
+    assert_eq!(
+        plan(&current, &desired).to_sql(),
+        "ALTER TABLE `user_account` ADD COLUMN `zeta` int NULL AFTER `id`, \
+         ADD COLUMN `alpha` int NULL AFTER `zeta`;\n"
+    );
+}
+
+#[test]
+fn a_table_that_loses_every_column_gets_its_new_ones_in_the_same_statement() {
+    // The dropped `address` references the dropped key: its drop comes between the drops and
+    // the adds of `user_account` in the diff's order.
+    let current = realm(vec![
+        (
+            "user_account",
+            Table {
+                columns: vec![id()],
+                constraints: vec![pk()],
+                ..Table::default()
+            },
+        ),
+        ("address", address()),
+    ]);
+    let desired = realm(vec![(
+        "user_account",
+        Table {
+            columns: vec![col("user_id", int(), true), col("name", varchar(30), false)],
+            ..Table::default()
+        },
+    )]);
+    let plan = plan(&current, &desired);
+    let sql: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
+    let altered: Vec<&String> = sql
+        .iter()
+        .filter(|s| s.starts_with("ALTER TABLE `user_account`"))
+        .collect();
+    assert_eq!(altered.len(), 1, "{sql:?}");
+    let statement = altered[0];
+    let (drop, add) = (
+        statement.find("DROP COLUMN `id`").expect(statement),
+        statement.find("ADD COLUMN `user_id`").expect(statement),
+    );
+    assert!(drop < add, "{statement}");
+    let reverse = plan.to_reverse_sql();
+    assert_eq!(
+        reverse.matches("ALTER TABLE `user_account`").count(),
+        1,
+        "{reverse}"
+    );
+    assert!(
+        reverse.contains("ADD COLUMN `id` int NOT NULL AUTO_INCREMENT"),
+        "{reverse}"
+    );
+}
+
+#[test]
+fn a_foreign_key_added_beside_a_key_on_its_columns_writes_that_key_again_first() {
+    let users = || ("user_account", user_account(vec![]));
+    let admins = || ("admins", user_account(vec![]));
+    let mut to_admins = address();
+    to_admins.constraints[1].definition =
+        "CONSTRAINT `address_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `admins` (`id`)".into();
+    to_admins.constraints[1].references = Some(QualifiedName::new(SCOPE, "admins"));
+    let current = realm(vec![users(), admins(), ("address", address())]);
+    let desired = realm(vec![users(), admins(), ("address", to_admins)]);
+    let sql: Vec<String> = plan(&current, &desired)
+        .statements()
+        .map(|s| s.sql.clone())
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "ALTER TABLE `address` DROP FOREIGN KEY `address_ibfk_1`",
+            "ALTER TABLE `address` DROP INDEX `user_id`, ADD KEY `user_id` (`user_id`), ADD \
+             CONSTRAINT `address_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `admins` (`id`)"
+        ]
+    );
+}

@@ -9,7 +9,9 @@ use super::foreign_keys::ForeignKeyRow;
 use super::indexes::IndexRow;
 use super::server::Server;
 use super::tables::{TableRow, create_options};
-use super::text::{column_list, key_list, quote_ident, strip_qualifier, without_default_width};
+use super::text::{
+    column_list, key_list, quote_ident, quote_string, strip_qualifier, without_default_width,
+};
 use super::{CatalogRows, SCOPE, empty_realm, triggers};
 use crate::schema::{
     Column, ColumnAttrs, Constraint, ConstraintKind, DataType, Index, MysqlColumn, MysqlTable,
@@ -17,7 +19,7 @@ use crate::schema::{
     TriggerState, TypeCategory, View, ViewColumn,
 };
 use crate::sql::{Flavor, TokenKind, significant};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 pub(super) fn build_realm(rows: CatalogRows, database: &str) -> Realm {
     let CatalogRows {
@@ -46,8 +48,8 @@ pub(super) fn build_realm(rows: CatalogRows, database: &str) -> Realm {
         database,
     };
     let sequence_comments = builder.add_relations(tables);
-    let json_columns = builder.add_columns(columns, &checks);
-    builder.add_checks(checks, &json_columns);
+    builder.add_columns(columns, &checks);
+    builder.add_checks(checks);
     builder.add_indexes(indexes);
     builder.add_foreign_keys(foreign_keys);
     builder.add_triggers(&triggers);
@@ -157,14 +159,8 @@ impl Builder<'_> {
         sequence_comments
     }
 
-    /// Columns of tables and views in ordinal order; returns the (table, column) pairs read as
-    /// MariaDB's JSON.
-    fn add_columns(
-        &mut self,
-        rows: Vec<ColumnRow>,
-        checks: &[CheckRow],
-    ) -> HashSet<(String, String)> {
-        let mut json_columns = HashSet::new();
+    /// Columns of tables and views in ordinal order, with their column-level checks.
+    fn add_columns(&mut self, rows: Vec<ColumnRow>, checks: &[CheckRow]) {
         for row in rows {
             let is_json = self.server.is_mariadb()
                 && row.data_type == "longtext"
@@ -201,9 +197,6 @@ impl Builder<'_> {
             ) else {
                 continue;
             };
-            if is_json {
-                json_columns.insert((row.table_name.clone(), row.name.clone()));
-            }
             // A JSON column's utf8mb4_bin comes with the type.
             let named = match (row.charset, row.collation, is_json) {
                 (Some(charset), Some(collation), false) => self
@@ -220,6 +213,14 @@ impl Builder<'_> {
                 None => default_sql(self.server, row.default_text.as_deref(), &extra, class),
             };
             let storage = generated.as_ref().and(extra.storage);
+            // MariaDB's column-level check (JSON's own `json_valid` aside) is the column's.
+            let check = checks
+                .iter()
+                .find(|c| {
+                    c.table_name == row.table_name && c.is_column_level() && c.name == row.name
+                })
+                .filter(|c| !(is_json && is_mariadb_json_check(c, &row.name)))
+                .map(|c| c.clause.clone());
             table.columns.push(Column {
                 name: row.name,
                 data_type,
@@ -235,17 +236,22 @@ impl Builder<'_> {
                     on_update: extra.on_update,
                     invisible: extra.invisible,
                     storage,
+                    check,
                 }),
             });
         }
-        json_columns
     }
 
-    fn add_checks(&mut self, rows: Vec<CheckRow>, json_columns: &HashSet<(String, String)>) {
+    fn add_checks(&mut self, rows: Vec<CheckRow>) {
         for row in rows {
+            // A column-level check is its column's (see `add_columns`), JSON's `json_valid`
+            // the type's.
             if row.is_column_level()
-                && json_columns.contains(&(row.table_name.clone(), row.name.clone()))
-                && is_mariadb_json_check(&row, &row.name)
+                && self
+                    .schema
+                    .tables
+                    .get(&row.table_name)
+                    .is_some_and(|t| t.columns.iter().any(|c| c.name == row.name))
             {
                 continue;
             }
@@ -283,7 +289,11 @@ impl Builder<'_> {
                     .iter()
                     .filter_map(|p| p.column().map(String::from))
                     .collect();
-                let definition = format!("PRIMARY KEY ({})", key_list(&row.parts));
+                let definition = format!(
+                    "PRIMARY KEY ({}){}",
+                    key_list(&row.parts),
+                    comment_clause(row.comment.as_deref())
+                );
                 table.constraints.push(constraint(
                     row.name,
                     ConstraintKind::PrimaryKey,
@@ -302,7 +312,8 @@ impl Builder<'_> {
                 include: Vec::new(),
                 predicate: None,
                 nulls_not_distinct: false,
-                comment: row.comment,
+                // In the definition: MySQL changes a key's comment only by re-creating it.
+                comment: None,
                 invisible: row.invisible,
             });
         }
@@ -421,8 +432,9 @@ fn constraint(
 }
 
 /// `` UNIQUE KEY `u` (`a`,`b`(10)) ``, `` FULLTEXT KEY `ft` (`body`) ``, `` KEY `k` (`a`) USING
-/// HASH ``: the key's shape as SHOW CREATE TABLE prints it. Visibility and comment are fields of
-/// their own, as the server changes them in place.
+/// HASH COMMENT 'c' ``: the key as SHOW CREATE TABLE prints it, comment included (no `ALTER`
+/// changes a key's comment, so a new comment is a new key). Visibility is a field of its own,
+/// as the server changes it in place.
 fn index_definition(row: &IndexRow) -> String {
     let kind = match row.method.as_str() {
         "FULLTEXT" => "FULLTEXT KEY",
@@ -438,10 +450,16 @@ fn index_definition(row: &IndexRow) -> String {
         ""
     };
     format!(
-        "{kind} {} ({}){using}",
+        "{kind} {} ({}){using}{}",
         quote_ident(&row.name),
-        key_list(&row.parts)
+        key_list(&row.parts),
+        comment_clause(row.comment.as_deref())
     )
+}
+
+/// `` COMMENT 'text'`` after a key, as SHOW CREATE TABLE prints it; empty without a comment.
+fn comment_clause(comment: Option<&str>) -> String {
+    comment.map_or_else(String::new, |c| format!(" COMMENT {}", quote_string(c)))
 }
 
 /// ` ON DELETE CASCADE`; empty for RESTRICT and NO ACTION, which InnoDB treats alike and which
@@ -552,5 +570,15 @@ mod tests {
             invisible: false,
         };
         assert_eq!(index_definition(&row), "UNIQUE KEY `u` (`a`,`b`(10))");
+        let hashed = IndexRow {
+            unique: false,
+            method: "HASH".into(),
+            comment: Some("it's".into()),
+            ..row
+        };
+        assert_eq!(
+            index_definition(&hashed),
+            "KEY `u` (`a`,`b`(10)) USING HASH COMMENT 'it''s'"
+        );
     }
 }
