@@ -9,6 +9,7 @@
 
 mod cleanup;
 pub mod docker;
+mod local_dir;
 mod mysql;
 mod postgres;
 mod sqlite;
