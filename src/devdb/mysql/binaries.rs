@@ -33,12 +33,11 @@ pub(super) enum Installer {
     InitializeInsecure,
 }
 
-/// The server program, which product it is, its version and its installer.
+/// The server program, which product it is and its installer.
 #[derive(Debug, Clone)]
 pub(super) struct Binaries {
     pub server: PathBuf,
     pub flavor: MysqlFlavor,
-    pub version: String,
     pub installer: Installer,
 }
 
@@ -54,7 +53,7 @@ pub(super) fn find() -> anyhow::Result<Binaries> {
         .output()
         .map_err(|e| failure(format!("cannot run {} --version: {e}", server.display())))?;
     let text = String::from_utf8_lossy(&output.stdout);
-    let (flavor, version) = parse_version(&text).ok_or_else(|| {
+    let (flavor, _version) = parse_version(&text).ok_or_else(|| {
         failure(format!(
             "unexpected `{} --version` output: {text}",
             server.display()
@@ -86,7 +85,6 @@ pub(super) fn find() -> anyhow::Result<Binaries> {
     Ok(Binaries {
         server,
         flavor,
-        version,
         installer,
     })
 }
@@ -154,7 +152,10 @@ mod tests {
             "mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)\n",
         )
         .unwrap();
-        assert_eq!((flavor, version.as_str()), (MysqlFlavor::Mariadb, "10.11.19-MariaDB-0+deb12u1"));
+        assert_eq!(
+            (flavor, version.as_str()),
+            (MysqlFlavor::Mariadb, "10.11.19-MariaDB-0+deb12u1")
+        );
         let (flavor, version) = parse_version(
             "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)\n",
         )

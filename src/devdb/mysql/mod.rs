@@ -177,7 +177,9 @@ impl DevDatabases for MysqlDev {
             .await;
         conn.close().await.ok();
         if let Err(err) = created {
-            guard.map(CleanupGuard::dismiss);
+            if let Some(guard) = guard {
+                guard.dismiss();
+            }
             return Err(failure(format!(
                 "cannot create a scratch database on {}: {err}",
                 server.url

@@ -31,21 +31,38 @@ pub(super) fn processes_in(dir: &Path) -> Vec<i32> {
         .collect()
 }
 
-/// SIGKILLs every process in `dir` and waits until they are gone (the data is thrown away, so
-/// there is nothing to shut down cleanly).
+/// SIGKILLs every process in `dir` until none is left (a shell script may fork between a scan
+/// and the kill) and waits until they are gone. The data is thrown away, so there is nothing
+/// to shut down cleanly.
 pub(super) fn kill_all_in(dir: &Path) {
-    let pids = processes_in(dir);
-    for pid in &pids {
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(*pid),
-            nix::sys::signal::Signal::SIGKILL,
-        )
-        .ok();
-    }
     let deadline = Instant::now() + GONE_TIMEOUT;
-    while pids.iter().any(|pid| process_alive(*pid)) && Instant::now() < deadline {
+    let mut killed = Vec::new();
+    while Instant::now() < deadline {
+        let pids = processes_in(dir);
+        if pids.is_empty() {
+            break;
+        }
+        for pid in pids {
+            kill(nix::unistd::Pid::from_raw(pid));
+            killed.push(pid);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    while killed.iter().any(|pid| process_alive(*pid)) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// SIGKILLs a process group we started (its leader's pid; never 0 or 1, which would mean our
+/// own group or every process).
+pub(super) fn kill_group(group: i32) {
+    if group > 1 {
+        kill(nix::unistd::Pid::from_raw(-group));
+    }
+}
+
+fn kill(pid: nix::unistd::Pid) {
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).ok();
 }
 
 #[cfg(test)]
