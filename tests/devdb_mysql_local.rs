@@ -392,3 +392,60 @@ async fn a_server_left_by_a_killed_run_is_swept_by_the_next_run() {
     assert!(!alive(stale_pid), "stale server {stale_pid} still runs");
     project.assert_clean("the sweeping run");
 }
+
+/// Through the library, in the default place (the RAM disk or the temp dir): two scratch
+/// databases on one local server (one server per run), a table created in one is not in the
+/// other, TCP reaches the server but lets nobody in, and close removes directory and server.
+/// Prints how long the install and the whole start took.
+#[tokio::test]
+async fn scratch_databases_share_one_local_server_that_close_removes() {
+    use schemactl::devdb::{DevDatabases, MysqlDev, MysqlDevSpec};
+    if !installed("scratch_databases_share_one_local_server") {
+        return;
+    }
+    let dev = Box::new(MysqlDev::new(MysqlDevSpec::Local));
+    let mut first = dev.scratch().await.unwrap();
+    let (dir, port) = dev
+        .local_server()
+        .map(|(d, p)| (d.to_path_buf(), p))
+        .unwrap();
+    let (install, startup) = dev.local_timings().unwrap();
+    eprintln!(
+        "local MariaDB in {}: install {:.3} s, answering after {:.3} s",
+        dir.display(),
+        install.as_secs_f64(),
+        startup.as_secs_f64()
+    );
+    let url = dev.server_url().unwrap();
+    assert_eq!(url.socket(), Some(dir.join("mysql.sock").to_str().unwrap()));
+    let mut second = dev.scratch().await.unwrap();
+    first
+        .connection()
+        .execute_each(&["CREATE TABLE only_here (id int)".to_string()])
+        .await
+        .unwrap();
+    let scope = dev.scope();
+    let one = first.connection().inspect_realm(&scope).await.unwrap();
+    let two = second.connection().inspect_realm(&scope).await.unwrap();
+    let tables = |realm: &schemactl::schema::Realm| -> usize {
+        realm.schemas.values().map(|s| s.tables.len()).sum()
+    };
+    assert_eq!((tables(&one), tables(&two)), (1, 0));
+
+    let tcp = MysqlUrl::for_tcp(MysqlFlavor::Mariadb, "127.0.0.1", port, "root", None);
+    let refused = schemactl::driver::mysql::connect(&tcp).await.unwrap_err();
+    let text = format!("{refused:#}");
+    assert!(text.contains("not allowed to connect"), "{text}");
+
+    first.discard().await.unwrap();
+    let pid: i32 = std::fs::read_to_string(dir.join("mysqld.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    dev.close().await.unwrap();
+    assert!(!dir.exists(), "{} remains after close", dir.display());
+    assert!(!alive(pid), "server {pid} runs after close");
+    assert!(processes_mentioning(&dir).is_empty());
+    drop(second); // after close: must not hang or panic
+}
