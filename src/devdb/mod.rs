@@ -3,9 +3,10 @@
 //! Each kind hands out scratch databases through [`DevDatabases`]; the dialect seam picks the
 //! kind for a run (`crate::dialect::Dev`). The kinds live here:
 //! PostgreSQL servers (`postgres`: an existing server, a local ephemeral cluster, or a Docker
-//! container, see `docker`) and SQLite in memory (`sqlite`). Every resource registers a cleanup
+//! container, see `docker`), MySQL/MariaDB servers (`mysql`: the same three kinds) and SQLite
+//! in memory (`sqlite`). Every resource registers a cleanup
 //! (see `cleanup`) so that an error, a panic or a signal inside [`with_cleanup`] leaves no
-//! cluster, container, directory or scratch database behind.
+//! cluster, server, container, directory or scratch database behind.
 
 mod cleanup;
 pub mod docker;
