@@ -58,6 +58,21 @@ impl Project {
         self.dev.path()
     }
 
+    /// The project's own template cache: its first local server installs, later ones copy.
+    fn cache_dir(&self) -> PathBuf {
+        self.path().join("cache")
+    }
+
+    fn templates(&self) -> Vec<String> {
+        std::fs::read_dir(self.cache_dir())
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn path(&self) -> &Path {
         self.work.path()
     }
@@ -71,6 +86,8 @@ impl Project {
         command
             .current_dir(self.path())
             .env("SCHEMACTL_DEV_DIR", self.dev_dir())
+            .env("SCHEMACTL_CACHE_DIR", self.cache_dir())
+            .env_remove("SCHEMACTL_MYSQL_TEMPLATE_CACHE")
             .env_remove("SCHEMACTL_MYSQL_BINDIR")
             .args(args);
         command
@@ -269,8 +286,15 @@ env "local" {{
         ),
     );
     let diff = ["migrate", "diff", "--env", "local"];
+    assert!(project.templates().is_empty());
     let out = project.run(&diff);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // The install was saved, whole (no staging copy left), for the next run to copy.
+    let templates = project.templates();
+    assert!(
+        matches!(templates.as_slice(), [t] if t.starts_with("mariadb-template-")),
+        "{templates:?}"
+    );
     let files = migration_files(&project.path().join("migrations"));
     assert_eq!(files.len(), 1, "{files:?}");
     let first = std::fs::read_to_string(&files[0]).unwrap();
@@ -278,7 +302,8 @@ env "local" {{
     assert!(first.contains("CREATE TABLE `address` ("), "{first}");
     project.assert_clean("migrate diff");
 
-    // The directory replayed on a new local server is in sync with the models.
+    // The directory replayed on a new local server, copied from the template, is in sync with
+    // the models.
     let out = project.run(&diff);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(migration_files(&project.path().join("migrations")).len(), 1);
@@ -409,11 +434,11 @@ async fn scratch_databases_share_one_local_server_that_close_removes() {
         .local_server()
         .map(|(d, p)| (d.to_path_buf(), p))
         .unwrap();
-    let (install, startup) = dev.local_timings().unwrap();
+    let (source, prepared, startup) = dev.local_timings().unwrap();
     eprintln!(
-        "local MariaDB in {}: install {:.3} s, answering after {:.3} s",
+        "local MariaDB in {}: data directory {source:?} in {:.3} s, answering after {:.3} s",
         dir.display(),
-        install.as_secs_f64(),
+        prepared.as_secs_f64(),
         startup.as_secs_f64()
     );
     let url = dev.server_url().unwrap();

@@ -16,7 +16,7 @@ mod postgres;
 mod sqlite;
 
 pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
-pub use mysql::{MysqlDev, MysqlDevSpec};
+pub use mysql::{DataDirSource, MysqlDev, MysqlDevSpec};
 pub use postgres::{ClusterSource, DevServer, DevSpec, SCRATCH_PREFIX, ScratchDb, ServerDev};
 pub use sqlite::MemoryDev;
 

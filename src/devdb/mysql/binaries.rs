@@ -33,11 +33,12 @@ pub(super) enum Installer {
     InitializeInsecure,
 }
 
-/// The server program, which product it is and its installer.
+/// The server program, which product it is, its version and its installer.
 #[derive(Debug, Clone)]
 pub(super) struct Binaries {
     pub server: PathBuf,
     pub flavor: MysqlFlavor,
+    pub version: String,
     pub installer: Installer,
 }
 
@@ -53,7 +54,7 @@ pub(super) fn find() -> anyhow::Result<Binaries> {
         .output()
         .map_err(|e| failure(format!("cannot run {} --version: {e}", server.display())))?;
     let text = String::from_utf8_lossy(&output.stdout);
-    let (flavor, _version) = parse_version(&text).ok_or_else(|| {
+    let (flavor, version) = parse_version(&text).ok_or_else(|| {
         failure(format!(
             "unexpected `{} --version` output: {text}",
             server.display()
@@ -85,6 +86,7 @@ pub(super) fn find() -> anyhow::Result<Binaries> {
     Ok(Binaries {
         server,
         flavor,
+        version,
         installer,
     })
 }

@@ -20,7 +20,7 @@
 //! removes directories whose schemactl process is gone, with the servers still running in them.
 
 use super::binaries::{self, Binaries, Installer};
-use super::process;
+use super::{process, template};
 use crate::devdb::cleanup::{self, CleanupGuard};
 use crate::devdb::local_dir;
 use crate::error::{bad_input, failure};
@@ -100,12 +100,20 @@ struct Running {
 
 type Processes = Arc<Mutex<Running>>;
 
+/// How a local server's data directory came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataDirSource {
+    Installed,
+    CachedTemplate,
+}
+
 /// A running local server; stopping it (or dropping it) removes everything.
 pub(crate) struct LocalServer {
     root: PathBuf,
     url: MysqlUrl,
     port: u16,
-    install: Duration,
+    source: DataDirSource,
+    prepared: Duration,
     startup: Duration,
     guard: Option<CleanupGuard>,
 }
@@ -144,14 +152,15 @@ impl LocalServer {
             )));
         }
         prepare_dir(&root, run_as.as_ref())?;
-        install(&bins, &root, run_as.as_ref(), &process).await?;
-        let install = started.elapsed();
+        let source = data_dir(&bins, &root, run_as.as_ref(), &process).await?;
+        let prepared = started.elapsed();
         let port = start_server(&bins, &root, run_as.as_ref(), &process).await?;
         Ok(LocalServer {
             url: MysqlUrl::for_socket(bins.flavor, &socket, "root"),
             root,
             port,
-            install,
+            source,
+            prepared,
             startup: started.elapsed(),
             guard: Some(guard),
         })
@@ -171,9 +180,10 @@ impl LocalServer {
         self.port
     }
 
-    /// How long the install took, and the whole start until the server answered.
-    pub(crate) fn timings(&self) -> (Duration, Duration) {
-        (self.install, self.startup)
+    /// How the data directory came to be, how long that took, and the whole start until the
+    /// server answered.
+    pub(crate) fn timings(&self) -> (DataDirSource, Duration, Duration) {
+        (self.source, self.prepared, self.startup)
     }
 
     /// Kills the server and removes the directory now.
@@ -217,6 +227,43 @@ fn prepare_dir(root: &Path, run_as: Option<&RunAs>) -> anyhow::Result<()> {
         ] {
             std::os::unix::fs::chown(&path, Some(user.uid), Some(user.gid))
                 .with_context(|| format!("chown {} to the {} user", path.display(), user.name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The data directory: a copy of the cached template, else a fresh install (saved as the
+/// template before a server runs on it).
+async fn data_dir(
+    bins: &Binaries,
+    root: &Path,
+    run_as: Option<&RunAs>,
+    process: &Processes,
+) -> anyhow::Result<DataDirSource> {
+    let data = root.join("data");
+    let template = template::template_dir(bins);
+    if let Some(t) = &template
+        && template::copy_cached(t, &data)
+            .with_context(|| format!("copying the cached data directory {}", t.display()))?
+    {
+        if let Some(user) = run_as {
+            chown_tree(&data, user)?;
+        }
+        return Ok(DataDirSource::CachedTemplate);
+    }
+    install(bins, root, run_as, process).await?;
+    if let Some(t) = &template {
+        template::save(&data, t);
+    }
+    Ok(DataDirSource::Installed)
+}
+
+fn chown_tree(path: &Path, user: &RunAs) -> anyhow::Result<()> {
+    std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid))
+        .with_context(|| format!("chown {} to the {} user", path.display(), user.name))?;
+    if path.is_dir() {
+        for entry in fs::read_dir(path)? {
+            chown_tree(&entry?.path(), user)?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@
 mod binaries;
 mod local;
 mod process;
+mod template;
 
 use super::cleanup::{self, CleanupGuard};
 use super::{DevDatabases, SCRATCH_PREFIX, ScratchDatabase, docker};
@@ -15,6 +16,7 @@ use crate::driver::{DevConnection, Scope};
 use crate::error::{bad_input, failure};
 use crate::url::{DockerUrl, MysqlUrl};
 use async_trait::async_trait;
+pub use local::DataDirSource;
 use local::LocalServer;
 use sqlx::{Connection, Executor};
 use std::path::Path;
@@ -67,8 +69,9 @@ impl MysqlDev {
         Some((local.root(), local.port()))
     }
 
-    /// How long the local server's install took, and its whole start until it answered.
-    pub fn local_timings(&self) -> Option<(Duration, Duration)> {
+    /// How the local server's data directory came to be, how long that took, and its whole
+    /// start until it answered.
+    pub fn local_timings(&self) -> Option<(DataDirSource, Duration, Duration)> {
         Some(self.server.get()?.local.as_ref()?.timings())
     }
 
