@@ -313,6 +313,39 @@ env "local" {{
 /// A run held mid-way: its desired state sleeps on the local server.
 const SLOW: &str = "DO SLEEP(120);\nCREATE TABLE t (id int);\n";
 
+/// MariaDB deletes the `#sql*` files in its temp dir when it starts, the bootstrap server of an
+/// install too; in the shared temp dir those are other servers' temporary tables in use (the
+/// test server crashed when one vanished under a query). A local server's programs keep to
+/// their own temp dir.
+#[test]
+fn an_install_leaves_other_servers_temporary_tables_alone() {
+    if !installed("an_install_leaves_other_servers_temporary_tables_alone") {
+        return;
+    }
+    let project = Project::new();
+    let from = EmptyDatabase::new(&project);
+    project.write("schema.sql", SCHEMA);
+    let probe =
+        std::env::temp_dir().join(format!("#sql-schemactl-probe-{}.MAI", std::process::id()));
+    std::fs::write(&probe, "in use").unwrap();
+    // Owned by the user the server runs as, who could delete it.
+    if nix::unistd::geteuid().is_root()
+        && let Some(mysql) = nix::unistd::User::from_name("mysql").unwrap()
+    {
+        nix::unistd::chown(&probe, Some(mysql.uid), Some(mysql.gid)).unwrap();
+    }
+    let out = project
+        .command(&args(&schema_diff(&from, "schema.sql")))
+        .env("SCHEMACTL_MYSQL_TEMPLATE_CACHE", "off")
+        .output()
+        .unwrap();
+    let kept = probe.exists();
+    std::fs::remove_file(&probe).ok();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(kept, "the install deleted {}", probe.display());
+    project.assert_clean("an install");
+}
+
 /// A held schemactl run, killed (SIGKILL) if a test fails before it ends.
 struct Held(Child);
 

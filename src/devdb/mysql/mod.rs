@@ -7,6 +7,7 @@
 mod binaries;
 mod local;
 mod process;
+mod programs;
 mod template;
 
 use super::cleanup::{self, CleanupGuard};
