@@ -178,7 +178,7 @@ fn inside_the_seam(file: &str) -> bool {
         "devdb/postgres/",
         "devdb/sqlite.rs",
         "sql/sqlite.rs",
-        "devdb/mysql.rs",
+        "devdb/mysql/",
     ];
     owned
         .iter()

@@ -84,10 +84,17 @@ impl Settings {
     }
 
     /// The dev database: `--dev-url`, else the env's `dev`, else the default dev database of
-    /// the targets' dialect (see [`dialect::of_run`]).
+    /// the targets' dialect (see [`dialect::of_run`]). The env's `url` counts as a target: a
+    /// project whose desired state is a program or files says its dialect there.
     pub fn dev(&self, flag: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
         let url = self.dev_url(flag)?;
-        dialect::open_dev(url.as_ref(), targets)
+        let env_url = self
+            .env
+            .as_ref()
+            .and_then(|e| e.url.as_deref())
+            .and_then(|u| url::parse(u).ok());
+        let targets: Vec<&DbUrl> = targets.iter().copied().chain(env_url.as_ref()).collect();
+        dialect::open_dev(url.as_ref(), &targets)
     }
 
     /// `--dev-url`, else the env's `dev`, parsed.

@@ -3,18 +3,20 @@
 //! Each kind hands out scratch databases through [`DevDatabases`]; the dialect seam picks the
 //! kind for a run (`crate::dialect::Dev`). The kinds live here:
 //! PostgreSQL servers (`postgres`: an existing server, a local ephemeral cluster, or a Docker
-//! container, see `docker`) and SQLite in memory (`sqlite`). Every resource registers a cleanup
+//! container, see `docker`), MySQL/MariaDB servers (`mysql`: the same three kinds) and SQLite
+//! in memory (`sqlite`). Every resource registers a cleanup
 //! (see `cleanup`) so that an error, a panic or a signal inside [`with_cleanup`] leaves no
-//! cluster, container, directory or scratch database behind.
+//! cluster, server, container, directory or scratch database behind.
 
 mod cleanup;
 pub mod docker;
+mod local_dir;
 mod mysql;
 mod postgres;
 mod sqlite;
 
 pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
-pub use mysql::{MysqlDev, MysqlDevSpec};
+pub use mysql::{DataDirSource, MysqlDev, MysqlDevSpec};
 pub use postgres::{ClusterSource, DevServer, DevSpec, SCRATCH_PREFIX, ScratchDb, ServerDev};
 pub use sqlite::MemoryDev;
 

@@ -74,8 +74,8 @@ impl Dialect for Mysql {
         Ok(&MYSQL_LINT)
     }
 
-    /// An existing server or a container. Without a dev URL there is no local server to
-    /// start yet: a state that needs one says how to give one.
+    /// An existing server or a container; without a dev URL, a local ephemeral server from the
+    /// installed binaries (an error naming what to install or pass when there are none).
     fn dev(&'static self, url: Option<&DbUrl>) -> Result<Dev> {
         let spec = match url {
             Some(DbUrl::Mysql(my)) => MysqlDevSpec::Server(my.clone()),
@@ -85,7 +85,7 @@ impl Dialect for Mysql {
                     "dev URL {other}: expected mysql://…, mariadb://… or docker://mariadb/TAG/DB"
                 )));
             }
-            None => MysqlDevSpec::Missing,
+            None => MysqlDevSpec::Local,
         };
         Ok(Dev::new(self, Box::new(MysqlDev::new(spec))))
     }

@@ -68,7 +68,7 @@ impl Cluster {
         let started = Instant::now();
         let bins = find_binaries()?;
         let run_as = run_as()?;
-        let parent = cluster_parent_dir();
+        let parent = crate::devdb::local_dir::parent_dir();
         remove_stale_clusters(&parent, &bins.dir, run_as);
         let root = tempfile::Builder::new()
             .prefix(&format!("{DIR_PREFIX}{}-", std::process::id()))
@@ -163,31 +163,6 @@ fn remove_stale_clusters(parent: &Path, bin_dir: &Path, run_as: Option<RunAs>) {
             let root = entry.path();
             stop_and_remove(bin_dir, &root, &root.join("data"), run_as);
         }
-    }
-}
-
-/// Free space a RAM disk needs before a cluster goes there.
-const MIN_RAM_DISK_BYTES: u64 = 1 << 30;
-
-/// Where cluster directories go: `$SCHEMACTL_DEV_DIR`, else the RAM disk `/dev/shm` when it
-/// has 1 GiB free (copying the template there takes ~0.08 s instead of ~0.8 s on disk), else
-/// the temp dir.
-fn cluster_parent_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SCHEMACTL_DEV_DIR") {
-        return PathBuf::from(dir);
-    }
-    let shm = Path::new("/dev/shm");
-    let roomy = nix::sys::statvfs::statvfs(shm).is_ok_and(|stats| {
-        stats
-            .blocks_available()
-            .saturating_mul(stats.fragment_size())
-            >= MIN_RAM_DISK_BYTES
-    });
-    let writable = nix::unistd::access(shm, nix::unistd::AccessFlags::W_OK).is_ok();
-    if roomy && writable {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
     }
 }
 

@@ -6,7 +6,7 @@
 //! A template is written to a staging directory and renamed into place, so concurrent runs
 //! never see half a template.
 
-use std::fs;
+use crate::devdb::local_dir;
 use std::path::{Path, PathBuf};
 
 /// Bump when the initdb options change, so old templates are not reused.
@@ -17,21 +17,8 @@ pub(crate) fn template_dir(version: &str) -> Option<PathBuf> {
     if std::env::var("SCHEMACTL_PG_TEMPLATE_CACHE").is_ok_and(|v| v == "off" || v == "0") {
         return None;
     }
-    let root = std::env::var_os("SCHEMACTL_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("schemactl")))
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/schemactl")))?;
-    let safe_version: String = version
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Some(root.join(format!("pg-template-{safe_version}-{TEMPLATE_FORMAT}")))
+    let safe_version = local_dir::file_name_part(version);
+    Some(local_dir::cache_root()?.join(format!("pg-template-{safe_version}-{TEMPLATE_FORMAT}")))
 }
 
 /// Copies the cached template into `data` (which must not exist); false when there is none.
@@ -39,52 +26,19 @@ pub(crate) fn copy_cached(template: &Path, data: &Path) -> anyhow::Result<bool> 
     if !template.join("PG_VERSION").is_file() {
         return Ok(false);
     }
-    copy_tree(template, data)?;
+    local_dir::copy_tree(template, data)?;
     Ok(true)
 }
 
-/// Saves `data` (a fresh initdb result) as the template; best effort, a failure only costs
-/// speed next time.
+/// Saves `data` (a fresh initdb result) as the template; best effort.
 pub(crate) fn save(data: &Path, template: &Path) {
-    let Some(parent) = template.parent() else {
-        return;
-    };
-    let staging = parent.join(format!(
-        ".staging-{}-{}",
-        std::process::id(),
-        template
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("template")
-    ));
-    let saved = fs::create_dir_all(parent)
-        .and_then(|_| copy_tree(data, &staging))
-        .and_then(|_| fs::rename(&staging, template));
-    if saved.is_err() {
-        // Another run may have won the rename; either way the staging copy is garbage.
-        fs::remove_dir_all(&staging).ok();
-    }
-}
-
-/// Copies a directory tree of plain files and directories, keeping permission bits.
-pub(crate) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    fs::create_dir(to)?;
-    fs::set_permissions(to, fs::metadata(from)?.permissions())?;
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
+    local_dir::save_template(data, template);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
     use std::os::unix::fs::PermissionsExt;
 
     #[test]

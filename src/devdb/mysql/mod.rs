@@ -1,7 +1,14 @@
 //! MySQL and MariaDB dev databases: scratch databases (`schemactl_dev_*`) on an existing
-//! server or in a Docker container started for the run, opened on first use. On MySQL a
-//! database is the scope of a state, so each state gets a database of its own, dropped when
-//! it is discarded and, on every other exit path, by the registered cleanup.
+//! server, in a Docker container started for the run, or on a local ephemeral server started
+//! from the installed binaries (`local`), opened on first use. On MySQL a database is the scope
+//! of a state, so each state gets a database of its own, dropped when it is discarded and, on
+//! every other exit path, by the registered cleanup (or with the whole local server).
+
+mod binaries;
+mod local;
+mod process;
+mod programs;
+mod template;
 
 use super::cleanup::{self, CleanupGuard};
 use super::{DevDatabases, SCRATCH_PREFIX, ScratchDatabase, docker};
@@ -10,8 +17,12 @@ use crate::driver::{DevConnection, Scope};
 use crate::error::{bad_input, failure};
 use crate::url::{DockerUrl, MysqlUrl};
 use async_trait::async_trait;
+pub use local::DataDirSource;
+use local::LocalServer;
 use sqlx::{Connection, Executor};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use tokio::sync::OnceCell;
 
 static NEXT_SCRATCH: AtomicU64 = AtomicU64::new(1);
@@ -22,9 +33,10 @@ pub enum MysqlDevSpec {
     /// An existing server; the URL's own database, if it names one, must be empty.
     Server(MysqlUrl),
     Docker(DockerUrl),
-    /// No dev URL: an error once a state needs a dev database (a run that only inspects live
-    /// databases needs none).
-    Missing,
+    /// No dev URL: a local ephemeral server from the installed binaries, started once a state
+    /// needs a dev database (a run that only inspects live databases needs none); bad input
+    /// naming what to install or pass when there are none.
+    Local,
 }
 
 pub struct MysqlDev {
@@ -33,10 +45,11 @@ pub struct MysqlDev {
 }
 
 /// The server scratch databases are made on (the URL without a database), and the container
-/// when the run started one.
+/// or local server when the run started one.
 struct Server {
     url: MysqlUrl,
     container: Option<docker::Container>,
+    local: Option<LocalServer>,
 }
 
 impl MysqlDev {
@@ -49,6 +62,23 @@ impl MysqlDev {
 
     async fn server(&self) -> anyhow::Result<&Server> {
         self.server.get_or_try_init(|| open(&self.spec)).await
+    }
+
+    /// The local server's directory and 127.0.0.1 port, once it runs.
+    pub fn local_server(&self) -> Option<(&Path, u16)> {
+        let local = self.server.get()?.local.as_ref()?;
+        Some((local.root(), local.port()))
+    }
+
+    /// How the local server's data directory came to be, how long that took, and its whole
+    /// start until it answered.
+    pub fn local_timings(&self) -> Option<(DataDirSource, Duration, Duration)> {
+        Some(self.server.get()?.local.as_ref()?.timings())
+    }
+
+    /// The server scratch databases are made on, once open.
+    pub fn server_url(&self) -> Option<&MysqlUrl> {
+        Some(&self.server.get()?.url)
     }
 }
 
@@ -63,18 +93,23 @@ async fn open(spec: &MysqlDevSpec) -> anyhow::Result<Server> {
             Ok(Server {
                 url: url.without_database(),
                 container: None,
+                local: None,
             })
         }
-        MysqlDevSpec::Missing => Err(bad_input(
-            "this MySQL run needs a dev database to load SQL into: pass --dev-url \
-             mysql://USER@HOST/ (scratch databases are made there) or \
-             docker://mariadb/11/dev (a throwaway container)",
-        )),
+        MysqlDevSpec::Local => {
+            let local = LocalServer::start().await?;
+            Ok(Server {
+                url: local.url().clone(),
+                container: None,
+                local: Some(local),
+            })
+        }
         MysqlDevSpec::Docker(docker_url) => {
             let container = docker::start(docker_url).await?;
             Ok(Server {
                 url: container.mysql_url(),
                 container: Some(container),
+                local: None,
             })
         }
     }
@@ -128,13 +163,17 @@ impl DevDatabases for MysqlDev {
             std::process::id(),
             NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed)
         );
-        let guard = cleanup::register({
-            let (url, name) = (server.url.clone(), name.clone());
-            move || {
-                if let Err(err) = drop_blocking(&url, &name) {
-                    eprintln!("warning: {err}");
+        // A local server's databases go with the server, whose own cleanup may well have run
+        // first (a dropped MysqlDev); the others are dropped one by one.
+        let guard = server.local.is_none().then(|| {
+            cleanup::register({
+                let (url, name) = (server.url.clone(), name.clone());
+                move || {
+                    if let Err(err) = drop_blocking(&url, &name) {
+                        eprintln!("warning: {err}");
+                    }
                 }
-            }
+            })
         });
         let mut conn = connect(&server.url).await?;
         let created = conn
@@ -142,7 +181,9 @@ impl DevDatabases for MysqlDev {
             .await;
         conn.close().await.ok();
         if let Err(err) = created {
-            guard.dismiss();
+            if let Some(guard) = guard {
+                guard.dismiss();
+            }
             return Err(failure(format!(
                 "cannot create a scratch database on {}: {err}",
                 server.url
@@ -152,7 +193,7 @@ impl DevDatabases for MysqlDev {
             conn: None,
             server: server.url.clone(),
             name: name.clone(),
-            guard: Some(guard),
+            guard,
         };
         match connect(&server.url.with_database(&name)).await {
             Ok(conn) => Ok(Box::new(MysqlScratch {
@@ -173,6 +214,12 @@ impl DevDatabases for MysqlDev {
 
     async fn close(self: Box<Self>) -> anyhow::Result<()> {
         match self.server.into_inner() {
+            Some(Server {
+                local: Some(local), ..
+            }) => {
+                tokio::task::spawn_blocking(move || local.stop()).await?;
+                Ok(())
+            }
             Some(Server {
                 container: Some(container),
                 ..
