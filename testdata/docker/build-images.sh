@@ -211,8 +211,11 @@ CNF
   printf '%s\n' \
     "DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost';" \
     "DELETE FROM mysql.proxies_priv WHERE User = 'root' AND Host <> 'localhost';" >"$cleanup"
+  # Its own temp dir: the bootstrap server deletes every #sql* file in its tmpdir, which in
+  # /tmp would be the temporary tables of a test server running beside the build.
   mariadb-install-db --no-defaults --cross-bootstrap --auth-root-authentication-method=normal \
     --skip-test-db --user=root --datadir="$root/var/lib/mysql" --extra-file="$cleanup" \
+    --tmpdir="$root/tmp" \
     --innodb-log-file-size=32M --character-set-server=utf8mb4 \
     --collation-server=utf8mb4_general_ci >"$root/tmp/install.log" 2>&1 \
     || { cat "$root/tmp/install.log" >&2; exit 1; }
