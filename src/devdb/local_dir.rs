@@ -29,6 +29,29 @@ pub(crate) fn parent_dir() -> PathBuf {
     }
 }
 
+/// The directories `PREFIX<pid>-…` under `parent` whose schemactl process no longer runs:
+/// what a run killed outright (SIGKILL leaves no chance to clean up) left behind.
+pub(crate) fn stale_dirs(parent: &Path, prefix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let owner = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(prefix))
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|pid| pid.parse::<i32>().ok());
+            owner.is_some_and(|owner| {
+                owner != std::process::id() as i32 && !super::cleanup::process_alive(owner)
+            })
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
 /// Where data directory templates are cached: `$SCHEMACTL_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/schemactl`, else `~/.cache/schemactl`.
 pub(crate) fn cache_root() -> Option<PathBuf> {

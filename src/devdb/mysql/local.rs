@@ -209,22 +209,8 @@ fn chown_tree(path: &Path, user: &RunAs) -> anyhow::Result<()> {
 /// Stops and removes servers left by runs that were killed outright (SIGKILL leaves no chance
 /// to clean up): directories whose schemactl process no longer runs.
 pub(crate) fn sweep_stale(parent: &Path) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(owner) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(DIR_PREFIX))
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        if owner != std::process::id() as i32 && !cleanup::process_alive(owner) {
-            stop_and_remove(&entry.path(), None);
-        }
+    for dir in local_dir::stale_dirs(parent, DIR_PREFIX) {
+        stop_and_remove(&dir, None);
     }
 }
 

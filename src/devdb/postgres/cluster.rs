@@ -8,6 +8,7 @@
 
 use super::template;
 use crate::devdb::cleanup::{self, CleanupGuard, process_alive};
+use crate::devdb::local_dir;
 use crate::error::failure;
 use crate::url::PgUrl;
 use anyhow::Context;
@@ -146,23 +147,8 @@ const DIR_PREFIX: &str = "schemactl-pg-";
 /// Stops and removes clusters left by runs that were killed outright (SIGKILL leaves no
 /// chance to clean up): those whose schemactl process id no longer runs.
 fn remove_stale_clusters(parent: &Path, bin_dir: &Path, run_as: Option<RunAs>) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(owner) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(DIR_PREFIX))
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        if owner != std::process::id() as i32 && !process_alive(owner) {
-            let root = entry.path();
-            stop_and_remove(bin_dir, &root, &root.join("data"), run_as);
-        }
+    for root in local_dir::stale_dirs(parent, DIR_PREFIX) {
+        stop_and_remove(bin_dir, &root, &root.join("data"), run_as);
     }
 }
 
