@@ -4,6 +4,7 @@
 
 mod body;
 mod flavor;
+mod kind;
 mod lexer;
 #[cfg(test)]
 mod properties;
@@ -13,6 +14,7 @@ pub mod sqlite;
 mod timing;
 
 pub use flavor::Flavor;
+pub use kind::is_data_change;
 pub use lexer::{Token, TokenKind, Tokens, significant, token_at, tokens};
 pub use split::{
     SplitStatement, split_statements, split_statements_for, split_statements_for_with,

@@ -12,7 +12,7 @@
 //!
 //! Data statements need none of this: they run in a transaction with their revision row.
 
-use crate::sql::{Flavor, TokenKind, significant};
+use crate::sql::{Flavor, is_data_change};
 
 /// How a statement of a file applied statement by statement is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +27,7 @@ pub enum Recording {
 /// inside a transaction on InnoDB; everything else may commit by itself. On a MyISAM table a
 /// data change is not transactional: a crash there can still repeat it.
 pub fn recording(flavor: &Flavor, sql: &str) -> Recording {
-    let first = significant(flavor, sql).find(|t| t.kind == TokenKind::Word);
-    let data_change = first.is_some_and(|t| {
-        ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
-            .iter()
-            .any(|k| t.is_word(sql, k))
-    });
-    match data_change {
+    match is_data_change(flavor, sql) {
         true => Recording::WithRow,
         false => Recording::AfterIntent,
     }

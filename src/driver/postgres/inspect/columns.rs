@@ -39,7 +39,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
          WHERE a.attnum > 0 AND NOT a.attisdropped
            AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
-           AND n.nspname = ANY($1::text[])
+           AND n.nspname = ANY($1::text[]) AND a.attrelid >= 16384
          ORDER BY a.attrelid, a.attnum",
         data_type = data_type_json("a.atttypid", "a.atttypmod"),
         collation = collation_name("a.attcollation"),

@@ -47,6 +47,10 @@ impl Comments {
         self.0.get(&(catalog, object, sub_id)).cloned()
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn of(&self, catalog: Catalog, object: Oid) -> Option<String> {
         self.get(catalog, object, 0)
     }
@@ -60,7 +64,8 @@ pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Comments> {
          FROM pg_catalog.pg_description d
          JOIN pg_catalog.pg_class cat ON cat.oid = d.classoid
          WHERE d.objoid >= 16384
-            OR d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass",
+            OR (d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                AND d.objoid IN (SELECT oid FROM pg_catalog.pg_namespace))",
     )
     .fetch_all(conn)
     .await?;

@@ -44,7 +44,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
          WHERE co.contype IN ('p', 'u', 'c', 'f', 'x')
            AND co.conparentid = 0 AND co.conislocal
-           AND n.nspname = ANY($1::text[])",
+           AND n.nspname = ANY($1::text[]) AND co.oid >= 16384",
     )
     .bind(schemas)
     .fetch_all(conn)
@@ -69,7 +69,7 @@ pub async fn load_domain_checks(
          FROM pg_catalog.pg_constraint co
          JOIN pg_catalog.pg_type t ON t.oid = co.contypid
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-         WHERE co.contype = 'c' AND n.nspname = ANY($1::text[])",
+         WHERE co.contype = 'c' AND n.nspname = ANY($1::text[]) AND co.oid >= 16384",
     )
     .bind(schemas)
     .fetch_all(conn)

@@ -30,7 +30,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
          JOIN pg_catalog.pg_language l ON l.oid = p.prolang
          WHERE p.prokind IN ('f', 'p')
-           AND n.nspname = ANY($1::text[])
+           AND n.nspname = ANY($1::text[]) AND p.oid >= 16384
            AND {}
          ORDER BY n.nspname, p.proname",
         not_extension_member("pg_proc", "p.oid")

@@ -117,7 +117,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_catalog.pg_am am ON am.oid = i.relam
-         WHERE n.nspname = ANY($1::text[])
+         WHERE n.nspname = ANY($1::text[]) AND x.indrelid >= 16384 AND x.indexrelid >= 16384
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co
                            WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid
                              AND co.contype IN ('p', 'u', 'x'))

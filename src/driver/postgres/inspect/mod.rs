@@ -11,6 +11,7 @@ mod fragments;
 mod functions;
 mod indexes;
 mod namespaces;
+mod plans;
 mod policies;
 mod refs;
 mod relations;
@@ -42,15 +43,41 @@ pub(crate) struct CatalogRows {
     pub depends: Vec<depends::Dependency>,
 }
 
+impl CatalogRows {
+    /// How many catalog rows were read: the size the queries' plans are made for.
+    fn len(&self) -> usize {
+        self.schemas.len()
+            + self.extensions.len()
+            + self.relations.len()
+            + self.columns.len()
+            + self.constraints.len()
+            + self.domain_checks.len()
+            + self.indexes.len()
+            + self.triggers.len()
+            + self.policies.len()
+            + self.types.len()
+            + self.sequences.len()
+            + self.functions.len()
+            + self.comments.len()
+            + self.depends.len()
+    }
+}
+
 /// Inspect every object in scope. Constant number of catalog queries per object kind: NEVER a
-/// query per table.
+/// query per table. The queries run as generic plans, made again as the schema grows
+/// ([`plans`]), and keep to `oid >= 16384` (FirstNormalObjectId: every object created after
+/// initdb), which lets them read the catalog indexes instead of the system's own rows.
 pub async fn inspect_realm(conn: &mut PgConnection, scope: &Scope) -> anyhow::Result<Realm> {
+    let made_for = plans::made_for(conn)
+        .await
+        .context("reading the inspection's plan size")?;
     let mut tx = conn
         .begin()
         .await
         .context("starting the inspection transaction")?;
     sqlx::raw_sql(
-        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL search_path = ''",
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+         SET LOCAL search_path = ''; SET LOCAL plan_cache_mode = force_generic_plan",
     )
     .execute(&mut *tx)
     .await
@@ -59,6 +86,12 @@ pub async fn inspect_realm(conn: &mut PgConnection, scope: &Scope) -> anyhow::Re
     tx.rollback()
         .await
         .context("ending the inspection transaction")?;
+    let size = rows.len();
+    if plans::stale(made_for, size) {
+        plans::remake(conn, size)
+            .await
+            .context("dropping the inspection's cached plans")?;
+    }
     Ok(assemble::build_realm(rows))
 }
 

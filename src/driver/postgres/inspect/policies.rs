@@ -28,7 +28,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          FROM pg_catalog.pg_policy pol
          JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = ANY($1::text[])",
+         WHERE n.nspname = ANY($1::text[]) AND pol.oid >= 16384",
     )
     .bind(schemas)
     .fetch_all(conn)

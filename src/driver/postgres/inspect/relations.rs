@@ -50,7 +50,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_catalog.pg_type rt ON rt.oid = c.reltype
          WHERE c.relkind IN ('r', 'p', 'v', 'm')
-           AND n.nspname = ANY($1::text[])
+           AND n.nspname = ANY($1::text[]) AND c.oid >= 16384
            AND {}
          ORDER BY n.nspname, c.relname",
         not_extension_member("pg_class", "c.oid")

@@ -45,7 +45,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          LEFT JOIN pg_catalog.pg_namespace own_n ON own_n.oid = own.relnamespace
          LEFT JOIN pg_catalog.pg_attribute att
                 ON att.attrelid = d.refobjid AND att.attnum = d.refobjsubid
-         WHERE n.nspname = ANY($1::text[])
+         WHERE n.nspname = ANY($1::text[]) AND c.oid >= 16384
            AND {}
          ORDER BY n.nspname, c.relname",
         not_extension_member("pg_class", "c.oid")

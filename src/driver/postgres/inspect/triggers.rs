@@ -27,7 +27,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          JOIN pg_catalog.pg_proc p ON p.oid = tg.tgfoid
          JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
          WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
-           AND n.nspname = ANY($1::text[])",
+           AND n.nspname = ANY($1::text[]) AND tg.oid >= 16384",
     )
     .bind(schemas)
     .fetch_all(conn)

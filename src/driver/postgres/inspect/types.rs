@@ -57,7 +57,7 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
          WHERE t.typtype IN ('e', 'c', 'd', 'r')
            AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_catalog.pg_class tc
                                             WHERE tc.oid = t.typrelid AND tc.relkind = 'c'))
-           AND n.nspname = ANY($1::text[])
+           AND n.nspname = ANY($1::text[]) AND t.oid >= 16384
            AND {not_member}
          ORDER BY n.nspname, t.typname",
         domain_base = data_type_json("t.typbasetype", "t.typtypmod"),
