@@ -1,12 +1,12 @@
-//! `migrate history` over the test histories in testdata/history (PostgreSQL on the test
-//! server, SQLite in memory): snapshots of the text and JSON, the life of one object, the
+//! `migrate history` over the test histories in testdata/history (PostgreSQL and MariaDB on
+//! the test servers, SQLite in memory): snapshots of the text and JSON, the life of one object, the
 //! commit that added each file in a git repository, and time travel: for every version V,
-//! `file://DIR?version=V` inspects to what a database that ran files 1..V with psql / sqlite3
-//! inspects to.
+//! `file://DIR?version=V` inspects to what a database that ran files 1..V with psql / sqlite3 /
+//! the mariadb client inspects to.
 
 mod common;
 
-use common::project::{copy_dir, schemactl_in, text};
+use common::project::{copy_dir, mysql_server, schemactl_in, text};
 use std::path::Path;
 use std::process::Command;
 
@@ -123,6 +123,27 @@ fn sqlite_history_text_and_json() {
         "sqlite_json",
         history(work.path(), SQLITE_DEV, &["--format", "json"])
     );
+}
+
+#[test]
+fn mariadb_history_text_and_json() {
+    let work = project("mysql");
+    insta::assert_snapshot!("mysql_text", history(work.path(), &mysql_server(), &[]));
+    let json = history(work.path(), &mysql_server(), &["--format", "json"]);
+    insta::assert_snapshot!("mysql_json", json);
+    // The MySQL family's own statements (MODIFY, RENAME INDEX, RENAME TABLE, a one-line
+    // function) land as the same events as on PostgreSQL.
+    for kind in [
+        "column_type_changed",
+        "column_not_null_set",
+        "column_default_dropped",
+        "index_renamed",
+        "table_renamed",
+        "function_added",
+        "sequence_dropped",
+    ] {
+        assert!(json.contains(&format!("\"kind\": \"{kind}\"")), "no {kind}");
+    }
 }
 
 #[test]
@@ -265,6 +286,49 @@ fn time_travel_on_sqlite_equals_sqlite3_running_the_files() {
             "version {version}"
         );
     }
+}
+
+#[test]
+fn time_travel_on_mariadb_equals_the_mariadb_client_running_the_files() {
+    let work = project("mysql");
+    let server = mysql_server();
+    let address = url::Url::parse(&server).unwrap();
+    let name = format!("history_tt_{}", std::process::id());
+    let mariadb = |args: &[&str], stdin: Option<&Path>| {
+        let mut command = Command::new("mariadb");
+        command
+            .arg(format!("--host={}", address.host_str().unwrap()))
+            .arg(format!("--port={}", address.port().unwrap_or(3306)))
+            .arg(format!("--user={}", address.username()))
+            .args(args);
+        if let Some(file) = stdin {
+            command.stdin(std::fs::File::open(file).unwrap());
+        }
+        let out = command.output().unwrap();
+        assert!(
+            out.status.success(),
+            "mariadb {args:?}: {}",
+            text(&out.stderr)
+        );
+    };
+    let drop = format!("DROP DATABASE IF EXISTS {name}");
+    mariadb(&["-e", &format!("{drop}; CREATE DATABASE {name}")], None);
+    let db = format!("{}{name}", server.trim_end_matches('/').to_string() + "/");
+    for file in versions(work.path()) {
+        let version = file.split('_').next().unwrap();
+        mariadb(&[&name], Some(&work.path().join("migrations").join(&file)));
+        let travelled = inspect(
+            work.path(),
+            &format!("file://migrations?version={version}"),
+            &server,
+        );
+        assert_eq!(
+            travelled,
+            inspect(work.path(), &db, &server),
+            "version {version}"
+        );
+    }
+    mariadb(&["-e", &drop], None);
 }
 
 /// (version, kind, object, risk, line) of every event of a JSON history, in order.

@@ -1,0 +1,2 @@
+UPDATE users SET age = 0 WHERE age IS NULL;
+ALTER TABLE users MODIFY age int NOT NULL DEFAULT 0;

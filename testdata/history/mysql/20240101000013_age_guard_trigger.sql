@@ -1,0 +1,1 @@
+CREATE TRIGGER users_age_guard BEFORE INSERT ON users FOR EACH ROW SET NEW.age = GREATEST(NEW.age, 0);

@@ -1,0 +1,1 @@
+RENAME TABLE posts TO articles;
