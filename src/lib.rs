@@ -6,6 +6,7 @@
 //! `cli`. Every dialect question is answered behind one seam, `dialect`. See
 //! docs/ARCHITECTURE.md for the layer map.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod devdb;

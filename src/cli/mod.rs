@@ -2,6 +2,7 @@
 //! this module parses, dispatches and reports.
 
 mod apply_cmd;
+mod cache_cmd;
 mod dev_cmd;
 mod history_cmd;
 mod lint_cmd;
@@ -37,6 +38,20 @@ pub struct GlobalArgs {
     /// Project variable, `name=value` (repeatable).
     #[arg(long = "var", global = true, value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// Neither read nor write the cache (provider output, replayed and desired states).
+    #[arg(long, global = true, env = "SCHEMACTL_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+}
+
+impl GlobalArgs {
+    /// The run's cache: none under `--no-cache`, else the environment's (see
+    /// [`crate::cache::Cache::from_env`]).
+    pub fn cache(&self) -> anyhow::Result<Option<crate::cache::Cache>> {
+        match self.no_cache {
+            true => Ok(None),
+            false => crate::cache::Cache::from_env(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +67,17 @@ pub enum Command {
     /// Warm dev containers kept between runs (docker dev URLs with `?reuse=true`).
     #[command(subcommand)]
     Dev(DevCommand),
+    /// The cache of provider output and of replayed and desired states.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Where the cache is, its bound, and each kind's entries, size and hits.
+    Info(cache_cmd::InfoArgs),
+    /// Remove every entry.
+    Clear,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,8 +146,12 @@ pub fn main() -> i32 {
 
 async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Schema(SchemaCommand::Inspect(args)) => schema_cmd::inspect(args).await,
-        Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(args).await,
+        Command::Schema(SchemaCommand::Inspect(args)) => {
+            schema_cmd::inspect(&cli.global, args).await
+        }
+        Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(&cli.global, args).await,
+        Command::Cache(CacheCommand::Info(args)) => cache_cmd::info(args),
+        Command::Cache(CacheCommand::Clear) => cache_cmd::clear(),
         Command::Migrate(MigrateCommand::Diff(args)) => migrate_cmd::diff(&cli.global, args).await,
         Command::Migrate(MigrateCommand::New(args)) => migrate_cmd::new(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Hash(args)) => migrate_cmd::hash(&cli.global, args).await,

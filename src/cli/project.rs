@@ -2,6 +2,7 @@
 
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
+use crate::cache::Cache;
 use crate::config::{self, Env, RenameKind, Source};
 use crate::dialect;
 use crate::dialect::Dev;
@@ -22,13 +23,15 @@ const PROVIDER_MAX_OUTPUT: usize = 64 << 20;
 
 pub struct Settings {
     env: Option<Env>,
+    cache: Option<Cache>,
 }
 
 impl Settings {
     /// Loads the project file when `--env` names an environment.
     pub fn load(global: &GlobalArgs) -> Result<Settings> {
+        let cache = global.cache()?;
         let Some(name) = &global.env else {
-            return Ok(Settings { env: None });
+            return Ok(Settings { env: None, cache });
         };
         let vars = global
             .vars
@@ -41,6 +44,7 @@ impl Settings {
         let project = config::load_project(Path::new(&global.config), &vars)?;
         Ok(Settings {
             env: Some(project.env(name)?.clone()),
+            cache,
         })
     }
 
@@ -76,6 +80,8 @@ impl Settings {
                 working_dir: ext.working_dir.clone(),
                 timeout: ext.timeout.unwrap_or(PROVIDER_TIMEOUT),
                 max_output: PROVIDER_MAX_OUTPUT,
+                inputs: ext.inputs.clone(),
+                inputs_env: ext.inputs_env.clone(),
             })),
             None => Err(bad_input(
                 "no desired state: pass --to URL, or --env NAME with an env that sets `src`",
@@ -94,7 +100,7 @@ impl Settings {
             .and_then(|e| e.url.as_deref())
             .and_then(|u| url::parse(u).ok());
         let targets: Vec<&DbUrl> = targets.iter().copied().chain(env_url.as_ref()).collect();
-        dialect::open_dev(url.as_ref(), &targets)
+        Ok(dialect::open_dev(url.as_ref(), &targets)?.with_cache(self.cache.clone()))
     }
 
     /// `--dev-url`, else the env's `dev`, parsed.

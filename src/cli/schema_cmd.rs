@@ -1,6 +1,6 @@
 //! `schema inspect` and `schema diff`.
 
-use super::Format;
+use super::{Format, GlobalArgs};
 use crate::dialect::Dev;
 use crate::dialect::open_dev;
 use crate::plan::Plan;
@@ -41,10 +41,10 @@ pub struct DiffArgs {
     pub format: Format,
 }
 
-pub async fn inspect(args: InspectArgs) -> Result<i32> {
+pub async fn inspect(global: &GlobalArgs, args: InspectArgs) -> Result<i32> {
     let url = url::parse(&args.url)?;
     let dev_url = args.dev_url.as_deref().map(url::parse).transpose()?;
-    let dev = open_dev(dev_url.as_ref(), &[&url])?;
+    let dev = open_dev(dev_url.as_ref(), &[&url])?.with_cache(global.cache()?);
     let dialect = dev.dialect();
     let result = realm_from_url(&url, &dev).await;
     dev.close().await?;
@@ -61,11 +61,11 @@ async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev) -> Result<Plan> {
     plan_between(&current, &desired, dev.dialect())
 }
 
-pub async fn diff(args: DiffArgs) -> Result<i32> {
+pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     let from = url::parse(&args.from)?;
     let to = url::parse(&args.to)?;
     let dev_url = args.dev_url.as_deref().map(url::parse).transpose()?;
-    let dev = open_dev(dev_url.as_ref(), &[&from, &to])?;
+    let dev = open_dev(dev_url.as_ref(), &[&from, &to])?.with_cache(global.cache()?);
     let result = plan_from_urls(&from, &to, &dev).await;
     dev.close().await?;
     let plan = result?;

@@ -1,4 +1,4 @@
-//! `data "external_schema" "NAME" { program, working_dir, timeout, inputs }` blocks.
+//! `data "external_schema" "NAME" { program, working_dir, timeout, inputs, inputs_env }` blocks.
 
 use super::paths::resolve_path;
 use super::section::{Section, block_place};
@@ -38,7 +38,7 @@ pub(crate) fn decode(
         file,
         &block.body,
         block_place(block),
-        &["program", "working_dir", "timeout", "inputs"],
+        &["program", "working_dir", "timeout", "inputs", "inputs_env"],
         &[],
     )?;
     let program = section
@@ -58,6 +58,9 @@ pub(crate) fn decode(
         timeout: section.get("timeout", ctx, values::duration)?,
         inputs: section
             .get("inputs", ctx, values::string_list)?
+            .unwrap_or_default(),
+        inputs_env: section
+            .get("inputs_env", ctx, values::string_list)?
             .unwrap_or_default(),
     })
 }

@@ -107,8 +107,12 @@ pub struct ExternalSchema {
     /// Absolute; `working_dir` relative to the project file's directory, default that directory.
     pub working_dir: PathBuf,
     pub timeout: Option<Duration>,
-    /// Paths or globs (as written, relative to `working_dir`) the program's output depends on.
+    /// Paths or globs (as written, relative to `working_dir`) the program's output depends on:
+    /// while they and the program's argv are unchanged, its last output is reused.
     pub inputs: Vec<String>,
+    /// Environment variables the output depends on besides PATH, VIRTUAL_ENV, CONDA_PREFIX
+    /// and PYTHON* (which always count).
+    pub inputs_env: Vec<String>,
 }
 
 /// `migration { ... }` of an env.

@@ -31,6 +31,10 @@ pub trait DevDatabases: Send + Sync {
     async fn scratch(&self) -> Result<Box<dyn ScratchDatabase>>;
     /// The schemas inspections of scratch databases cover.
     fn scope(&self) -> Scope;
+    /// What identifies the server scratch databases are made on (product and version, and
+    /// the image of a container), found without starting a cluster, server or container: the
+    /// cache keys states by it.
+    async fn server_version(&self) -> Result<String>;
     /// Drops what the run created and stops what it started.
     async fn close(self: Box<Self>) -> Result<()>;
 }

@@ -18,6 +18,15 @@ impl DevDatabases for MemoryDev {
         Scope::AllSchemas
     }
 
+    async fn server_version(&self) -> anyhow::Result<String> {
+        // The SQLite library linked into schemactl is the "server".
+        let mut conn = connect_memory().await?;
+        let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+            .fetch_one(&mut conn)
+            .await?;
+        Ok(format!("SQLite {version}"))
+    }
+
     async fn close(self: Box<Self>) -> anyhow::Result<()> {
         Ok(())
     }

@@ -34,6 +34,11 @@ pub struct ProgramSpec {
     pub working_dir: PathBuf,
     pub timeout: Duration,
     pub max_output: usize,
+    /// Globs (relative to `working_dir`) of the files the output depends on; empty: the
+    /// output is never reused.
+    pub inputs: Vec<String>,
+    /// Environment variables the output depends on, besides those that always count.
+    pub inputs_env: Vec<String>,
 }
 
 impl ProgramSpec {
@@ -49,6 +54,8 @@ impl ProgramSpec {
             working_dir: working_dir.into(),
             timeout: DEFAULT_TIMEOUT,
             max_output: DEFAULT_MAX_OUTPUT,
+            inputs: Vec::new(),
+            inputs_env: Vec::new(),
         }
     }
 }
@@ -174,7 +181,7 @@ async fn spawn_retrying_busy(command: &mut Command) -> io::Result<tokio::process
 /// A program name with a `/` is a path relative to the working directory (resolved here,
 /// because how the OS resolves it after `current_dir` is platform specific); a bare name is
 /// looked up on PATH.
-fn resolve_program(program: &str, working_dir: &Path) -> PathBuf {
+pub fn resolve_program(program: &str, working_dir: &Path) -> PathBuf {
     if program.contains('/') {
         working_dir.join(program)
     } else {

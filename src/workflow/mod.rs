@@ -1,13 +1,16 @@
-//! The commands' work, composed from the pieces: the states a run compares (`state`), the
+//! The commands' work, composed from the pieces: the states a run compares (`state`, through
+//! the cache: `cached`), the
 //! plan between them and the next migration file (`migration`), and running a directory
 //! against a target (`target`, `down`). Dialect questions go to `crate::dialect`; this module
 //! never names a dialect.
 
+mod cached;
 mod down;
 mod migration;
 mod state;
 mod target;
 
+pub use cached::{MODEL_FORMAT, program_output};
 pub use down::{DownOptions, down};
 pub use migration::{plan_between, plan_changes, write_next_migration};
 pub use state::{

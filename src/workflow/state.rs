@@ -8,10 +8,11 @@ use crate::dialect::Dev;
 use crate::driver::DevConnection;
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir, MigrationFile, compare_versions};
-use crate::provider::{ProgramSpec, run_program};
+use crate::provider::ProgramSpec;
 use crate::schema::Realm;
 use crate::sql::{SplitStatement, split_statements_for};
 use crate::url::{DbUrl, FileUrl};
+use crate::workflow::cached;
 use anyhow::{Context, Result};
 
 /// A SQL script and where it came from, for error messages.
@@ -75,16 +76,35 @@ fn files_up_to_version(url: &FileUrl) -> Result<Vec<MigrationFile>> {
     Ok(files[..=last].to_vec())
 }
 
-/// Loads `scripts` into a fresh scratch database of the dev database and inspects it.
+/// Loads `scripts` into a fresh scratch database of the dev database and inspects it (or
+/// takes the model from the cache, keyed by the scripts' text).
 pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> {
-    dev.realm_after(async |conn: &mut dyn DevConnection| load_scripts(conn, scripts).await)
-        .await
+    let texts: Vec<&str> = scripts.iter().map(|s| s.text.as_str()).collect();
+    let key = cached::loaded_key(dev, &texts).await;
+    let about = match scripts {
+        [one] => one.origin.clone(),
+        _ => format!("{} scripts", scripts.len()),
+    };
+    cached::realm(dev, "desired", key, &about, async || {
+        dev.realm_after(async |conn: &mut dyn DevConnection| load_scripts(conn, scripts).await)
+            .await
+    })
+    .await
 }
 
-/// The schema `files` produce, replayed on a scratch database of the dev database.
+/// The schema `files` produce, replayed on a scratch database of the dev database (or taken
+/// from the cache, keyed by a running hash of the files).
 pub async fn realm_from_files(files: &[MigrationFile], dev: &Dev) -> Result<Realm> {
-    dev.realm_after(async |conn: &mut dyn DevConnection| replay_files(conn, files).await)
-        .await
+    let key = cached::replayed_key(dev, files).await;
+    let about = match files.last() {
+        Some(last) => format!("{} file(s) up to {}", files.len(), last.path.display()),
+        None => "no files".to_string(),
+    };
+    cached::realm(dev, "state", key, &about, async || {
+        dev.realm_after(async |conn: &mut dyn DevConnection| replay_files(conn, files).await)
+            .await
+    })
+    .await
 }
 
 /// The schema the directory's files produce, replayed on a scratch database.
@@ -97,7 +117,7 @@ pub async fn desired_realm(source: &DesiredSource, dev: &Dev) -> Result<Realm> {
     match source {
         DesiredSource::Url(url) => realm_from_url(url, dev).await,
         DesiredSource::Program(spec) => {
-            let sql = run_program(spec).await?;
+            let sql = cached::program_output(spec, dev.cache()).await?;
             let origin = format!("output of {}", spec.name);
             realm_from_scripts(&[Script::new(origin, sql)], dev).await
         }

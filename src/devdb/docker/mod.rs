@@ -67,6 +67,22 @@ pub async fn start(url: &DockerUrl) -> anyhow::Result<Container> {
     Ok(container)
 }
 
+/// The image a container of `url` runs, by reference and id (a re-pulled tag has another
+/// id), without starting anything; an image not present yet is named by its reference alone.
+pub async fn image_identity(url: &DockerUrl) -> anyhow::Result<String> {
+    let docker = engine::connect_or_suggest(contract::no_docker_hint(url.engine())).await?;
+    let reference = url.image_ref();
+    let id = docker
+        .inspect_image(&reference)
+        .await
+        .ok()
+        .and_then(|image| image.id);
+    Ok(match id {
+        Some(id) => format!("{reference} {id}"),
+        None => reference,
+    })
+}
+
 async fn start_ephemeral(docker: &Docker, url: &DockerUrl) -> anyhow::Result<Container> {
     image::ensure_image(docker, url.image(), url.tag()).await?;
     let password = random_hex(16)?;

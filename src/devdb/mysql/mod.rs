@@ -212,6 +212,29 @@ impl DevDatabases for MysqlDev {
         Scope::AllSchemas
     }
 
+    async fn server_version(&self) -> anyhow::Result<String> {
+        match &self.spec {
+            MysqlDevSpec::Server(url) => {
+                let mut conn = connect(url).await?;
+                let version: String = sqlx::query_scalar("SELECT VERSION()")
+                    .fetch_one(&mut conn)
+                    .await?;
+                conn.close().await.ok();
+                Ok(version)
+            }
+            MysqlDevSpec::Docker(url) => docker::image_identity(url).await,
+            MysqlDevSpec::Local => {
+                let binaries = binaries::find()?;
+                Ok(format!(
+                    "{:?} {} ({})",
+                    binaries.flavor,
+                    binaries.version,
+                    binaries.server.display()
+                ))
+            }
+        }
+    }
+
     async fn close(self: Box<Self>) -> anyhow::Result<()> {
         match self.server.into_inner() {
             Some(Server {

@@ -306,6 +306,28 @@ impl DevDatabases for ServerDev {
         Scope::of(self.spec.schemas())
     }
 
+    async fn server_version(&self) -> anyhow::Result<String> {
+        match &self.spec {
+            DevSpec::Server(url) => {
+                let mut conn = connect(url).await?;
+                let version: String = sqlx::query_scalar("SELECT version()")
+                    .fetch_one(&mut conn)
+                    .await?;
+                conn.close().await.ok();
+                Ok(version)
+            }
+            DevSpec::Docker(url) => docker::image_identity(url).await,
+            DevSpec::Ephemeral => {
+                let binaries = cluster::find_binaries()?;
+                Ok(format!(
+                    "PostgreSQL {} ({})",
+                    binaries.version,
+                    binaries.dir.display()
+                ))
+            }
+        }
+    }
+
     async fn close(self: Box<Self>) -> anyhow::Result<()> {
         match self.server.into_inner() {
             Some(server) => server.close().await,

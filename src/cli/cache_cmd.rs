@@ -1,0 +1,75 @@
+//! `cache info` and `cache clear`.
+
+use crate::cache::Cache;
+use crate::error::bad_input;
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: InfoFormat,
+}
+
+/// The environment's cache; `--no-cache` is about using it, these commands work on it anyway.
+fn the_cache() -> Result<Cache> {
+    Cache::from_env()?.ok_or_else(|| {
+        bad_input("no cache directory: set SCHEMACTL_CACHE_DIR, XDG_CACHE_HOME or HOME")
+    })
+}
+
+pub fn info(args: InfoArgs) -> Result<i32> {
+    let cache = the_cache()?;
+    let kinds = cache.info();
+    match args.format {
+        InfoFormat::Json => {
+            let value = serde_json::json!({
+                "dir": cache.root().display().to_string(),
+                "max_bytes": cache.max_bytes(),
+                "kinds": kinds,
+            });
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        InfoFormat::Text => {
+            println!("cache: {}", cache.root().display());
+            println!("bound: {}", human(cache.max_bytes()));
+            for kind in &kinds {
+                println!(
+                    "{:<9} {:>6} entries {:>10} {:>7} hits",
+                    kind.kind,
+                    kind.entries,
+                    human(kind.bytes),
+                    kind.hits
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn clear() -> Result<i32> {
+    let cache = the_cache()?;
+    let removed = cache.clear()?;
+    eprintln!("removed {removed} entries from {}", cache.root().display());
+    Ok(0)
+}
+
+fn human(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    match unit {
+        0 => format!("{bytes} B"),
+        _ => format!("{value:.1} {}", UNITS[unit]),
+    }
+}

@@ -1,0 +1,192 @@
+//! The states of a run through the cache (`crate::cache`): a provider's output reused while
+//! its inputs are unchanged, and inspected models reused while what produced them is. A state
+//! is a pure function of its key's parts, so a hit is the same model a replay would give.
+
+use crate::cache::{Cache, KeyBuilder};
+use crate::dialect::Dev;
+use crate::migrate::MigrationFile;
+use crate::provider::{ProgramSpec, resolve_program, run_program};
+use crate::schema::Realm;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+/// Bumped when the model (`crate::schema`) or inspection changes what a state holds; the
+/// executable's own identity is in every key too, so a rebuilt schemactl never reads an
+/// older build's models.
+pub const MODEL_FORMAT: u32 = 1;
+
+/// Environment variables that always count towards a provider's output.
+const PROVIDER_ENV: &[&str] = &["PATH", "VIRTUAL_ENV", "CONDA_PREFIX"];
+
+/// The program's stdout: the cached one when `spec` names inputs and they, the argv, the
+/// working directory, the program file and the environment it sees are as when it was
+/// stored; otherwise the program runs (and its output is stored when it names inputs).
+pub async fn program_output(spec: &ProgramSpec, cache: Option<&Cache>) -> Result<String> {
+    let cached = cache.filter(|_| !spec.inputs.is_empty());
+    let Some(cache) = cached else {
+        return run_program(spec).await;
+    };
+    let key = provider_key(spec);
+    if let Some(bytes) = cache.get("provider", &key)
+        && let Ok(text) = String::from_utf8(bytes)
+    {
+        return Ok(text);
+    }
+    let output = run_program(spec).await?;
+    cache.put(
+        "provider",
+        &key,
+        &format!("output of {}", spec.name),
+        output.as_bytes(),
+    );
+    Ok(output)
+}
+
+fn provider_key(spec: &ProgramSpec) -> String {
+    let mut key = KeyBuilder::new("provider");
+    key.text("schemactl", &build_identity());
+    for arg in &spec.argv {
+        key.text("arg", arg);
+    }
+    key.text("working_dir", &spec.working_dir.display().to_string());
+    if let Some(program) = spec
+        .argv
+        .first()
+        .and_then(|p| program_file(p, &spec.working_dir))
+    {
+        key.text("program", &program.display().to_string());
+        key.text("program_file", &file_stamp(&program));
+    }
+    let mut names: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter(|name| {
+            PROVIDER_ENV.contains(&name.as_str())
+                || name.starts_with("PYTHON")
+                || spec.inputs_env.contains(name)
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let value = std::env::var_os(&name).unwrap_or_default();
+        key.text("env", &name)
+            .part("value", value.as_encoded_bytes());
+    }
+    for pattern in &spec.inputs {
+        key.text("pattern", pattern);
+        for file in matched_files(&spec.working_dir, pattern) {
+            key.text("input", &file.display().to_string());
+            match std::fs::read(&file) {
+                Ok(bytes) => key.part("contents", &bytes),
+                Err(e) => key.text("unreadable", &e.to_string()),
+            };
+        }
+    }
+    key.finish()
+}
+
+/// The files `pattern` (relative to `dir`) matches, sorted; directories are left out.
+fn matched_files(dir: &Path, pattern: &str) -> Vec<PathBuf> {
+    let full = dir.join(pattern);
+    let Ok(paths) = glob::glob(&full.to_string_lossy()) else {
+        return vec![full];
+    };
+    let mut files: Vec<PathBuf> = paths.flatten().filter(|p| p.is_file()).collect();
+    files.sort();
+    files
+}
+
+/// The file the program runs from: a path, or the first match on PATH.
+fn program_file(program: &str, working_dir: &Path) -> Option<PathBuf> {
+    let resolved = resolve_program(program, working_dir);
+    if program.contains('/') {
+        return Some(resolved);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+}
+
+/// Size and modification time: a reinstalled program or a rebuilt schemactl differs.
+fn file_stamp(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Ok(meta) => format!(
+            "{} {:?}",
+            meta.len(),
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        ),
+        Err(e) => format!("missing: {e}"),
+    }
+}
+
+/// schemactl's version, its model format and its executable's stamp.
+fn build_identity() -> String {
+    let exe = std::env::current_exe()
+        .map(|p| file_stamp(&p))
+        .unwrap_or_default();
+    format!("{} {MODEL_FORMAT} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// What every state key holds: schemactl's build, the dialect, the dev server's identity and
+/// the inspection's scope. `None` when the run has no cache or the server cannot be told.
+async fn state_key(dev: &Dev, kind: &str) -> Option<KeyBuilder> {
+    dev.cache()?;
+    let version = dev.server_version().await?;
+    let mut key = KeyBuilder::new(kind);
+    key.text("schemactl", &build_identity())
+        .text("dialect", dev.dialect().name())
+        .text("server", version)
+        .text("scope", &format!("{:?}", dev.scope()));
+    Some(key)
+}
+
+/// The key of the state `files` (replayed in order) leave: a running hash over what is
+/// replayed of each file, like the sum file's.
+pub async fn replayed_key(dev: &Dev, files: &[MigrationFile]) -> Option<String> {
+    let mut key = state_key(dev, "state").await?;
+    for file in files {
+        key.text("version", &file.version)
+            .text("name", &file.name)
+            .text("up", &file.up)
+            .text(
+                "delimiter",
+                file.directives.delimiter.as_deref().unwrap_or(""),
+            );
+    }
+    Some(key.finish())
+}
+
+/// The key of the state `scripts` (loaded in order) leave.
+pub async fn loaded_key(dev: &Dev, scripts: &[&str]) -> Option<String> {
+    let mut key = state_key(dev, "desired").await?;
+    for script in scripts {
+        key.text("script", script);
+    }
+    Some(key.finish())
+}
+
+/// The model under `key` when one is cached, else `build`'s, stored.
+pub async fn realm(
+    dev: &Dev,
+    kind: &str,
+    key: Option<String>,
+    about: &str,
+    build: impl AsyncFnOnce() -> Result<Realm>,
+) -> Result<Realm> {
+    let (Some(cache), Some(key)) = (dev.cache(), key) else {
+        return build().await;
+    };
+    if let Some(bytes) = cache.get(kind, &key) {
+        match serde_json::from_slice::<Realm>(&bytes) {
+            Ok(realm) => return Ok(realm),
+            Err(e) => eprintln!("cache: ignoring the {kind} entry {key}: {e}; it is rebuilt"),
+        }
+    }
+    let realm = build().await?;
+    match serde_json::to_vec(&realm) {
+        Ok(bytes) => cache.put(kind, &key, about, &bytes),
+        Err(e) => eprintln!("cache: cannot store {about}: {e}"),
+    }
+    Ok(realm)
+}

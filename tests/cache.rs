@@ -1,0 +1,368 @@
+//! The cache (`SCHEMACTL_CACHE_DIR`): the SQLAlchemy shop's migrations planned with no
+//! cache, a cold one and a warm one are the same files (PostgreSQL and SQLite); a warm plan
+//! starts no dev database; damaged entries are ignored and replaced; a provider runs again
+//! when an input file, its argv or the environment it sees changes; two runs at once share
+//! one cache.
+
+mod common;
+
+use common::project::{copy_dir, migration_files, require_provider, testdata, text};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn server_url() -> String {
+    std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
+}
+
+/// schemactl in `project` with `cache` as its cache directory (`None`: `--no-cache`).
+fn schemactl(project: &Path, cache: Option<&Path>, dev_url: &str, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
+    command
+        .current_dir(project)
+        .env("SCHEMACTL_DEV_URL", dev_url)
+        .env_remove("SCHEMACTL_NO_CACHE")
+        .env("NO_COLOR", "1")
+        .args(args);
+    match cache {
+        Some(dir) => command.env("SCHEMACTL_CACHE_DIR", dir),
+        None => command.arg("--no-cache"),
+    };
+    command.output().unwrap()
+}
+
+fn succeed(out: Output, what: &str) -> Output {
+    assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+    out
+}
+
+/// The shop project, its provider's inputs declared so its output is cached too.
+fn shop(work: &Path, name: &str) -> PathBuf {
+    let project = work.join(name);
+    copy_dir(&testdata().join("shop"), &project);
+    let hcl = project.join("schemactl.hcl");
+    let text = std::fs::read_to_string(&hcl).unwrap().replace(
+        "data \"external_schema\" \"sqlalchemy\" {",
+        "data \"external_schema\" \"sqlalchemy\" {\n  inputs = [\"models/**/*.py\"]",
+    );
+    let text = text.replace(
+        "data \"external_schema\" \"sqlalchemy_sqlite\" {",
+        "data \"external_schema\" \"sqlalchemy_sqlite\" {\n  inputs = [\"models/**/*.py\"]",
+    );
+    std::fs::write(hcl, text).unwrap();
+    project
+}
+
+/// The shop's scenario: init, the v2 models as a second migration, then v3 against --check.
+/// Returns the migration files' contents (names hold timestamps) and the --check exit code.
+fn scenario(project: &Path, cache: Option<&Path>, env: &str, dev: &str) -> (Vec<String>, i32) {
+    let dir = match env {
+        "sqlite" => "migrations-sqlite",
+        _ => "migrations",
+    };
+    let run = |args: &[&str]| schemactl(project, cache, dev, args);
+    succeed(run(&["migrate", "diff", "init", "--env", env]), "init");
+    copy_dir(&testdata().join("versions/v2"), &project.join("models"));
+    succeed(run(&["migrate", "diff", "v2", "--env", env]), "v2");
+    copy_dir(&testdata().join("versions/v3"), &project.join("models"));
+    let check = run(&["migrate", "diff", "--check", "--env", env]);
+    let files = migration_files(&project.join(dir))
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    (files, check.status.code().unwrap())
+}
+
+fn info(cache: &Path) -> serde_json::Value {
+    let out = succeed(
+        schemactl(
+            cache,
+            Some(cache),
+            "",
+            &["cache", "info", "--format", "json"],
+        ),
+        "cache info",
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn hits(cache: &Path, kind: &str) -> u64 {
+    info(cache)["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == kind)
+        .unwrap()["hits"]
+        .as_u64()
+        .unwrap()
+}
+
+fn same_plans_with_and_without_the_cache(env: &str, dev: &str) {
+    require_provider();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    let uncached = scenario(&shop(work.path(), "uncached"), None, env, dev);
+    assert_eq!(info(&cache)["kinds"][0]["entries"], 0, "--no-cache wrote");
+    let cold = scenario(&shop(work.path(), "cold"), Some(&cache), env, dev);
+    let before = hits(&cache, "state") + hits(&cache, "desired") + hits(&cache, "provider");
+    // The same project again, from scratch (a provider's working directory is in its key);
+    // its migration files get new versions, so only the empty directory's state is reused.
+    std::fs::remove_dir_all(work.path().join("cold")).unwrap();
+    let warm = scenario(&shop(work.path(), "cold"), Some(&cache), env, dev);
+    let after = hits(&cache, "state") + hits(&cache, "desired") + hits(&cache, "provider");
+    assert_eq!(uncached.0.len(), 2);
+    assert_eq!(uncached.1, 1, "v3 differs from the directory");
+    assert_eq!(cold, uncached);
+    assert_eq!(warm, uncached);
+    // Each of the warm run's three diffs found its provider output and desired state, the
+    // first also its (empty) replayed state.
+    assert_eq!(after, before + 7);
+}
+
+#[test]
+fn postgres_plans_are_the_same_with_and_without_the_cache() {
+    same_plans_with_and_without_the_cache("local", &server_url());
+}
+
+#[test]
+fn sqlite_plans_are_the_same_with_and_without_the_cache() {
+    same_plans_with_and_without_the_cache("sqlite", "");
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "psql {sql}: {}", text(&out.stderr));
+}
+
+#[test]
+fn a_warm_plan_opens_no_dev_database() {
+    require_provider();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let project = shop(work.path(), "shop");
+    // A dev database of its own: a run that opens it refuses it once it holds a table.
+    let name = format!("cache_dev_{}", std::process::id());
+    let server = server_url();
+    let dev = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    psql(&server, &format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&server, &format!("CREATE DATABASE {name}"));
+    let run = |args: &[&str]| schemactl(&project, Some(&cache), &dev, args);
+    succeed(run(&["migrate", "diff", "init", "--env", "local"]), "init");
+    let cold = run(&["migrate", "diff", "--check", "--env", "local"]);
+    assert_eq!(cold.status.code(), Some(0), "{}", text(&cold.stderr));
+    psql(&dev, "CREATE TABLE not_clean (id int)");
+    let warm = run(&["migrate", "diff", "--check", "--env", "local"]);
+    assert_eq!(warm.status.code(), Some(0), "{}", text(&warm.stderr));
+    let uncached = schemactl(
+        &project,
+        None,
+        &dev,
+        &["migrate", "diff", "--check", "--env", "local"],
+    );
+    assert_eq!(
+        uncached.status.code(),
+        Some(2),
+        "the dirty dev database is refused"
+    );
+    psql(&server, &format!("DROP DATABASE {name}"));
+}
+
+#[test]
+fn damaged_and_foreign_entries_are_ignored_and_replaced() {
+    require_provider();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let project = shop(work.path(), "shop");
+    let run = || {
+        schemactl(
+            &project,
+            Some(&cache),
+            "",
+            &["migrate", "diff", "--check", "--env", "sqlite"],
+        )
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first.stderr));
+    let entries = |kind: &str| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(cache.join(kind))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.to_string_lossy().ends_with(".hits"))
+            .collect();
+        found.sort();
+        found
+    };
+    let [provider] = entries("provider").try_into().unwrap();
+    let [desired] = entries("desired").try_into().unwrap();
+    let [state] = entries("state").try_into().unwrap();
+    // Another entry's bytes under this one's name, truncated, one byte changed.
+    std::fs::copy(&desired, &state).unwrap();
+    let bytes = std::fs::read(&desired).unwrap();
+    std::fs::write(&desired, &bytes[..bytes.len() / 2]).unwrap();
+    let mut bytes = std::fs::read(&provider).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x20;
+    std::fs::write(&provider, bytes).unwrap();
+    let damaged = run();
+    assert_eq!(damaged.status.code(), Some(1), "{}", text(&damaged.stderr));
+    assert_eq!(text(&damaged.stdout), text(&first.stdout));
+    let stderr = text(&damaged.stderr);
+    assert_eq!(stderr.matches("cache: ignoring").count(), 3, "{stderr}");
+    // Replaced: the next run uses them without a word.
+    let again = run();
+    assert!(
+        !text(&again.stderr).contains("cache:"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(again.status.code(), Some(1));
+}
+
+/// A project whose provider is a script that prints `ddl.sql` and counts its runs.
+fn counting_project(work: &Path, inputs: &str) -> PathBuf {
+    let project = work.join("counting");
+    std::fs::create_dir_all(project.join("migrations")).unwrap();
+    std::fs::write(
+        project.join("provider.sh"),
+        "echo run >> runs.log\ncat ddl.sql\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("ddl.sql"), "CREATE TABLE t (id int);\n").unwrap();
+    std::fs::write(
+        project.join("schemactl.hcl"),
+        format!(
+            r#"
+variable "flag" {{
+  type    = string
+  default = "a"
+}}
+data "external_schema" "script" {{
+  program    = ["sh", "./provider.sh", var.flag]
+  inputs     = [{inputs}]
+  inputs_env = ["SHOP_SETTING"]
+}}
+env "dev" {{
+  src = data.external_schema.script.url
+  dev = "sqlite://dev?mode=memory"
+  migration {{
+    dir = "file://migrations"
+  }}
+}}
+"#
+        ),
+    )
+    .unwrap();
+    project
+}
+
+fn runs(project: &Path) -> usize {
+    std::fs::read_to_string(project.join("runs.log"))
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
+#[test]
+fn the_provider_runs_again_when_an_input_its_argv_or_its_environment_changes() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let project = counting_project(work.path(), r#""*.sql""#);
+    let check = |extra: &[&str], env: Option<&str>| {
+        let mut args = vec!["migrate", "diff", "--check", "--env", "dev"];
+        args.extend_from_slice(extra);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
+        command
+            .current_dir(&project)
+            .env("SCHEMACTL_CACHE_DIR", &cache)
+            .env_remove("SCHEMACTL_NO_CACHE")
+            .env_remove("SHOP_SETTING")
+            .args(&args);
+        if let Some(value) = env {
+            command.env("SHOP_SETTING", value);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        runs(&project)
+    };
+    assert_eq!(check(&[], None), 1);
+    assert_eq!(check(&[], None), 1, "unchanged: the output is reused");
+    std::fs::write(project.join("ddl.sql"), "CREATE TABLE t (id bigint);\n").unwrap();
+    assert_eq!(check(&[], None), 2, "an edited input");
+    std::fs::write(
+        project.join("other.sql"),
+        "-- a new file the glob matches\n",
+    )
+    .unwrap();
+    assert_eq!(check(&[], None), 3, "a new matched file");
+    assert_eq!(check(&["--var", "flag=b"], None), 4, "another argv");
+    assert_eq!(check(&["--var", "flag=b"], None), 4);
+    assert_eq!(
+        check(&["--var", "flag=b"], Some("x")),
+        5,
+        "an inputs_env variable"
+    );
+    assert_eq!(check(&["--var", "flag=b"], Some("x")), 5);
+    assert_eq!(check(&["--no-cache"], None), 6, "--no-cache runs it");
+
+    // Without inputs the program always runs.
+    let work = tempfile::tempdir().unwrap();
+    let project = counting_project(work.path(), "");
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+            .current_dir(&project)
+            .env("SCHEMACTL_CACHE_DIR", &cache)
+            .env_remove("SCHEMACTL_NO_CACHE")
+            .args(["migrate", "diff", "--check", "--env", "dev"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    };
+    run();
+    run();
+    assert_eq!(runs(&project), 2);
+}
+
+#[test]
+fn two_runs_at_once_share_one_cache() {
+    require_provider();
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let projects: Vec<PathBuf> = (0..2)
+        .map(|i| shop(work.path(), &format!("shop{i}")))
+        .collect();
+    for round in 0..2 {
+        let children: Vec<std::process::Child> = projects
+            .iter()
+            .map(|project| {
+                Command::new(env!("CARGO_BIN_EXE_schemactl"))
+                    .current_dir(project)
+                    .env("SCHEMACTL_CACHE_DIR", &cache)
+                    .env_remove("SCHEMACTL_NO_CACHE")
+                    .args(["migrate", "diff", "init", "--env", "sqlite"])
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", text(&out.stderr));
+            assert!(
+                !text(&out.stderr).contains("cache: ignoring"),
+                "{}",
+                text(&out.stderr)
+            );
+        }
+        for project in &projects {
+            for file in migration_files(&project.join("migrations-sqlite")) {
+                std::fs::remove_file(file).unwrap();
+            }
+            std::fs::remove_file(project.join("migrations-sqlite/atlas.sum")).unwrap();
+        }
+    }
+    assert!(hits(&cache, "state") >= 2);
+}
