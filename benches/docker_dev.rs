@@ -18,6 +18,7 @@ const TABLES_PER_FILE: usize = 3;
 const IMAGE_URL: &str = "docker+postgres://schemactl-test/postgres:15/bench";
 
 fn main() {
+    common::without_cache();
     let server = bench_server();
     let runs = bench_runs_or(5);
     let build = Command::new("bash")

@@ -16,6 +16,7 @@ use std::time::Duration;
 const FILES: usize = 300;
 
 fn main() {
+    common::without_cache();
     let server = bench_server();
     let runs = bench_runs_or(5);
     let work = tempfile::tempdir().expect("temp dir");

@@ -21,6 +21,7 @@ const FILES: usize = 300;
 const FIRST_FILE_TABLES: usize = 200;
 
 fn main() {
+    common::without_cache();
     let server = bench_server();
     let runs = bench_runs();
     let work = tempfile::tempdir().expect("temp dir");

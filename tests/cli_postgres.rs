@@ -230,6 +230,8 @@ fn dev_database_that_is_not_clean_is_refused() {
             "file://testdata/schemas/shop_v1.sql",
             "--dev-url",
             &dirty.url(),
+            // A cached state of this file opens no dev database at all.
+            "--no-cache",
         ])
         .output()
         .unwrap();

@@ -68,6 +68,8 @@ impl Project {
             .map(|entries| {
                 entries
                     .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                    // The cache's own kinds (states, provider output) sit beside them.
+                    .filter(|name| name.contains("template"))
                     .collect()
             })
             .unwrap_or_default()

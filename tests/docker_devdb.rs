@@ -17,6 +17,8 @@ fn text(bytes: &[u8]) -> String {
 /// Runs schemactl in `dir`; returns its output and process id.
 fn schemactl(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (Output, u32) {
     let child = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        // Each run must start its container: no cached state may stand in for it.
+        .env("SCHEMACTL_NO_CACHE", "1")
         .current_dir(dir)
         .args(args)
         .envs(envs.iter().copied())
@@ -64,6 +66,8 @@ fn schema_diff_on_a_docker_dev_database_plans_and_removes_the_container() {
     write_schemas(work.path());
     let args = diff_args(TEST_DEV_URL);
     let mut child = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        // Each run must start its container: no cached state may stand in for it.
+        .env("SCHEMACTL_NO_CACHE", "1")
         .current_dir(work.path())
         .args(args)
         .stdout(Stdio::piped())
@@ -274,6 +278,8 @@ fn the_next_run_removes_containers_of_a_killed_run() {
     let work = tempfile::tempdir().unwrap();
     write_schemas(work.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        // Each run must start its container: no cached state may stand in for it.
+        .env("SCHEMACTL_NO_CACHE", "1")
         .current_dir(work.path())
         .args(diff_args(TEST_DEV_URL))
         .stdout(Stdio::null())

@@ -61,6 +61,8 @@ fn project(dir: &Path, ending: Ending) {
 
 fn spawn(dir: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        // Each run must start its container: no cached state may stand in for it.
+        .env("SCHEMACTL_NO_CACHE", "1")
         .current_dir(dir)
         .args(["migrate", "diff", "init", "--env", "local"])
         .stdout(Stdio::null())

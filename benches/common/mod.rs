@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod generated;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -20,6 +22,13 @@ pub fn migration_files(dir: &Path) -> Vec<PathBuf> {
 pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create dir");
     std::fs::write(path, text).expect("write file");
+}
+
+/// Makes every schemactl this benchmark starts run without the cache: they time cold paths
+/// (the cache's own benchmark times warm ones). Call first in `main`, before any thread.
+pub fn without_cache() {
+    // SAFETY: called at the start of main, while the process has one thread.
+    unsafe { std::env::set_var("SCHEMACTL_NO_CACHE", "1") };
 }
 
 pub fn text(bytes: &[u8]) -> String {

@@ -8,17 +8,30 @@ use std::path::PathBuf;
 /// The bound when `SCHEMACTL_CACHE_MAX_SIZE` does not give one: 2 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 2 << 30;
 
-pub(super) fn from_env(var: impl Fn(&str) -> Option<OsString>) -> anyhow::Result<Option<Cache>> {
+/// The cache directory of this environment, if any (see [`Cache::from_env`]); local dev
+/// servers keep their initialized data directories there too.
+pub fn default_root() -> Option<PathBuf> {
+    root_with(&|name| std::env::var_os(name))
+}
+
+fn root_with(var: &impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     let set = |name: &str| var(name).filter(|v| !v.is_empty());
-    let root = match (
+    match (
         set("SCHEMACTL_CACHE_DIR"),
         set("XDG_CACHE_HOME"),
         set("HOME"),
     ) {
-        (Some(dir), _, _) => PathBuf::from(dir),
-        (None, Some(xdg), _) => PathBuf::from(xdg).join("schemactl"),
-        (None, None, Some(home)) => PathBuf::from(home).join(".cache/schemactl"),
-        (None, None, None) => return Ok(None),
+        (Some(dir), _, _) => Some(PathBuf::from(dir)),
+        (None, Some(xdg), _) => Some(PathBuf::from(xdg).join("schemactl")),
+        (None, None, Some(home)) => Some(PathBuf::from(home).join(".cache/schemactl")),
+        (None, None, None) => None,
+    }
+}
+
+pub(super) fn from_env(var: impl Fn(&str) -> Option<OsString>) -> anyhow::Result<Option<Cache>> {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    let Some(root) = root_with(&var) else {
+        return Ok(None);
     };
     let max_bytes = match set("SCHEMACTL_CACHE_MAX_SIZE") {
         Some(text) => parse_size(&text.to_string_lossy()).ok_or_else(|| {
@@ -86,6 +99,11 @@ mod tests {
         assert_eq!(parse_size("2GiB"), Some(2 << 30));
         assert_eq!(parse_size("10mb"), Some(10 << 20));
         assert_eq!(parse_size("lots"), None);
-        assert!(from_env(|n| (n == "SCHEMACTL_CACHE_MAX_SIZE").then(|| "lots".into())).is_err());
+        let bad_size = |n: &str| match n {
+            "SCHEMACTL_CACHE_MAX_SIZE" => Some("lots".into()),
+            "HOME" => Some("/h".into()),
+            _ => None,
+        };
+        assert!(from_env(bad_size).is_err());
     }
 }

@@ -15,7 +15,7 @@ mod key;
 mod location;
 
 pub use key::KeyBuilder;
-pub use location::{DEFAULT_MAX_BYTES, parse_size};
+pub use location::{DEFAULT_MAX_BYTES, default_root, parse_size};
 
 use std::fs;
 use std::io::Write;

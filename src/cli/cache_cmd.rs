@@ -1,6 +1,9 @@
 //! `cache info` and `cache clear`.
 
+use super::GlobalArgs;
+use super::project::Settings;
 use crate::cache::Cache;
+use crate::dialect;
 use crate::error::bad_input;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -9,6 +12,14 @@ use clap::{Args, ValueEnum};
 pub enum InfoFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ClearArgs {
+    /// Also drop the replayed states this dev server keeps as template databases
+    /// (`schemactl_tpl_*`; default: the env's `dev`, when --env names one).
+    #[arg(long)]
+    pub dev_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -53,10 +64,17 @@ pub fn info(args: InfoArgs) -> Result<i32> {
     Ok(0)
 }
 
-pub fn clear() -> Result<i32> {
+pub async fn clear(global: &GlobalArgs, args: ClearArgs) -> Result<i32> {
     let cache = the_cache()?;
     let removed = cache.clear()?;
     eprintln!("removed {removed} entries from {}", cache.root().display());
+    let settings = Settings::load(global)?;
+    if let Some(url) = settings.dev_url(args.dev_url.as_deref())? {
+        let dev = dialect::open_dev(Some(&url), &[])?;
+        let dropped = dev.drop_templates().await;
+        dev.close().await?;
+        eprintln!("dropped {} kept state(s) on {url}", dropped?);
+    }
     Ok(0)
 }
 

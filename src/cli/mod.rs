@@ -76,8 +76,8 @@ pub enum Command {
 pub enum CacheCommand {
     /// Where the cache is, its bound, and each kind's entries, size and hits.
     Info(cache_cmd::InfoArgs),
-    /// Remove every entry.
-    Clear,
+    /// Remove every entry (and, given a dev database, the states it keeps).
+    Clear(cache_cmd::ClearArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,7 +151,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(&cli.global, args).await,
         Command::Cache(CacheCommand::Info(args)) => cache_cmd::info(args),
-        Command::Cache(CacheCommand::Clear) => cache_cmd::clear(),
+        Command::Cache(CacheCommand::Clear(args)) => cache_cmd::clear(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Diff(args)) => migrate_cmd::diff(&cli.global, args).await,
         Command::Migrate(MigrateCommand::New(args)) => migrate_cmd::new(&cli.global, args).await,
         Command::Migrate(MigrateCommand::Hash(args)) => migrate_cmd::hash(&cli.global, args).await,

@@ -55,10 +55,7 @@ pub(crate) fn stale_dirs(parent: &Path, prefix: &str) -> Vec<PathBuf> {
 /// Where data directory templates are cached: `$SCHEMACTL_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/schemactl`, else `~/.cache/schemactl`.
 pub(crate) fn cache_root() -> Option<PathBuf> {
-    std::env::var_os("SCHEMACTL_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("schemactl")))
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/schemactl")))
+    crate::cache::default_root()
 }
 
 /// A version string as a file name part.

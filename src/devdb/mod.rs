@@ -24,6 +24,9 @@ use crate::driver::{DevConnection, Scope};
 use anyhow::Result;
 use async_trait::async_trait;
 
+/// How much of a state's cache key names the template that keeps it on a dev server.
+pub const TEMPLATE_ID_LEN: usize = 40;
+
 /// Where one dialect's scratch databases come from.
 #[async_trait(?Send)]
 pub trait DevDatabases: Send + Sync {
@@ -35,6 +38,23 @@ pub trait DevDatabases: Send + Sync {
     /// the image of a container), found without starting a cluster, server or container: the
     /// cache keys states by it.
     async fn server_version(&self) -> Result<String>;
+    /// The ids of the states this dev server keeps as templates between runs (see
+    /// [`ScratchDatabase::keep_as`]), newest first; none where the server does not outlive
+    /// the run.
+    async fn templates(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+    /// A fresh scratch database holding the state of template `id` (one of
+    /// [`DevDatabases::templates`]).
+    async fn scratch_from(&self, id: &str) -> Result<Box<dyn ScratchDatabase>> {
+        Err(crate::error::failure(format!(
+            "this dev database keeps no templates (asked for {id})"
+        )))
+    }
+    /// Drops every kept template; returns how many there were.
+    async fn drop_templates(&self) -> Result<usize> {
+        Ok(0)
+    }
     /// Drops what the run created and stops what it started.
     async fn close(self: Box<Self>) -> Result<()>;
 }
@@ -45,4 +65,10 @@ pub trait ScratchDatabase: Send {
     fn connection(&mut self) -> &mut dyn DevConnection;
     /// Disconnects and drops the database.
     async fn discard(self: Box<Self>) -> Result<()>;
+    /// Disconnects and keeps the database as the template `id` where the dev server keeps
+    /// templates; drops it elsewhere.
+    async fn keep_as(self: Box<Self>, id: &str) -> Result<()> {
+        let _ = id;
+        self.discard().await
+    }
 }

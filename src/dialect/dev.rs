@@ -3,7 +3,7 @@
 
 use super::Dialect;
 use crate::cache::Cache;
-use crate::devdb::{DevDatabases, ScratchDatabase};
+use crate::devdb::{DevDatabases, ScratchDatabase, TEMPLATE_ID_LEN};
 use crate::driver::{DevConnection, Scope};
 use crate::schema::Realm;
 use anyhow::Result;
@@ -58,6 +58,40 @@ impl Dev {
     /// A connection to a fresh, empty scratch database; [`ScratchDatabase::discard`] drops it.
     pub async fn scratch(&self) -> Result<Box<dyn ScratchDatabase>> {
         self.databases.scratch().await
+    }
+
+    /// A scratch database holding the state after the most files a template the dev server
+    /// kept holds, and how many files that is: `keys[i]` is the state key after `i` files
+    /// (`keys[0]`, no files, is never kept). 0 and an empty database when none is kept.
+    pub async fn scratch_at(&self, keys: &[String]) -> Result<(Box<dyn ScratchDatabase>, usize)> {
+        if keys.len() > 1
+            && let Ok(kept) = self.databases.templates().await
+            && let Some(files) = (1..keys.len()).rev().find(|&i| {
+                kept.iter()
+                    .any(|id| keys[i].get(..TEMPLATE_ID_LEN) == Some(id))
+            })
+            && let Ok(scratch) = self
+                .databases
+                .scratch_from(&keys[files][..TEMPLATE_ID_LEN])
+                .await
+        {
+            return Ok((scratch, files));
+        }
+        Ok((self.scratch().await?, 0))
+    }
+
+    /// Keeps `scratch` on the dev server as the state of `key` when the server outlives the
+    /// run; drops it otherwise.
+    pub async fn keep(&self, scratch: Box<dyn ScratchDatabase>, key: &str) -> Result<()> {
+        match key.get(..TEMPLATE_ID_LEN) {
+            Some(id) => scratch.keep_as(id).await,
+            None => scratch.discard().await,
+        }
+    }
+
+    /// Drops the states the dev server keeps; returns how many there were.
+    pub async fn drop_templates(&self) -> Result<usize> {
+        self.databases.drop_templates().await
     }
 
     /// Runs `load` on a fresh scratch database, inspects what it left, and drops the scratch

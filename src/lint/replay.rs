@@ -12,7 +12,7 @@ use crate::diff::{DiffOptions, diff};
 use crate::driver::DevConnection;
 use crate::error::bad_input;
 use crate::migrate::{MigrationFile, TxMode};
-use crate::workflow::execute_statements;
+use crate::workflow::{execute_statements, prefix_keys};
 use anyhow::{Context, Result};
 
 /// Lints `files[i]` for every `i` in `selected` (ascending), each against the state the files
@@ -26,8 +26,13 @@ pub async fn lint_files(
     if selected.is_empty() {
         return Ok(Vec::new());
     }
-    let mut scratch = dev.scratch().await?;
-    let result = lint_on(scratch.connection(), dev, files, selected, settings).await;
+    // The files before the first selected one only build the state: a template the dev
+    // server kept of them (see `workflow::prefix_keys`) saves replaying them.
+    let keys = prefix_keys(dev, &files[..selected[0]])
+        .await
+        .unwrap_or_default();
+    let (mut scratch, done) = dev.scratch_at(&keys).await?;
+    let result = lint_on(scratch.connection(), dev, files, done, selected, settings).await;
     scratch.discard().await?;
     result
 }
@@ -36,6 +41,7 @@ async fn lint_on(
     conn: &mut dyn DevConnection,
     dev: &Dev,
     files: &[MigrationFile],
+    done: usize,
     selected: &[usize],
     settings: &LintSettings,
 ) -> Result<Vec<Finding>> {
@@ -44,7 +50,7 @@ async fn lint_on(
         naming: settings.naming(),
         ..FileContext::default()
     };
-    for (index, file) in files.iter().enumerate() {
+    for (index, file) in files.iter().enumerate().skip(done) {
         if !selected.contains(&index) {
             // Unselected files (before or between selected ones) only build the state.
             let statements = file.statements(conn.lexer_flavor());

@@ -141,10 +141,11 @@ async fn state_key(dev: &Dev, kind: &str) -> Option<KeyBuilder> {
     Some(key)
 }
 
-/// The key of the state `files` (replayed in order) leave: a running hash over what is
-/// replayed of each file, like the sum file's.
-pub async fn replayed_key(dev: &Dev, files: &[MigrationFile]) -> Option<String> {
+/// The keys of the states `files` (replayed in order) leave after 0, 1, … all of them: a
+/// running hash over what is replayed of each file, like the sum file's.
+pub async fn prefix_keys(dev: &Dev, files: &[MigrationFile]) -> Option<Vec<String>> {
     let mut key = state_key(dev, "state").await?;
+    let mut keys = vec![key.finish()];
     for file in files {
         key.text("version", &file.version)
             .text("name", &file.name)
@@ -153,8 +154,9 @@ pub async fn replayed_key(dev: &Dev, files: &[MigrationFile]) -> Option<String> 
                 "delimiter",
                 file.directives.delimiter.as_deref().unwrap_or(""),
             );
+        keys.push(key.finish());
     }
-    Some(key.finish())
+    Some(keys)
 }
 
 /// The key of the state `scripts` (loaded in order) leave.

@@ -10,7 +10,7 @@ mod migration;
 mod state;
 mod target;
 
-pub use cached::{MODEL_FORMAT, program_output};
+pub use cached::{MODEL_FORMAT, prefix_keys, program_output};
 pub use down::{DownOptions, down};
 pub use migration::{plan_between, plan_changes, write_next_migration};
 pub use state::{

@@ -95,16 +95,33 @@ pub async fn realm_from_scripts(scripts: &[Script], dev: &Dev) -> Result<Realm> 
 /// The schema `files` produce, replayed on a scratch database of the dev database (or taken
 /// from the cache, keyed by a running hash of the files).
 pub async fn realm_from_files(files: &[MigrationFile], dev: &Dev) -> Result<Realm> {
-    let key = cached::replayed_key(dev, files).await;
+    let keys = cached::prefix_keys(dev, files).await.unwrap_or_default();
     let about = match files.last() {
         Some(last) => format!("{} file(s) up to {}", files.len(), last.path.display()),
         None => "no files".to_string(),
     };
-    cached::realm(dev, "state", key, &about, async || {
-        dev.realm_after(async |conn: &mut dyn DevConnection| replay_files(conn, files).await)
-            .await
+    cached::realm(dev, "state", keys.last().cloned(), &about, async || {
+        replay_from_kept(files, &keys, dev).await
     })
     .await
+}
+
+/// Replays `files` on a scratch database, from the longest prefix of them the dev server
+/// keeps (`keys` as [`cached::prefix_keys`] gives them; empty: from nothing), inspects it,
+/// and keeps the result for the next run when it replayed anything.
+async fn replay_from_kept(files: &[MigrationFile], keys: &[String], dev: &Dev) -> Result<Realm> {
+    let (mut scratch, done) = dev.scratch_at(keys).await?;
+    let result = async {
+        let conn = scratch.connection();
+        replay_files(conn, &files[done..]).await?;
+        conn.inspect_realm(&dev.scope()).await
+    }
+    .await;
+    match (&result, keys.last()) {
+        (Ok(_), Some(key)) if done < files.len() => dev.keep(scratch, key).await?,
+        _ => scratch.discard().await?,
+    }
+    result
 }
 
 /// The schema the directory's files produce, replayed on a scratch database.

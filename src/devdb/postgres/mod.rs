@@ -6,6 +6,7 @@
 mod cluster;
 mod connect;
 mod existing;
+mod kept;
 mod template;
 
 pub use cluster::ClusterSource;
@@ -127,6 +128,11 @@ impl DevServer {
 
     /// A new empty database (`CREATE DATABASE … TEMPLATE template0`), registered for cleanup.
     pub async fn scratch(&self) -> anyhow::Result<ScratchDb> {
+        self.scratch_from("template0").await
+    }
+
+    /// A new database copied from `template`, registered for cleanup.
+    async fn scratch_from(&self, template: &str) -> anyhow::Result<ScratchDb> {
         let name = format!(
             "{SCRATCH_PREFIX}{}_{}",
             std::process::id(),
@@ -147,7 +153,14 @@ impl DevServer {
             }
         });
         let created = conn
-            .execute(format!("CREATE DATABASE {} TEMPLATE template0", quote_ident(&name)).as_str())
+            .execute(
+                format!(
+                    "CREATE DATABASE {} TEMPLATE {}",
+                    quote_ident(&name),
+                    quote_ident(template)
+                )
+                .as_str(),
+            )
             .await;
         conn.close().await.ok();
         if let Err(err) = created {
@@ -240,6 +253,15 @@ impl ScratchDb {
         connect(&self.url).await
     }
 
+    /// Renames the (disconnected) database to the template `id`, kept beyond the run.
+    async fn keep_as(mut self, id: &str) -> anyhow::Result<()> {
+        if let Some(guard) = self.guard.take() {
+            guard.dismiss();
+        }
+        self.scratches.take(&self.name);
+        kept::keep(&self.server, &self.name, id).await
+    }
+
     /// Drops the database now (disconnecting any session still on it).
     pub async fn drop_now(mut self) -> anyhow::Result<()> {
         if let Some(guard) = self.guard.take() {
@@ -284,21 +306,55 @@ impl ServerDev {
             .get_or_try_init(|| DevServer::open(&self.spec))
             .await
     }
+
+    /// Whether the server outlives the run, so that states kept on it are found again.
+    fn keeps_templates(&self) -> bool {
+        match &self.spec {
+            DevSpec::Server(_) => true,
+            DevSpec::Docker(url) => url.reuse(),
+            DevSpec::Ephemeral => false,
+        }
+    }
+
+    async fn connected(&self, db: ScratchDb) -> anyhow::Result<Box<dyn ScratchDatabase>> {
+        match db.connect().await {
+            Ok(conn) => Ok(Box::new(PgScratch {
+                conn: Some(conn),
+                db,
+                keepable: self.keeps_templates(),
+            })),
+            Err(e) => {
+                db.drop_now().await?;
+                Err(e)
+            }
+        }
+    }
 }
 
 #[async_trait(?Send)]
 impl DevDatabases for ServerDev {
     async fn scratch(&self) -> anyhow::Result<Box<dyn ScratchDatabase>> {
         let scratch = self.server().await?.scratch().await?;
-        match scratch.connect().await {
-            Ok(conn) => Ok(Box::new(PgScratch {
-                conn: Some(conn),
-                db: scratch,
-            })),
-            Err(e) => {
-                scratch.drop_now().await?;
-                Err(e)
-            }
+        self.connected(scratch).await
+    }
+
+    async fn templates(&self) -> anyhow::Result<Vec<String>> {
+        match self.keeps_templates() {
+            true => kept::ids(self.server().await?.server_url()).await,
+            false => Ok(Vec::new()),
+        }
+    }
+
+    async fn scratch_from(&self, id: &str) -> anyhow::Result<Box<dyn ScratchDatabase>> {
+        let server = self.server().await?;
+        let scratch = server.scratch_from(&kept::template_name(id)).await?;
+        self.connected(scratch).await
+    }
+
+    async fn drop_templates(&self) -> anyhow::Result<usize> {
+        match self.keeps_templates() {
+            true => kept::drop_all(self.server().await?.server_url()).await,
+            false => Ok(0),
         }
     }
 
@@ -340,6 +396,8 @@ impl DevDatabases for ServerDev {
 struct PgScratch {
     conn: Option<PgConnection>,
     db: ScratchDb,
+    /// Whether the server outlives the run (`keep_as` keeps the database then).
+    keepable: bool,
 }
 
 #[async_trait(?Send)]
@@ -352,5 +410,16 @@ impl ScratchDatabase for PgScratch {
         // Disconnected first: DROP DATABASE refuses a database with sessions on it.
         drop(self.conn.take());
         self.db.drop_now().await
+    }
+
+    async fn keep_as(mut self: Box<Self>, id: &str) -> anyhow::Result<()> {
+        let conn = self.conn.take();
+        if let Some(conn) = conn {
+            conn.close().await.ok();
+        }
+        match self.keepable {
+            true => self.db.keep_as(id).await,
+            false => self.db.drop_now().await,
+        }
     }
 }
