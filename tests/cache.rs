@@ -446,3 +446,56 @@ fn a_new_file_is_replayed_on_the_kept_state_of_the_files_before_it() {
     let after_clear = inspect(true, "2");
     assert_ne!(after_clear, first);
 }
+
+#[test]
+fn history_from_the_cache_is_the_history_without_it() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let dir = work.path().join("migrations");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/history/postgres");
+    let mut names: Vec<String> = std::fs::read_dir(&source)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    names.sort();
+    std::fs::create_dir(&dir).unwrap();
+    let server = server_url();
+    let history = |cached: bool| {
+        let args = [
+            "migrate",
+            "history",
+            "--dir",
+            "file://migrations",
+            "--dev-url",
+            &server,
+            "--format",
+            "json",
+        ];
+        let out = succeed(
+            schemactl(work.path(), cached.then_some(cache.as_path()), "", &args),
+            "migrate history",
+        );
+        text(&out.stdout)
+    };
+    let (older, newer) = names.split_at(names.len() - 3);
+    for (round, batch) in [older, newer].into_iter().enumerate() {
+        for name in batch {
+            std::fs::copy(source.join(name), dir.join(name)).unwrap();
+        }
+        succeed(
+            schemactl(
+                work.path(),
+                None,
+                "",
+                &["migrate", "hash", "--dir", "file://migrations"],
+            ),
+            "hash",
+        );
+        let uncached = history(false);
+        // Cold, then warm; in round 2 the cold run finds the older files' events cached.
+        assert_eq!(history(true), uncached, "round {round}, cold");
+        assert_eq!(history(true), uncached, "round {round}, warm");
+    }
+    assert!(hits(&cache, "history") >= (names.len() + older.len()) as u64);
+}

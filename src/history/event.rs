@@ -5,10 +5,10 @@
 use crate::diff::{Change, CommentTarget};
 use crate::plan::{Risk as PlanRisk, RiskKind, describe};
 use crate::schema::{Column, QualifiedName};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much an event can hurt: the planner's risk kinds, in three levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     /// Additive: nothing existing changes.
@@ -39,7 +39,7 @@ impl Risk {
 }
 
 /// One thing that happened to one object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// `column_added`, `table_dropped`, `column_type_changed`, … (docs/history.md lists them).
     pub kind: String,

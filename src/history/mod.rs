@@ -30,10 +30,10 @@ use crate::dialect::Dev;
 use crate::migrate::MigrationDir;
 use crate::schema::Realm;
 use anyhow::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The commit that added a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GitInfo {
     pub commit: String,
     pub author: String,
@@ -43,7 +43,7 @@ pub struct GitInfo {
 }
 
 /// What one file did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileHistory {
     pub version: String,
     pub name: String,

@@ -13,27 +13,74 @@ use crate::migrate::MigrationFile;
 use crate::plan::{Risk, Step};
 use crate::schema::{QualifiedName, Realm};
 use crate::sql::is_data_change;
-use crate::workflow::execute_statements;
+use crate::workflow::{execute_statements, load_cached, prefix_keys, store_cached};
 use anyhow::Result;
 
 /// The history of `files`, replayed in order on a scratch database of `dev`.
+///
+/// Through the run's cache: file k's events are kept under the state key after files 1..k
+/// (they depend on nothing else), so a rerun takes the files whose events it finds from the
+/// cache and replays only those after them, on a copy of the state the dev server kept (see
+/// `Dev::scratch_at`), or on nothing at all when every file and the last state are cached.
 pub async fn replay(dev: &Dev, files: &[MigrationFile]) -> Result<History> {
-    let mut scratch = dev.scratch().await?;
-    let result = replay_on(scratch.connection(), dev, files).await;
-    scratch.discard().await?;
+    let keys = prefix_keys(dev, files).await.unwrap_or_default();
+    let known: Vec<FileHistory> = keys
+        .iter()
+        .skip(1)
+        .zip(files)
+        .map_while(|(key, file)| {
+            let record: FileHistory = load_cached(dev, "history", key)?;
+            // The key holds the file's name and text, not where the directory is now.
+            Some(FileHistory {
+                file: file.path.display().to_string(),
+                ..record
+            })
+        })
+        .collect();
+    let last_state = keys
+        .last()
+        .and_then(|key| load_cached::<Realm>(dev, "state", key));
+    if let Some(last_state) = last_state.filter(|_| known.len() == files.len()) {
+        return Ok(History {
+            dialect: dev.dialect().name(),
+            files: known,
+            last_state,
+        });
+    }
+    let (mut scratch, kept) = dev
+        .scratch_at(&keys[..keys.len().min(known.len() + 1)])
+        .await?;
+    let result = replay_on(scratch.connection(), dev, files, &keys, kept, known).await;
+    match (&result, keys.last()) {
+        (Ok(_), Some(key)) if kept < files.len() => dev.keep(scratch, key).await?,
+        _ => scratch.discard().await?,
+    }
     result
 }
 
+/// Replays `files` on `conn`, which holds the state after the first `kept`; the events of
+/// the first `known.len()` (at least `kept`) are known, the others are found and cached.
 async fn replay_on(
     conn: &mut dyn DevConnection,
     dev: &Dev,
     files: &[MigrationFile],
+    keys: &[String],
+    kept: usize,
+    known: Vec<FileHistory>,
 ) -> Result<History> {
     let dialect = dev.dialect();
     let scope = dev.scope();
-    let mut before = conn.inspect_realm(&scope).await?;
-    let mut out = Vec::new();
-    for file in files {
+    let start = known.len();
+    crate::workflow::replay_files(conn, &files[kept..start]).await?;
+    let mut before = match keys.get(start) {
+        Some(key) => match load_cached(dev, "state", key) {
+            Some(state) => state,
+            None => conn.inspect_realm(&scope).await?,
+        },
+        None => conn.inspect_realm(&scope).await?,
+    };
+    let mut out = known;
+    for (index, file) in files.iter().enumerate().skip(start) {
         let flavor = conn.lexer_flavor();
         let statements = file.statements(flavor);
         let origin = file.path.display().to_string();
@@ -94,14 +141,21 @@ async fn replay_on(
             };
         }
         fold::fold_file_events(&mut file_events);
-        out.push(FileHistory {
+        let record = FileHistory {
             version: file.version.clone(),
             name: file.name.clone(),
             file: origin,
             statements: statements.len(),
             git: None,
             events: file_events,
-        });
+        };
+        if let Some(key) = keys.get(index + 1) {
+            store_cached(dev, "history", key, &record.file, &record);
+            if index + 1 == files.len() {
+                store_cached(dev, "state", key, &record.file, &after);
+            }
+        }
+        out.push(record);
         before = after;
     }
     Ok(History {

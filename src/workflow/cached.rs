@@ -176,19 +176,35 @@ pub async fn realm(
     about: &str,
     build: impl AsyncFnOnce() -> Result<Realm>,
 ) -> Result<Realm> {
-    let (Some(cache), Some(key)) = (dev.cache(), key) else {
+    let Some(key) = key else {
         return build().await;
     };
-    if let Some(bytes) = cache.get(kind, &key) {
-        match serde_json::from_slice::<Realm>(&bytes) {
-            Ok(realm) => return Ok(realm),
-            Err(e) => eprintln!("cache: ignoring the {kind} entry {key}: {e}; it is rebuilt"),
-        }
+    if let Some(realm) = load(dev, kind, &key) {
+        return Ok(realm);
     }
     let realm = build().await?;
-    match serde_json::to_vec(&realm) {
-        Ok(bytes) => cache.put(kind, &key, about, &bytes),
+    store(dev, kind, &key, about, &realm);
+    Ok(realm)
+}
+
+/// The value of type `T` cached under `kind`/`key`, if the run has a cache and it holds one
+/// that reads as a `T`.
+pub fn load<T: serde::de::DeserializeOwned>(dev: &Dev, kind: &str, key: &str) -> Option<T> {
+    let bytes = dev.cache()?.get(kind, key)?;
+    match serde_json::from_slice(&bytes) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            eprintln!("cache: ignoring the {kind} entry {key}: {e}; it is rebuilt");
+            None
+        }
+    }
+}
+
+/// Stores `value` under `kind`/`key` when the run has a cache.
+pub fn store<T: serde::Serialize>(dev: &Dev, kind: &str, key: &str, about: &str, value: &T) {
+    let Some(cache) = dev.cache() else { return };
+    match serde_json::to_vec(value) {
+        Ok(bytes) => cache.put(kind, key, about, &bytes),
         Err(e) => eprintln!("cache: cannot store {about}: {e}"),
     }
-    Ok(realm)
 }

@@ -10,7 +10,9 @@ mod migration;
 mod state;
 mod target;
 
-pub use cached::{MODEL_FORMAT, prefix_keys, program_output};
+pub use cached::{
+    MODEL_FORMAT, load as load_cached, prefix_keys, program_output, store as store_cached,
+};
 pub use down::{DownOptions, down};
 pub use migration::{plan_between, plan_changes, write_next_migration};
 pub use state::{
