@@ -10,7 +10,8 @@
 //!   lint without the cache, which replays every file (goal: at most 0.2).
 //!
 //! Run: `.ci/test-postgres.sh start && cargo bench --bench cache` (SCHEMACTL_TEST_PG_URL picks
-//! another server; BENCH_RUNS the number of timed runs). Needs `schemactl-sqlalchemy` on PATH
+//! another server; BENCH_RUNS the number of timed runs; BENCH_KEEP=1 only writes the project
+//! and keeps it). Needs `schemactl-sqlalchemy` on PATH
 //! or in target/venv-sqlalchemy/bin.
 
 mod common;
@@ -46,6 +47,12 @@ fn main() {
         SHAPE.files,
         setup.elapsed().as_secs_f64()
     );
+
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        let kept = work.keep();
+        eprintln!("kept the project in {}; nothing timed", kept.display());
+        return;
+    }
 
     let cold = median(runs, || {
         bench.clear();

@@ -1,6 +1,7 @@
 //! The cache (`SCHEMACTL_CACHE_DIR`): the SQLAlchemy shop's migrations planned with no
 //! cache, a cold one and a warm one are the same files (PostgreSQL and SQLite); a warm plan
-//! starts no dev database; damaged entries are ignored and replaced; a provider runs again
+//! starts no dev database; a new file replays on the kept state of the files before it; a
+//! history from the cache is the history without it; damaged entries are ignored and replaced; a provider runs again
 //! when an input file, its argv or the environment it sees changes; two runs at once share
 //! one cache.
 
@@ -105,12 +106,18 @@ fn same_plans_with_and_without_the_cache(env: &str, dev: &str) {
     let uncached = scenario(&shop(work.path(), "uncached"), None, env, dev);
     assert_eq!(info(&cache)["kinds"][0]["entries"], 0, "--no-cache wrote");
     let cold = scenario(&shop(work.path(), "cold"), Some(&cache), env, dev);
-    let before = hits(&cache, "state") + hits(&cache, "desired") + hits(&cache, "provider");
+    let before = hits(&cache, "state")
+        + hits(&cache, "desired")
+        + hits(&cache, "provider")
+        + hits(&cache, "plan");
     // The same project again, from scratch (a provider's working directory is in its key);
     // its migration files get new versions, so only the empty directory's state is reused.
     std::fs::remove_dir_all(work.path().join("cold")).unwrap();
     let warm = scenario(&shop(work.path(), "cold"), Some(&cache), env, dev);
-    let after = hits(&cache, "state") + hits(&cache, "desired") + hits(&cache, "provider");
+    let after = hits(&cache, "state")
+        + hits(&cache, "desired")
+        + hits(&cache, "provider")
+        + hits(&cache, "plan");
     assert_eq!(uncached.0.len(), 2);
     assert_eq!(uncached.1, 1, "v3 differs from the directory");
     assert_eq!(cold, uncached);
@@ -200,6 +207,7 @@ fn damaged_and_foreign_entries_are_ignored_and_replaced() {
     let [provider] = entries("provider").try_into().unwrap();
     let [desired] = entries("desired").try_into().unwrap();
     let [state] = entries("state").try_into().unwrap();
+    let [plan] = entries("plan").try_into().unwrap();
     // Another entry's bytes under this one's name, truncated, one byte changed.
     std::fs::copy(&desired, &state).unwrap();
     let bytes = std::fs::read(&desired).unwrap();
@@ -208,11 +216,13 @@ fn damaged_and_foreign_entries_are_ignored_and_replaced() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0x20;
     std::fs::write(&provider, bytes).unwrap();
+    // The plan between the two states too, or the run would not read them.
+    std::fs::write(&plan, b"").unwrap();
     let damaged = run();
     assert_eq!(damaged.status.code(), Some(1), "{}", text(&damaged.stderr));
     assert_eq!(text(&damaged.stdout), text(&first.stdout));
     let stderr = text(&damaged.stderr);
-    assert_eq!(stderr.matches("cache: ignoring").count(), 3, "{stderr}");
+    assert_eq!(stderr.matches("cache: ignoring").count(), 4, "{stderr}");
     // Replaced: the next run uses them without a word.
     let again = run();
     assert!(
@@ -365,7 +375,8 @@ fn two_runs_at_once_share_one_cache() {
             std::fs::remove_file(project.join("migrations-sqlite/atlas.sum")).unwrap();
         }
     }
-    assert!(hits(&cache, "state") >= 2);
+    // Round 2 found the plan (or, where a run of round 1 had not stored it yet, the states).
+    assert!(hits(&cache, "plan") + hits(&cache, "state") >= 2);
 }
 
 /// Tables whose name is the second the replay ran in: a replay from nothing names them anew,

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// The kinds of entries, each a directory of the cache.
-pub const KINDS: &[&str] = &["provider", "desired", "state", "history"];
+pub const KINDS: &[&str] = &["provider", "desired", "state", "history", "plan"];
 
 /// Temporary files of writes killed before their rename are removed after this long.
 const STALE_TEMP: Duration = Duration::from_secs(3600);

@@ -2,11 +2,14 @@
 
 use super::GlobalArgs;
 use super::project::{Settings, parse_rename_flag};
+use crate::diff::Change;
 use crate::diff::{DiffOptions, RenameCandidate, rename_candidates};
 use crate::migrate::next_version;
+use crate::plan::Plan;
 use crate::url::DbUrl;
 use crate::workflow::{
-    DesiredSource, current_and_desired, plan_changes, realm_from_dir, write_next_migration,
+    DesiredSource, current_and_desired, load_cached, plan_changes, plan_key, realm_from_dir,
+    state_keys, store_cached, write_next_migration,
 };
 use anyhow::Result;
 use clap::Args;
@@ -88,16 +91,29 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
             .renames
             .push(parse_rename_flag(flag, dialect.default_schema())?);
     }
-    let loaded = current_and_desired(&dir, &source, &dev).await;
-    dev.close().await?;
-    let (current, desired) = loaded?;
-
-    let (changes, mut plan) = plan_changes(&current, &desired, &options, dialect)?;
+    let planned = plan_through_cache(&dir, &source, &dev, &options).await;
+    let (changes, mut plan) = match planned {
+        Ok(planned) => planned,
+        Err(e) => {
+            dev.close().await?;
+            return Err(e);
+        }
+    };
     let accepted = confirm_renames(&rename_candidates(&changes))?;
-    if !accepted.is_empty() {
-        options.renames.extend(accepted);
-        plan = plan_changes(&current, &desired, &options, dialect)?.1;
-    }
+    let replanned = match accepted.is_empty() {
+        true => Ok(()),
+        false => {
+            options.renames.extend(accepted);
+            current_and_desired(&dir, &source, &dev)
+                .await
+                .and_then(|(current, desired)| {
+                    plan = plan_changes(&current, &desired, &options, dialect)?.1;
+                    Ok(())
+                })
+        }
+    };
+    dev.close().await?;
+    replanned?;
 
     if plan.is_empty() {
         eprintln!("The migration directory is in sync with the desired state; nothing to write.");
@@ -157,6 +173,29 @@ pub async fn validate(global: &GlobalArgs, args: ValidateArgs) -> Result<i32> {
 
 /// Asks on a terminal whether each drop-and-add pair is a rename; without a terminal, warns
 /// loudly and keeps the drop.
+/// The changes and plan from the directory to the desired state: from the cache when both
+/// states are cached and were planned with these options before (no model is even read),
+/// else from the two models, stored for the next run.
+async fn plan_through_cache(
+    dir: &crate::migrate::MigrationDir,
+    source: &DesiredSource,
+    dev: &crate::dialect::Dev,
+    options: &DiffOptions,
+) -> Result<(Vec<Change>, Plan)> {
+    let key = state_keys(dir, source, dev)
+        .await?
+        .map(|(current, desired)| plan_key(&current, &desired, options));
+    if let Some(planned) = key.as_deref().and_then(|k| load_cached(dev, "plan", k)) {
+        return Ok(planned);
+    }
+    let (current, desired) = current_and_desired(dir, source, dev).await?;
+    let planned = plan_changes(&current, &desired, options, dev.dialect())?;
+    if let Some(key) = &key {
+        store_cached(dev, "plan", key, "migrate diff", &planned);
+    }
+    Ok(planned)
+}
+
 fn confirm_renames(candidates: &[RenameCandidate]) -> Result<Vec<crate::diff::RenameHint>> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut accepted = Vec::new();

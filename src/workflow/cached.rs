@@ -4,6 +4,7 @@
 
 use crate::cache::{Cache, KeyBuilder};
 use crate::dialect::Dev;
+use crate::diff::DiffOptions;
 use crate::migrate::MigrationFile;
 use crate::provider::{ProgramSpec, resolve_program, run_program};
 use crate::schema::Realm;
@@ -176,11 +177,18 @@ pub async fn realm(
     about: &str,
     build: impl AsyncFnOnce() -> Result<Realm>,
 ) -> Result<Realm> {
-    let Some(key) = key else {
+    let (Some(cache), Some(key)) = (dev.cache(), key) else {
         return build().await;
     };
-    if let Some(realm) = load(dev, kind, &key) {
-        return Ok(realm);
+    if let Some(bytes) = cache.get(kind, &key) {
+        // Models of big schemas take tens of milliseconds to decode: on a thread of their own,
+        // the current and desired states decode at once.
+        let decoded =
+            tokio::task::spawn_blocking(move || serde_json::from_slice::<Realm>(&bytes)).await?;
+        match decoded {
+            Ok(realm) => return Ok(realm),
+            Err(e) => eprintln!("cache: ignoring the {kind} entry {key}: {e}; it is rebuilt"),
+        }
     }
     let realm = build().await?;
     store(dev, kind, &key, about, &realm);
@@ -207,4 +215,15 @@ pub fn store<T: serde::Serialize>(dev: &Dev, kind: &str, key: &str, about: &str,
         Ok(bytes) => cache.put(kind, key, about, &bytes),
         Err(e) => eprintln!("cache: cannot store {about}: {e}"),
     }
+}
+
+/// The key of the plan between the states under `current` and `desired` with `options`
+/// (a pure function of the three).
+pub fn plan_key(current: &str, desired: &str, options: &DiffOptions) -> String {
+    let mut key = KeyBuilder::new("plan");
+    key.text("schemactl", &build_identity())
+        .text("current", current)
+        .text("desired", desired)
+        .text("renames", &format!("{:?}", options.renames));
+    key.finish()
 }

@@ -11,14 +11,14 @@ mod state;
 mod target;
 
 pub use cached::{
-    MODEL_FORMAT, load as load_cached, prefix_keys, program_output, store as store_cached,
+    MODEL_FORMAT, load as load_cached, plan_key, prefix_keys, program_output, store as store_cached,
 };
 pub use down::{DownOptions, down};
 pub use migration::{plan_between, plan_changes, write_next_migration};
 pub use state::{
     DesiredSource, Script, current_and_desired, desired_realm, execute_statements, load_scripts,
     read_scripts, realm_from_dir, realm_from_files, realm_from_scripts, realm_from_url,
-    replay_files,
+    replay_files, state_keys,
 };
 pub use target::{
     ApplyOutcome, PendingEntry, Status, apply, create_database, database_label, drop_database,

@@ -141,6 +141,43 @@ pub async fn desired_realm(source: &DesiredSource, dev: &Dev) -> Result<Realm> {
     }
 }
 
+/// The cache keys of the directory's replayed state and of the desired state, when the run
+/// has a cache and both can be cached (a provider with `inputs`, SQL files; not a live
+/// database). Opens no dev database; runs a provider only when its output is not cached.
+pub async fn state_keys(
+    dir: &MigrationDir,
+    source: &DesiredSource,
+    dev: &Dev,
+) -> Result<Option<(String, String)>> {
+    let Some(current) = cached::prefix_keys(dev, &dir.files()?)
+        .await
+        .and_then(|keys| keys.last().cloned())
+    else {
+        return Ok(None);
+    };
+    let desired = match source {
+        DesiredSource::Program(spec) if !spec.inputs.is_empty() => {
+            let sql = cached::program_output(spec, dev.cache()).await?;
+            cached::loaded_key(dev, &[&sql]).await
+        }
+        DesiredSource::Program(_) => None,
+        DesiredSource::Url(url) => match url.as_files() {
+            Some(files) if files.version().is_some() => {
+                cached::prefix_keys(dev, &files_up_to_version(files)?)
+                    .await
+                    .and_then(|keys| keys.last().cloned())
+            }
+            Some(files) => {
+                let scripts = read_scripts(files)?;
+                let texts: Vec<&str> = scripts.iter().map(|s| s.text.as_str()).collect();
+                cached::loaded_key(dev, &texts).await
+            }
+            None => None,
+        },
+    };
+    Ok(desired.map(|desired| (current, desired)))
+}
+
 /// The current (replayed) and desired states, loaded concurrently on two scratch databases.
 pub async fn current_and_desired(
     dir: &MigrationDir,

@@ -1,7 +1,8 @@
 //! Replayed states kept between runs as template databases on a dev server that outlives the
 //! run (an existing server, a reused container): `schemactl_tpl_<id>`, where the id is the
 //! start of the state's cache key. A later run copies one (`CREATE DATABASE … TEMPLATE`) and
-//! replays only the files after it. At most [`KEPT`] per server; the newest stay.
+//! replays only the files after it. At most [`KEPT`] per server; the most recently used stay
+//! (each template's comment holds when it was last kept or copied).
 
 use super::connect::{connect, drop_database, quote_ident};
 use crate::devdb::TEMPLATE_ID_LEN;
@@ -18,12 +19,13 @@ pub fn template_name(id: &str) -> String {
     format!("{TEMPLATE_PREFIX}{}", &id[..id.len().min(TEMPLATE_ID_LEN)])
 }
 
-/// The ids of the templates on `server`, newest first.
+/// The ids of the templates on `server`, most recently used first.
 pub async fn ids(server: &PgUrl) -> anyhow::Result<Vec<String>> {
     let mut conn = connect(server).await?;
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT datname::text FROM pg_catalog.pg_database
-         WHERE datname LIKE 'schemactl\\_tpl\\_%' ORDER BY oid DESC",
+         WHERE datname LIKE 'schemactl\\_tpl\\_%'
+         ORDER BY coalesce(pg_catalog.shobj_description(oid, 'pg_database'), '') DESC, oid DESC",
     )
     .fetch_all(&mut conn)
     .await?;
@@ -60,11 +62,27 @@ pub async fn keep(server: &PgUrl, scratch: &str, id: &str) -> anyhow::Result<()>
     if !renamed {
         return drop_database(server, scratch).await;
     }
+    touch(server, id).await;
     for old in ids(server).await?.into_iter().skip(KEPT as usize) {
         // Another run may be copying it right now; it goes next time.
         drop_database_quietly(server, &template_name(&old)).await;
     }
     Ok(())
+}
+
+/// Marks the template of `id` as used now (what the bound keeps by); best effort.
+pub async fn touch(server: &PgUrl, id: &str) {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    if let Ok(mut conn) = connect(server).await {
+        let comment = format!(
+            "COMMENT ON DATABASE {} IS 'schemactl kept state, used {millis:020}'",
+            quote_ident(&template_name(id))
+        );
+        conn.execute(comment.as_str()).await.ok();
+        conn.close().await.ok();
+    }
 }
 
 /// Drops every template on `server`; returns how many.

@@ -348,6 +348,7 @@ impl DevDatabases for ServerDev {
     async fn scratch_from(&self, id: &str) -> anyhow::Result<Box<dyn ScratchDatabase>> {
         let server = self.server().await?;
         let scratch = server.scratch_from(&kept::template_name(id)).await?;
+        kept::touch(server.server_url(), id).await;
         self.connected(scratch).await
     }
 
