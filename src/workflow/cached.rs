@@ -133,13 +133,18 @@ fn build_identity() -> String {
 /// the inspection's scope. `None` when the run has no cache or the server cannot be told.
 async fn state_key(dev: &Dev, kind: &str) -> Option<KeyBuilder> {
     dev.cache()?;
-    let version = dev.server_version().await?;
+    let server = dev.server_version().await?;
+    let scope = format!("{:?}", dev.scope());
+    Some(state_key_of(kind, dev.dialect().name(), server, &scope))
+}
+
+fn state_key_of(kind: &str, dialect: &str, server: &str, scope: &str) -> KeyBuilder {
     let mut key = KeyBuilder::new(kind);
     key.text("schemactl", &build_identity())
-        .text("dialect", dev.dialect().name())
-        .text("server", version)
-        .text("scope", &format!("{:?}", dev.scope()));
-    Some(key)
+        .text("dialect", dialect)
+        .text("server", server)
+        .text("scope", scope);
+    key
 }
 
 /// The keys of the states `files` (replayed in order) leave after 0, 1, … all of them: a
@@ -226,4 +231,22 @@ pub fn plan_key(current: &str, desired: &str, options: &DiffOptions) -> String {
         .text("desired", desired)
         .text("renames", &format!("{:?}", options.renames));
     key.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_key_changes_with_the_dialect_the_server_and_the_scope() {
+        let key = |dialect, server, scope| state_key_of("state", dialect, server, scope).finish();
+        let base = key("PostgreSQL", "PostgreSQL 15.8", "AllSchemas");
+        assert_eq!(base, key("PostgreSQL", "PostgreSQL 15.8", "AllSchemas"));
+        assert_ne!(base, key("PostgreSQL", "PostgreSQL 16.4", "AllSchemas"));
+        assert_ne!(base, key("MySQL", "PostgreSQL 15.8", "AllSchemas"));
+        assert_ne!(
+            base,
+            key("PostgreSQL", "PostgreSQL 15.8", "Schemas([\"app\"])")
+        );
+    }
 }
