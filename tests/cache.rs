@@ -390,11 +390,10 @@ fn timestamped_tables(inspected: &str) -> Vec<String> {
     names
 }
 
-#[test]
-fn a_new_file_is_replayed_on_the_kept_state_of_the_files_before_it() {
-    let work = tempfile::tempdir().unwrap();
-    let cache = work.path().join("cache");
-    let dir = work.path().join("migrations");
+/// `DIR/migrations` with one file that creates a table named by the second it runs in:
+/// which run made a state shows in its table's name.
+fn stamped_migrations(work: &Path) -> PathBuf {
+    let dir = work.join("migrations");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(
         dir.join("1_stamped.sql"),
@@ -402,6 +401,14 @@ fn a_new_file_is_replayed_on_the_kept_state_of_the_files_before_it() {
          extract(epoch FROM clock_timestamp())::bigint); END $$;\n",
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn a_new_file_is_replayed_on_the_kept_state_of_the_files_before_it() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let dir = stamped_migrations(work.path());
     let server = server_url();
     let run = |cached: bool, args: &[&str]| {
         succeed(
@@ -545,4 +552,210 @@ fn another_dev_server_misses() {
     assert_eq!(inspect(docker_support::TEST_DEV_URL), on_server);
     assert_eq!(hits(&cache, "state"), 1, "another server: a miss");
     assert_eq!(info(&cache)["kinds"][2]["entries"], 2);
+}
+
+/// How many transactions were rolled back on the kept templates of the test server.
+fn template_rollbacks() -> i64 {
+    let out = Command::new("psql")
+        .args(["-qXAt", "-d", &server_url(), "-c"])
+        .arg(
+            "SELECT coalesce(sum(xact_rollback), 0) FROM pg_stat_database \
+             WHERE datname LIKE 'schemactl\\_tpl\\_%'",
+        )
+        .output()
+        .unwrap();
+    text(&out.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn lint_borrows_the_kept_state_and_leaves_it_as_it_was() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let dir = stamped_migrations(work.path());
+    let server = server_url();
+    let run = |cached: bool, args: &[&str]| {
+        schemactl(work.path(), cached.then_some(cache.as_path()), "", args)
+    };
+    let hash = || {
+        succeed(
+            run(false, &["migrate", "hash", "--dir", "file://migrations"]),
+            "hash",
+        )
+    };
+    hash();
+    let inspected = run(
+        true,
+        &[
+            "schema",
+            "inspect",
+            "--url",
+            "file://migrations?version=1",
+            "--dev-url",
+            &server,
+            "--format",
+            "json",
+        ],
+    );
+    let table = timestamped_tables(&text(&succeed(inspected, "inspect").stdout)).remove(0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let lint = |cached: bool| {
+        let out = run(
+            cached,
+            &[
+                "migrate",
+                "lint",
+                "--latest",
+                "1",
+                "--dir",
+                "file://migrations",
+                "--dev-url",
+                &server,
+                "--format",
+                "json",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        let codes: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{json}"))
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        codes
+    };
+    // Dropping the table of the kept state: a destructive change there, a failing statement
+    // on a fresh replay (whose table has another name).
+    std::fs::write(dir.join("2_drop.sql"), format!("DROP TABLE {table};\n")).unwrap();
+    hash();
+    let rollbacks = template_rollbacks();
+    let kept = lint(true);
+    assert!(kept.contains(&"DS102".to_string()), "{kept:?}");
+    assert!(!kept.contains(&"EX101".to_string()), "{kept:?}");
+    // Lint again: the drop was rolled back, the kept state still has the table.
+    assert_eq!(lint(true), kept);
+    let replayed = lint(false);
+    assert!(replayed.contains(&"EX101".to_string()), "{replayed:?}");
+    // The template was linted on, not copied: its transactions were rolled back.
+    let mut borrowed = 0;
+    for _ in 0..40 {
+        borrowed = template_rollbacks() - rollbacks;
+        if borrowed >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(borrowed >= 2, "{borrowed} rollbacks on the kept templates");
+
+    // A statement that refuses a transaction block fails on the borrowed state; the lint
+    // starts over on a copy and the statement runs there, as on a real server.
+    std::fs::write(
+        dir.join("2_drop.sql"),
+        format!("-- atlas:txmode none\nCREATE INDEX CONCURRENTLY ix_stamped ON {table} (id);\n"),
+    )
+    .unwrap();
+    hash();
+    let concurrently = lint(true);
+    assert!(
+        !concurrently.contains(&"EX101".to_string()),
+        "{concurrently:?}"
+    );
+    assert!(
+        !lint(false).is_empty(),
+        "a fresh replay fails on the other table name"
+    );
+}
+
+#[test]
+fn sqlite_replays_a_new_file_on_the_kept_database() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let dir = work.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("1_users.sql"),
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n\
+         CREATE INDEX users_email ON users (email);\n",
+    )
+    .unwrap();
+    let dev = "sqlite://dev?mode=memory";
+    let run = |cached: bool, args: &[&str]| {
+        succeed(
+            schemactl(work.path(), cached.then_some(cache.as_path()), dev, args),
+            "schemactl",
+        )
+    };
+    let hash = || run(false, &["migrate", "hash", "--dir", "file://migrations"]);
+    let inspect = |cached: bool, version: &str| {
+        let url = format!("file://migrations?version={version}");
+        let args = ["schema", "inspect", "--url", &url, "--dev-url", dev];
+        text(&run(cached, &args).stdout)
+    };
+    hash();
+    inspect(true, "1");
+    assert_eq!(hits(&cache, "database"), 0);
+    std::fs::write(
+        dir.join("2_orders.sql"),
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n\
+         ALTER TABLE users ADD COLUMN name TEXT;\n",
+    )
+    .unwrap();
+    hash();
+    // File 2 runs on the database file 1 left, made again from its image in the cache.
+    let warm = inspect(true, "2");
+    assert_eq!(hits(&cache, "database"), 1);
+    assert_eq!(warm, inspect(false, "2"));
+    assert!(warm.contains("orders") && warm.contains("name"), "{warm}");
+    assert_eq!(
+        info(&cache)["kinds"][5]["entries"],
+        2,
+        "the images after 1 and 2 files"
+    );
+}
+
+#[test]
+fn cache_clear_removes_the_data_directory_templates_of_local_servers() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    std::fs::write(work.path().join("schema.sql"), "CREATE TABLE t (id int);\n").unwrap();
+    // No dev URL: the desired SQL loads on a local ephemeral cluster, made from a fresh
+    // initdb that is kept in the cache directory.
+    let args = [
+        "schema",
+        "diff",
+        "--from",
+        &server_url(),
+        "--to",
+        "file://schema.sql",
+    ];
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
+    command
+        .current_dir(work.path())
+        .env("SCHEMACTL_CACHE_DIR", &cache)
+        .env_remove("SCHEMACTL_DEV_URL")
+        .env_remove("SCHEMACTL_PG_TEMPLATE_CACHE")
+        .args(args);
+    succeed(
+        command.output().unwrap(),
+        "schema diff on an ephemeral cluster",
+    );
+    let templates = &info(&cache)["data_dir_templates"];
+    let listed = templates.as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{templates}");
+    let path = PathBuf::from(listed[0]["path"].as_str().unwrap());
+    assert!(path.join("PG_VERSION").is_file(), "{}", path.display());
+    assert!(listed[0]["bytes"].as_u64().unwrap() > 1_000_000);
+
+    let cleared = succeed(
+        schemactl(&cache, Some(&cache), "", &["cache", "clear"]),
+        "cache clear",
+    );
+    assert!(
+        text(&cleared.stderr).contains("1 data directory template"),
+        "{}",
+        text(&cleared.stderr)
+    );
+    assert!(!path.exists());
+    assert_eq!(info(&cache)["data_dir_templates"], serde_json::json!([]));
 }

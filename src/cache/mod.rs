@@ -23,7 +23,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// The kinds of entries, each a directory of the cache.
-pub const KINDS: &[&str] = &["provider", "desired", "state", "history", "plan"];
+/// `database`: replayed databases themselves, where a dev database can be made again from
+/// its bytes (SQLite's serialized file; PostgreSQL keeps template databases on the server).
+pub const KINDS: &[&str] = &[
+    "provider", "desired", "state", "history", "plan", "database",
+];
 
 /// Temporary files of writes killed before their rename are removed after this long.
 const STALE_TEMP: Duration = Duration::from_secs(3600);

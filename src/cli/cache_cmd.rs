@@ -3,8 +3,8 @@
 use super::GlobalArgs;
 use super::project::Settings;
 use crate::cache::Cache;
-use crate::dialect;
 use crate::error::bad_input;
+use crate::{devdb, dialect};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
@@ -38,12 +38,19 @@ fn the_cache() -> Result<Cache> {
 pub fn info(args: InfoArgs) -> Result<i32> {
     let cache = the_cache()?;
     let kinds = cache.info();
+    // Local servers' fresh data directories live beside the entries, outside the bound.
+    let templates = devdb::data_dir_templates();
     match args.format {
         InfoFormat::Json => {
+            let templates: Vec<_> = templates
+                .iter()
+                .map(|(path, bytes)| serde_json::json!({"path": path.display().to_string(), "bytes": bytes}))
+                .collect();
             let value = serde_json::json!({
                 "dir": cache.root().display().to_string(),
                 "max_bytes": cache.max_bytes(),
                 "kinds": kinds,
+                "data_dir_templates": templates,
             });
             println!("{}", serde_json::to_string_pretty(&value)?);
         }
@@ -59,6 +66,9 @@ pub fn info(args: InfoArgs) -> Result<i32> {
                     kind.hits
                 );
             }
+            for (path, bytes) in &templates {
+                println!("template  {} {}", human(*bytes), path.display());
+            }
         }
     }
     Ok(0)
@@ -67,7 +77,12 @@ pub fn info(args: InfoArgs) -> Result<i32> {
 pub async fn clear(global: &GlobalArgs, args: ClearArgs) -> Result<i32> {
     let cache = the_cache()?;
     let removed = cache.clear()?;
-    eprintln!("removed {removed} entries from {}", cache.root().display());
+    let templates = devdb::remove_data_dir_templates()
+        .map_err(|e| anyhow::anyhow!("removing the data directory templates: {e}"))?;
+    eprintln!(
+        "removed {removed} entries and {templates} data directory template(s) from {}",
+        cache.root().display()
+    );
     let settings = Settings::load(global)?;
     if let Some(url) = settings.dev_url(args.dev_url.as_deref())? {
         let dev = dialect::open_dev(Some(&url), &[])?;

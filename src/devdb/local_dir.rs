@@ -110,3 +110,61 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The names data directory templates start with in the cache root (see `postgres::template`
+/// and `mysql::template`).
+const TEMPLATE_PREFIXES: &[&str] = &["pg-template-", "mariadb-template-", "mysql-template-"];
+
+/// The data directory templates of local servers in the cache root, and their sizes in bytes.
+pub fn data_dir_templates() -> Vec<(PathBuf, u64)> {
+    let Some(root) = cache_root() else {
+        return Vec::new();
+    };
+    let Ok(entries) = fs::read_dir(&root) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, u64)> = entries
+        .flatten()
+        .filter(|entry| {
+            entry.file_name().to_str().is_some_and(|name| {
+                TEMPLATE_PREFIXES
+                    .iter()
+                    .any(|prefix| name.starts_with(prefix))
+            })
+        })
+        .map(|entry| (entry.path(), tree_bytes(&entry.path())))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Removes the data directory templates (local servers initialise one again on next use);
+/// returns how many there were. Each is renamed away first, so that no run finds half of one.
+pub fn remove_data_dir_templates() -> std::io::Result<usize> {
+    let found = data_dir_templates();
+    for (path, _) in &found {
+        let doomed = path.with_file_name(format!(
+            ".removing-{}-{}",
+            std::process::id(),
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("template")
+        ));
+        fs::rename(path, &doomed)?;
+        fs::remove_dir_all(&doomed)?;
+    }
+    Ok(found.len())
+}
+
+fn tree_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => tree_bytes(&entry.path()),
+            _ => entry.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
+}

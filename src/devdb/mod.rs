@@ -16,6 +16,7 @@ mod postgres;
 mod sqlite;
 
 pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
+pub use local_dir::{data_dir_templates, remove_data_dir_templates};
 pub use mysql::{DataDirSource, MysqlDev, MysqlDevSpec};
 pub use postgres::{ClusterSource, DevServer, DevSpec, SCRATCH_PREFIX, ScratchDb, ServerDev};
 pub use sqlite::MemoryDev;
@@ -51,6 +52,25 @@ pub trait DevDatabases: Send + Sync {
             "this dev database keeps no templates (asked for {id})"
         )))
     }
+    /// The kept template `id` itself, lent inside a transaction that
+    /// [`ScratchDatabase::discard`] rolls back: for runs that only watch what statements do.
+    /// `None` where DDL is not transactional or no templates are kept.
+    async fn borrow_template(&self, id: &str) -> Result<Option<Box<dyn ScratchDatabase>>> {
+        let _ = id;
+        Ok(None)
+    }
+    /// Whether a replayed database can be made again from its bytes
+    /// ([`ScratchDatabase::image`]): such states are kept in the cache, not on a server.
+    fn restores_images(&self) -> bool {
+        false
+    }
+    /// A fresh scratch database holding `image` (what [`ScratchDatabase::image`] gave).
+    async fn scratch_from_image(&self, image: Vec<u8>) -> Result<Box<dyn ScratchDatabase>> {
+        let _ = image;
+        Err(crate::error::failure(
+            "this dev database cannot be made from an image",
+        ))
+    }
     /// Drops every kept template; returns how many there were.
     async fn drop_templates(&self) -> Result<usize> {
         Ok(0)
@@ -70,5 +90,10 @@ pub trait ScratchDatabase: Send {
     async fn keep_as(self: Box<Self>, id: &str) -> Result<()> {
         let _ = id;
         self.discard().await
+    }
+    /// The database's bytes, from which [`DevDatabases::scratch_from_image`] makes it again
+    /// (where [`DevDatabases::restores_images`]); `None` elsewhere.
+    async fn image(&mut self) -> Result<Option<Vec<u8>>> {
+        Ok(None)
     }
 }

@@ -1,10 +1,13 @@
 //! SQLite dev databases: every scratch database is a fresh private database in memory, gone
-//! with its connection, so there is nothing to start and nothing to clean up.
+//! with its connection, so there is nothing to start and nothing to clean up. A replayed
+//! state is kept as the database's serialized bytes (in the cache, see `dialect::Dev::keep`)
+//! and made again by deserializing them into a new in-memory database.
 
 use super::{DevDatabases, ScratchDatabase};
 use crate::driver::sqlite::{SqliteConnection, connect_memory};
 use crate::driver::{DevConnection, Scope};
 use async_trait::async_trait;
+use sqlx::sqlite::SqliteOwnedBuf;
 
 pub struct MemoryDev;
 
@@ -27,6 +30,17 @@ impl DevDatabases for MemoryDev {
         Ok(format!("SQLite {version}"))
     }
 
+    fn restores_images(&self) -> bool {
+        true
+    }
+
+    async fn scratch_from_image(&self, image: Vec<u8>) -> anyhow::Result<Box<dyn ScratchDatabase>> {
+        let mut conn = connect_memory().await?;
+        let buffer = SqliteOwnedBuf::try_from(image.as_slice())?;
+        conn.deserialize(None, buffer, false).await?;
+        Ok(Box::new(MemoryScratch(conn)))
+    }
+
     async fn close(self: Box<Self>) -> anyhow::Result<()> {
         Ok(())
     }
@@ -42,5 +56,9 @@ impl ScratchDatabase for MemoryScratch {
 
     async fn discard(self: Box<Self>) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    async fn image(&mut self) -> anyhow::Result<Option<Vec<u8>>> {
+        Ok(Some(self.0.serialize(None).await?.to_vec()))
     }
 }

@@ -9,6 +9,9 @@ use crate::schema::Realm;
 use anyhow::Result;
 use tokio::sync::OnceCell;
 
+/// The cache kind replayed databases are kept under (see [`DevDatabases::restores_images`]).
+const IMAGE_KIND: &str = "database";
+
 /// The dev database of one run, and the cache its states are kept in.
 pub struct Dev {
     dialect: &'static dyn Dialect,
@@ -64,12 +67,7 @@ impl Dev {
     /// kept holds, and how many files that is: `keys[i]` is the state key after `i` files
     /// (`keys[0]`, no files, is never kept). 0 and an empty database when none is kept.
     pub async fn scratch_at(&self, keys: &[String]) -> Result<(Box<dyn ScratchDatabase>, usize)> {
-        if keys.len() > 1
-            && let Ok(kept) = self.databases.templates().await
-            && let Some(files) = (1..keys.len()).rev().find(|&i| {
-                kept.iter()
-                    .any(|id| keys[i].get(..TEMPLATE_ID_LEN) == Some(id))
-            })
+        if let Some(files) = self.kept_prefix(keys).await
             && let Ok(scratch) = self
                 .databases
                 .scratch_from(&keys[files][..TEMPLATE_ID_LEN])
@@ -77,12 +75,71 @@ impl Dev {
         {
             return Ok((scratch, files));
         }
+        if let Some((files, image)) = self.kept_image(keys) {
+            match self.databases.scratch_from_image(image).await {
+                Ok(scratch) => return Ok((scratch, files)),
+                Err(e) => eprintln!("cache: ignoring a kept database: {e:#}; it is rebuilt"),
+            }
+        }
         Ok((self.scratch().await?, 0))
     }
 
-    /// Keeps `scratch` on the dev server as the state of `key` when the server outlives the
-    /// run; drops it otherwise.
-    pub async fn keep(&self, scratch: Box<dyn ScratchDatabase>, key: &str) -> Result<()> {
+    /// The most files of `keys` whose replayed database the cache holds as an image, and
+    /// the image, where this dev database is made from images.
+    fn kept_image(&self, keys: &[String]) -> Option<(usize, Vec<u8>)> {
+        let cache = self.cache.as_ref()?;
+        if !self.databases.restores_images() {
+            return None;
+        }
+        (1..keys.len())
+            .rev()
+            .find_map(|i| Some((i, cache.get(IMAGE_KIND, &keys[i])?)))
+    }
+
+    /// Like [`Dev::scratch_at`], but the kept template itself, inside a transaction that
+    /// `discard` rolls back (see [`DevDatabases::borrow_template`]); `None` when no template
+    /// is kept or this dev database lends none.
+    pub async fn borrow_at(&self, keys: &[String]) -> Option<(Box<dyn ScratchDatabase>, usize)> {
+        let files = self.kept_prefix(keys).await?;
+        match self
+            .databases
+            .borrow_template(&keys[files][..TEMPLATE_ID_LEN])
+            .await
+        {
+            Ok(borrowed) => borrowed.map(|b| (b, files)),
+            Err(e) => {
+                eprintln!("cache: cannot borrow the kept state: {e:#}; copying it instead");
+                None
+            }
+        }
+    }
+
+    /// The most files of `keys` (see [`Dev::scratch_at`]) whose state the server keeps.
+    async fn kept_prefix(&self, keys: &[String]) -> Option<usize> {
+        if keys.len() < 2 {
+            return None;
+        }
+        let kept = self.databases.templates().await.ok()?;
+        (1..keys.len()).rev().find(|&i| {
+            kept.iter()
+                .any(|id| keys[i].get(..TEMPLATE_ID_LEN) == Some(id))
+        })
+    }
+
+    /// Keeps `scratch` as the state of `key`: as a template on a dev server that outlives the
+    /// run, as an image in the cache where the dev database is made from images; drops it
+    /// otherwise.
+    pub async fn keep(&self, mut scratch: Box<dyn ScratchDatabase>, key: &str) -> Result<()> {
+        if let Some(cache) = &self.cache
+            && self.databases.restores_images()
+        {
+            match scratch.image().await {
+                Ok(Some(image)) => cache.put(IMAGE_KIND, key, "replayed database", &image),
+                Ok(None) => {}
+                Err(e) => eprintln!("cache: cannot keep the replayed database: {e:#}"),
+            }
+            return scratch.discard().await;
+        }
         match key.get(..TEMPLATE_ID_LEN) {
             Some(id) => scratch.keep_as(id).await,
             None => scratch.discard().await,

@@ -59,6 +59,23 @@ impl DevConnection for PgConnection {
     }
 }
 
+/// Inside a transaction that is rolled back later: inspections take a savepoint instead of a
+/// transaction of their own.
+#[async_trait(?Send)]
+impl DevConnection for postgres::InTransaction {
+    async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {
+        postgres::execute_each(&mut self.0, statements).await
+    }
+
+    async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm> {
+        postgres::inspect_realm_in_transaction(&mut self.0, scope).await
+    }
+
+    fn lexer_flavor(&self) -> &'static Flavor {
+        &postgres::FLAVOR
+    }
+}
+
 #[async_trait(?Send)]
 impl DevConnection for SqliteConnection {
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {

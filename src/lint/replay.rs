@@ -12,7 +12,8 @@ use crate::diff::{DiffOptions, diff};
 use crate::driver::DevConnection;
 use crate::error::bad_input;
 use crate::migrate::{MigrationFile, TxMode};
-use crate::workflow::{execute_statements, prefix_keys};
+use crate::schema::Realm;
+use crate::workflow::{execute_statements, load_cached, prefix_keys, store_cached};
 use anyhow::{Context, Result};
 
 /// Lints `files[i]` for every `i` in `selected` (ascending), each against the state the files
@@ -31,33 +32,102 @@ pub async fn lint_files(
     let keys = prefix_keys(dev, &files[..selected[0]])
         .await
         .unwrap_or_default();
+    // Lint only watches what the statements do, so the kept template itself will do, inside
+    // a transaction that is rolled back (no copy of it is made). A statement may fail there
+    // only for the transaction (CREATE INDEX CONCURRENTLY): then the lint starts over on a
+    // copy, where it runs as it would on a real server.
+    let run = async |conn: &mut dyn DevConnection, done: usize| {
+        lint_on(conn, dev, files, &keys, done, selected, settings).await
+    };
+    if let Some((mut borrowed, done)) = dev.borrow_at(&keys).await {
+        let outcome = match borrowable(files, done, selected, dev) {
+            true => Some(run(borrowed.connection(), done).await),
+            false => None,
+        };
+        borrowed.discard().await?;
+        if let Some(Ok(outcome)) = outcome
+            && !outcome.failed
+        {
+            return Ok(outcome.findings);
+        }
+    }
     let (mut scratch, done) = dev.scratch_at(&keys).await?;
-    let result = lint_on(scratch.connection(), dev, files, done, selected, settings).await;
+    let result = run(scratch.connection(), done).await;
     scratch.discard().await?;
-    result
+    Ok(result?.findings)
+}
+
+/// Whether the files after the kept `done` can run inside the borrowed transaction: the
+/// files that only build the state run whole, so none of them may control transactions
+/// (the selected ones are linted, where transaction control is not run).
+fn borrowable(files: &[MigrationFile], done: usize, selected: &[usize], dev: &Dev) -> bool {
+    let Ok(traits) = dev.dialect().lint_traits() else {
+        return false;
+    };
+    let last = selected.last().copied().unwrap_or(done);
+    (done..=last).all(|index| {
+        let file = &files[index];
+        file.statements(dev.dialect().lexer_flavor())
+            .iter()
+            .all(|statement| {
+                let parsed = ParsedStatement::parse(&statement.text, traits);
+                match parsed.kind {
+                    Kind::Begin | Kind::Commit => selected.contains(&index),
+                    _ => !parsed.has_seq(&["PREPARE", "TRANSACTION"]),
+                }
+            })
+    })
+}
+
+struct Outcome {
+    findings: Vec<Finding>,
+    /// A statement failed on the server (the lint stopped there).
+    failed: bool,
 }
 
 async fn lint_on(
     conn: &mut dyn DevConnection,
     dev: &Dev,
     files: &[MigrationFile],
+    keys: &[String],
     done: usize,
     selected: &[usize],
     settings: &LintSettings,
-) -> Result<Vec<Finding>> {
+) -> Result<Outcome> {
     let mut findings = Vec::new();
     let mut context = FileContext {
         naming: settings.naming(),
         ..FileContext::default()
     };
+    // The state the first file is linted against: the cached model of the kept prefix when
+    // the run has one, else inspected (and cached for the next run).
+    let mut start = match keys.get(done) {
+        Some(key) if done == selected[0] => Some(start_state(conn, dev, key, done).await?),
+        _ => None,
+    };
+    let mut failed = false;
     for (index, file) in files.iter().enumerate().skip(done) {
         if !selected.contains(&index) {
             // Unselected files (before or between selected ones) only build the state.
+            start = None;
             let statements = file.statements(conn.lexer_flavor());
             execute_statements(conn, &file.path.display().to_string(), &statements).await?;
             continue;
         }
-        let failed = lint_file(conn, dev, file, settings, &mut context, &mut findings).await?;
+        let before = match start.take() {
+            Some(realm) => realm,
+            None => conn.inspect_realm(&dev.scope()).await?,
+        };
+        failed = lint_file(
+            conn,
+            dev,
+            file,
+            before,
+            settings,
+            &mut context,
+            &mut findings,
+        )
+        .await?;
         if failed {
             if index + 1 < files.len() {
                 eprintln!(
@@ -68,7 +138,28 @@ async fn lint_on(
             break;
         }
     }
-    Ok(findings)
+    Ok(Outcome { findings, failed })
+}
+
+/// The model after the first `files` files: cached under `key`, else inspected and stored.
+async fn start_state(
+    conn: &mut dyn DevConnection,
+    dev: &Dev,
+    key: &str,
+    files: usize,
+) -> Result<Realm> {
+    if let Some(realm) = load_cached::<Realm>(dev, "state", key) {
+        return Ok(realm);
+    }
+    let realm = conn.inspect_realm(&dev.scope()).await?;
+    store_cached(
+        dev,
+        "state",
+        key,
+        &format!("{files} file(s) before the linted ones"),
+        &realm,
+    );
+    Ok(realm)
 }
 
 /// Lints one file statement by statement; returns whether a statement failed on the server.
@@ -76,6 +167,7 @@ async fn lint_file(
     conn: &mut dyn DevConnection,
     dev: &Dev,
     file: &MigrationFile,
+    mut before: Realm,
     settings: &LintSettings,
     context: &mut FileContext,
     findings: &mut Vec<Finding>,
@@ -95,7 +187,6 @@ async fn lint_file(
     let traits = dev.dialect().lint_traits()?;
     let scope = dev.scope();
     let policy = dev.dialect().diff_policy();
-    let mut before = conn.inspect_realm(&scope).await?;
     let mut failed = false;
     for (index, statement) in statements.iter().enumerate() {
         let parsed = ParsedStatement::parse(&statement.text, traits);

@@ -3,6 +3,7 @@
 //! creates empty databases on it; [`ServerDev`] opens the server on first use and hands out
 //! scratch databases as [`ScratchDatabase`]s.
 
+mod borrowed;
 mod cluster;
 mod connect;
 mod existing;
@@ -350,6 +351,16 @@ impl DevDatabases for ServerDev {
         let scratch = server.scratch_from(&kept::template_name(id)).await?;
         kept::touch(server.server_url(), id).await;
         self.connected(scratch).await
+    }
+
+    async fn borrow_template(&self, id: &str) -> anyhow::Result<Option<Box<dyn ScratchDatabase>>> {
+        if !self.keeps_templates() {
+            return Ok(None);
+        }
+        let server = self.server().await?;
+        let borrowed = borrowed::Borrowed::begin(server.server_url(), id).await?;
+        kept::touch(server.server_url(), id).await;
+        Ok(Some(Box::new(borrowed)))
     }
 
     async fn drop_templates(&self) -> anyhow::Result<usize> {

@@ -4,6 +4,7 @@
 mod connect;
 mod database;
 mod execute;
+mod in_transaction;
 mod inspect;
 mod lock;
 mod objects;
@@ -14,7 +15,8 @@ pub use crate::driver::StatementError;
 pub use connect::{connect, connect_url, server_version};
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use execute::execute_each;
-pub use inspect::inspect_realm;
+pub use in_transaction::InTransaction;
+pub use inspect::{inspect_realm, inspect_realm_in_transaction};
 pub use objects::named_user_objects;
 pub use revisions::{DEFAULT_REVISIONS_SCHEMA, REVISIONS_TABLE};
 pub use sqlx::postgres::{PgConnectOptions, PgConnection};

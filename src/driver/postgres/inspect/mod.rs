@@ -86,6 +86,39 @@ pub async fn inspect_realm(conn: &mut PgConnection, scope: &Scope) -> anyhow::Re
     tx.rollback()
         .await
         .context("ending the inspection transaction")?;
+    finish(conn, made_for, rows).await
+}
+
+/// [`inspect_realm`] on a connection inside a transaction it did not start through sqlx (a
+/// borrowed template, see `devdb::postgres::borrowed`): the settings live in a savepoint, and
+/// the snapshot is the transaction's own, which sees its uncommitted changes.
+pub async fn inspect_realm_in_transaction(
+    conn: &mut PgConnection,
+    scope: &Scope,
+) -> anyhow::Result<Realm> {
+    let made_for = plans::made_for(conn)
+        .await
+        .context("reading the inspection's plan size")?;
+    sqlx::raw_sql(
+        "SAVEPOINT schemactl_inspect;
+         SET LOCAL search_path = ''; SET LOCAL plan_cache_mode = force_generic_plan",
+    )
+    .execute(&mut *conn)
+    .await
+    .context("preparing the inspection savepoint")?;
+    let rows = read_catalog(conn, scope).await;
+    sqlx::raw_sql("ROLLBACK TO SAVEPOINT schemactl_inspect; RELEASE SAVEPOINT schemactl_inspect")
+        .execute(&mut *conn)
+        .await
+        .context("ending the inspection savepoint")?;
+    finish(conn, made_for, rows?).await
+}
+
+async fn finish(
+    conn: &mut PgConnection,
+    made_for: usize,
+    rows: CatalogRows,
+) -> anyhow::Result<Realm> {
     let size = rows.len();
     if plans::stale(made_for, size) {
         plans::remake(conn, size)
