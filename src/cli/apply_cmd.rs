@@ -35,6 +35,17 @@ pub enum RunnerCommand {
     Db(DbCommand),
     /// Create the target database if it is missing, then apply every pending file.
     Up(ApplyArgs),
+    /// Create the target database (short for `db create`).
+    Create(DbCreateArgs),
+    /// Drop the target database (short for `db drop`).
+    Drop(DbDropArgs),
+    /// Wait until the target's server accepts connections (short for `db wait`).
+    Wait(DbWaitArgs),
+    /// Revert the last N applied files, default 1 (short for `migrate down`).
+    #[command(visible_alias = "down")]
+    Rollback(DownArgs),
+    /// Show the target's version and pending files (short for `migrate status`).
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,7 +75,7 @@ pub enum TxModeArg {
 /// The target database and its lock.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// Target database URL (default: the env's `url`).
+    /// Target database URL (default: the env's `url`, else `$DATABASE_URL`).
     #[arg(long)]
     pub url: Option<String>,
     /// Schema of the revisions table on PostgreSQL (default: the env's
@@ -135,7 +146,7 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct DbUrlArg {
-    /// Database URL (default: the env's `url`).
+    /// Database URL (default: the env's `url`, else `$DATABASE_URL`).
     #[arg(long)]
     pub url: Option<String>,
 }
@@ -181,6 +192,11 @@ pub async fn run(global: &GlobalArgs, command: RunnerCommand) -> Result<i32> {
         RunnerCommand::Db(DbCommand::Drop(args)) => db_drop(global, args).await,
         RunnerCommand::Db(DbCommand::Wait(args)) => db_wait(global, args).await,
         RunnerCommand::Up(args) => up(global, args).await,
+        RunnerCommand::Create(args) => db_create(global, args).await,
+        RunnerCommand::Drop(args) => db_drop(global, args).await,
+        RunnerCommand::Wait(args) => db_wait(global, args).await,
+        RunnerCommand::Rollback(args) => down(global, args).await,
+        RunnerCommand::Status(args) => status(global, args).await,
     }
 }
 
@@ -188,15 +204,9 @@ fn duration_flag(flag: &str, value: &str) -> Result<Duration> {
     parse_duration(value).map_err(|why| bad_input(format!("{flag}: {why}")))
 }
 
-/// `--url` or the env's `url`.
+/// `--url`, else the env's `url`, else `$DATABASE_URL`.
 fn target_url(settings: &Settings, flag: Option<&str>) -> Result<url::DbUrl> {
-    let env_url = settings.env().and_then(|e| e.url.clone());
-    match flag.map(str::to_string).or(env_url) {
-        Some(u) => url::parse(&u),
-        None => Err(bad_input(
-            "no target database: pass --url URL, or --env NAME with an env that sets `url`",
-        )),
-    }
+    settings.target_url(flag)
 }
 
 fn target_spec(settings: &Settings, args: &TargetArgs) -> Result<TargetSpec> {
@@ -254,7 +264,7 @@ fn apply_options(settings: &Settings, args: &ApplyArgs) -> Result<ApplyOptions> 
     })
 }
 
-async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
+pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let spec = target_spec(&settings, &args.target)?;
     apply_with(&settings, &spec, &args).await

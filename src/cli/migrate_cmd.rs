@@ -56,6 +56,37 @@ pub struct NewArgs {
     pub dir: DirArgs,
 }
 
+/// The seed's `new`: an empty migration file, or with `--auto` the next planned one.
+#[derive(Debug, Args)]
+pub struct ShortNewArgs {
+    /// Name of the new migration file.
+    pub name: Option<String>,
+    /// The name, as a message (`--message create_initial_tables`).
+    #[arg(long, short = 'm', conflicts_with = "name")]
+    pub message: Option<String>,
+    /// Plan the file: the difference between the directory and the desired state (as
+    /// `migrate diff`), instead of an empty file.
+    #[arg(long)]
+    pub auto: bool,
+    /// SQLAlchemy models to plan from (a module, e.g. `app.models`, imported from the working
+    /// directory by `schemactl-sqlalchemy`); default: the env's `src`.
+    #[arg(long, requires = "auto", value_name = "MODULE")]
+    pub models: Option<String>,
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// Desired state: a database or SQL files (instead of --models).
+    #[arg(long, requires = "auto", conflicts_with = "models")]
+    pub to: Option<String>,
+    /// The target database, whose dialect the models are printed for (default: the env's
+    /// `url`, else `$DATABASE_URL`).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Dev database to plan on (default: the env's `dev`, else the dialect's own: a local
+    /// ephemeral server, SQLite in memory).
+    #[arg(long)]
+    pub dev_url: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct HashArgs {
     #[command(flatten)]
@@ -73,7 +104,36 @@ pub struct ValidateArgs {
 }
 
 pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
-    let settings = Settings::load(global)?;
+    diff_with(Settings::load(global)?, args).await
+}
+
+/// The seed's `new [--auto --models MODULE]`: `migrate new`, or `migrate diff` planned from
+/// the models.
+pub async fn short_new(global: &GlobalArgs, args: ShortNewArgs) -> Result<i32> {
+    let name = args.name.or(args.message);
+    if !args.auto {
+        return new(
+            global,
+            NewArgs {
+                name,
+                dir: args.dir,
+            },
+        )
+        .await;
+    }
+    let settings = Settings::load(global)?.with_models(args.models, args.url);
+    let diff = DiffArgs {
+        name,
+        dir: args.dir,
+        to: args.to,
+        dev_url: args.dev_url,
+        check: false,
+        renames: Vec::new(),
+    };
+    diff_with(settings, diff).await
+}
+
+async fn diff_with(settings: Settings, args: DiffArgs) -> Result<i32> {
     let dir = settings.migration_dir(&args.dir)?;
     dir.verify_sum()?;
     let source = settings.desired_source(args.to.as_deref())?;

@@ -59,9 +59,12 @@ pub enum Command {
     /// Inspect and compare schemas.
     #[command(subcommand)]
     Schema(SchemaCommand),
-    /// Versioned migrations: plan, create, hash and validate migration files.
-    #[command(subcommand)]
-    Migrate(MigrateCommand),
+    /// Versioned migrations: plan, create, hash, validate and run migration files. With no
+    /// subcommand: apply the pending files (as `migrate apply`).
+    Migrate(MigrateGroup),
+    /// Write a new migration file: empty, or with --auto planned from the models (short for
+    /// `migrate new` / `migrate diff`).
+    New(migrate_cmd::ShortNewArgs),
     #[command(flatten)]
     Runner(apply_cmd::RunnerCommand),
     /// Warm dev containers kept between runs (docker dev URLs with `?reuse=true`).
@@ -70,6 +73,16 @@ pub enum Command {
     /// The cache of provider output and of replayed and desired states.
     #[command(subcommand)]
     Cache(CacheCommand),
+}
+
+/// `migrate SUBCOMMAND`, or `migrate [apply flags]`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MigrateGroup {
+    #[command(subcommand)]
+    pub command: Option<MigrateCommand>,
+    #[command(flatten)]
+    pub apply: apply_cmd::ApplyArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,22 +165,26 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(&cli.global, args).await,
         Command::Cache(CacheCommand::Info(args)) => cache_cmd::info(args),
         Command::Cache(CacheCommand::Clear(args)) => cache_cmd::clear(&cli.global, args).await,
-        Command::Migrate(MigrateCommand::Diff(args)) => migrate_cmd::diff(&cli.global, args).await,
-        Command::Migrate(MigrateCommand::New(args)) => migrate_cmd::new(&cli.global, args).await,
-        Command::Migrate(MigrateCommand::Hash(args)) => migrate_cmd::hash(&cli.global, args).await,
-        Command::Migrate(MigrateCommand::Lint(args)) => lint_cmd::lint(&cli.global, args).await,
-        Command::Migrate(MigrateCommand::History(args)) => {
-            history_cmd::history(&cli.global, args).await
-        }
-        Command::Migrate(MigrateCommand::Validate(args)) => {
-            migrate_cmd::validate(&cli.global, args).await
-        }
+        Command::New(args) => migrate_cmd::short_new(&cli.global, args).await,
+        Command::Migrate(group) => match group.command {
+            None => apply_cmd::apply(&cli.global, group.apply).await,
+            Some(command) => run_migrate(&cli.global, command).await,
+        },
         Command::Dev(DevCommand::Start(args)) => dev_cmd::start(&cli.global, args).await,
         Command::Dev(DevCommand::Stop(args)) => dev_cmd::stop(&cli.global, args).await,
-        Command::Migrate(MigrateCommand::Run(cmd)) => {
-            apply_cmd::run_migrate(&cli.global, cmd).await
-        }
         Command::Runner(cmd) => apply_cmd::run(&cli.global, cmd).await,
+    }
+}
+
+async fn run_migrate(global: &GlobalArgs, command: MigrateCommand) -> anyhow::Result<i32> {
+    match command {
+        MigrateCommand::Diff(args) => migrate_cmd::diff(global, args).await,
+        MigrateCommand::New(args) => migrate_cmd::new(global, args).await,
+        MigrateCommand::Hash(args) => migrate_cmd::hash(global, args).await,
+        MigrateCommand::Lint(args) => lint_cmd::lint(global, args).await,
+        MigrateCommand::History(args) => history_cmd::history(global, args).await,
+        MigrateCommand::Validate(args) => migrate_cmd::validate(global, args).await,
+        MigrateCommand::Run(cmd) => apply_cmd::run_migrate(global, cmd).await,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::dialect::Dev;
 use crate::diff::RenameHint;
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir};
-use crate::provider::ProgramSpec;
+use crate::provider::{ProgramSpec, sqlalchemy};
 use crate::schema::QualifiedName;
 use crate::url::{self, DbUrl};
 use crate::workflow::DesiredSource;
@@ -24,14 +24,27 @@ const PROVIDER_MAX_OUTPUT: usize = 64 << 20;
 pub struct Settings {
     env: Option<Env>,
     cache: Option<Cache>,
+    /// `--models MODULE` of the short `new --auto`: the SQLAlchemy provider on that module
+    /// is the desired state when nothing else names one.
+    models: Option<String>,
+    /// `--url` of a command whose target only picks the dialect (the short `new`).
+    url_flag: Option<String>,
 }
+
+/// The target database of a project with no project file (as dbmate, Rails and others read it).
+const DATABASE_URL: &str = "DATABASE_URL";
 
 impl Settings {
     /// Loads the project file when `--env` names an environment.
     pub fn load(global: &GlobalArgs) -> Result<Settings> {
         let cache = global.cache()?;
         let Some(name) = &global.env else {
-            return Ok(Settings { env: None, cache });
+            return Ok(Settings {
+                env: None,
+                cache,
+                models: None,
+                url_flag: None,
+            });
         };
         let vars = global
             .vars
@@ -45,7 +58,38 @@ impl Settings {
         Ok(Settings {
             env: Some(project.env(name)?.clone()),
             cache,
+            models: None,
+            url_flag: None,
         })
+    }
+
+    /// The SQLAlchemy models `module` as the desired state, printed for the dialect of the
+    /// target (`url`, else the env's `url`, else `DATABASE_URL`).
+    pub fn with_models(mut self, module: Option<String>, url: Option<String>) -> Settings {
+        self.models = module;
+        self.url_flag = url;
+        self
+    }
+
+    /// The target database's URL: `flag`, else the env's `url`, else `$DATABASE_URL`.
+    pub fn target_url_text(&self, flag: Option<&str>) -> Option<String> {
+        let env_url = self.env.as_ref().and_then(|e| e.url.clone());
+        let from_environment = std::env::var(DATABASE_URL).ok().filter(|u| !u.is_empty());
+        flag.map(str::to_string)
+            .or_else(|| self.url_flag.clone())
+            .or(env_url)
+            .or(from_environment)
+    }
+
+    /// [`Settings::target_url_text`], parsed; bad input when none is given.
+    pub fn target_url(&self, flag: Option<&str>) -> Result<DbUrl> {
+        match self.target_url_text(flag) {
+            Some(u) => url::parse(&u),
+            None => Err(bad_input(
+                "no target database: pass --url URL, set DATABASE_URL, or pass --env NAME with \
+                 an env that sets `url`",
+            )),
+        }
     }
 
     /// The chosen environment, if any.
@@ -83,10 +127,34 @@ impl Settings {
                 inputs: ext.inputs.clone(),
                 inputs_env: ext.inputs_env.clone(),
             })),
-            None => Err(bad_input(
-                "no desired state: pass --to URL, or --env NAME with an env that sets `src`",
-            )),
+            None => match &self.models {
+                Some(module) => self.models_program(module),
+                None => Err(bad_input(
+                    "no desired state: pass --to URL, --models MODULE (with --auto), or --env \
+                     NAME with an env that sets `src`",
+                )),
+            },
         }
+    }
+
+    fn models_program(&self, module: &str) -> Result<DesiredSource> {
+        let target = self.target_url(None).map_err(|_| {
+            bad_input(format!(
+                "--models {module}: no target database says which SQL dialect to print the \
+                 models for: pass --url URL or set DATABASE_URL"
+            ))
+        })?;
+        let dialect = sqlalchemy::dialect_for(&target).ok_or_else(|| {
+            bad_input(format!(
+                "--models {module}: {target} names no database dialect"
+            ))
+        })?;
+        Ok(DesiredSource::Program(sqlalchemy::models_program(
+            module,
+            dialect,
+            PROVIDER_TIMEOUT,
+            PROVIDER_MAX_OUTPUT,
+        )))
     }
 
     /// The dev database: `--dev-url`, else the env's `dev`, else the default dev database of
@@ -94,11 +162,7 @@ impl Settings {
     /// project whose desired state is a program or files says its dialect there.
     pub fn dev(&self, flag: Option<&str>, targets: &[&DbUrl]) -> Result<Dev> {
         let url = self.dev_url(flag)?;
-        let env_url = self
-            .env
-            .as_ref()
-            .and_then(|e| e.url.as_deref())
-            .and_then(|u| url::parse(u).ok());
+        let env_url = self.target_url_text(None).and_then(|u| url::parse(&u).ok());
         let targets: Vec<&DbUrl> = targets.iter().copied().chain(env_url.as_ref()).collect();
         Ok(dialect::open_dev(url.as_ref(), &targets)?.with_cache(self.cache.clone()))
     }

@@ -6,6 +6,7 @@
 
 mod group;
 mod output;
+pub mod sqlalchemy;
 
 use crate::error::bad_input;
 use anyhow::Result;
