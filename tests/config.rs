@@ -675,6 +675,13 @@ fn example_project_file_documents_and_loads() {
     let project = load_project(&example, &[]).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(!project.envs.is_empty());
     assert!(!project.external_schemas.is_empty());
+    // Its provider is the command providers/sqlalchemy installs.
+    for external in project.external_schemas.values() {
+        assert_eq!(
+            external.program[0],
+            schemactl::provider::sqlalchemy::COMMAND
+        );
+    }
     // Every attribute line carries a comment on the line above or the same line.
     let text = std::fs::read_to_string(&example).unwrap();
     let lines: Vec<&str> = text.lines().collect();
