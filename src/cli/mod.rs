@@ -125,6 +125,8 @@ pub enum SchemaCommand {
     Inspect(schema_cmd::InspectArgs),
     /// Print the SQL that turns one schema into another.
     Diff(schema_cmd::DiffArgs),
+    /// Change a live database to the desired state: plan, show the risks, ask, apply.
+    Apply(schema_cmd::ApplyArgs),
 }
 
 /// Output format of `schema` commands.
@@ -163,6 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             schema_cmd::inspect(&cli.global, args).await
         }
         Command::Schema(SchemaCommand::Diff(args)) => schema_cmd::diff(&cli.global, args).await,
+        Command::Schema(SchemaCommand::Apply(args)) => schema_cmd::apply(&cli.global, args).await,
         Command::Cache(CacheCommand::Info(args)) => cache_cmd::info(args),
         Command::Cache(CacheCommand::Clear(args)) => cache_cmd::clear(&cli.global, args).await,
         Command::New(args) => migrate_cmd::short_new(&cli.global, args).await,

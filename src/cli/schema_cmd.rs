@@ -1,13 +1,17 @@
 //! `schema inspect` and `schema diff`.
 
+use super::project::Settings;
 use super::{Format, GlobalArgs};
 use crate::dialect::Dev;
 use crate::dialect::open_dev;
+use crate::migrate::TargetSpec;
 use crate::plan::Plan;
+use crate::plan::RiskKind;
 use crate::url::{self, DbUrl};
-use crate::workflow::{plan_between, realm_from_url};
+use crate::workflow::{apply_plan, desired_realm, plan_between, realm_from_url};
 use anyhow::Result;
 use clap::Args;
+use std::io::IsTerminal;
 use std::io::Write;
 
 #[derive(Debug, Args)]
@@ -77,6 +81,130 @@ pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
         eprintln!("schemas are in sync");
     }
     Ok(0)
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The database to change (default: the env's `url`, else `$DATABASE_URL`).
+    #[arg(long, short = 'u')]
+    pub url: Option<String>,
+    /// Desired state: a database or SQL files (default: the env's `src`).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Dev database the desired SQL is loaded on (default: the env's `dev`, else the dialect's
+    /// own: SQLite in memory, a local ephemeral server).
+    #[arg(long)]
+    pub dev_url: Option<String>,
+    /// Print the plan and change nothing.
+    #[arg(long, conflicts_with = "auto_approve")]
+    pub dry_run: bool,
+    /// Apply without asking (required when there is no terminal to ask on).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How long to wait for another run's migration lock, e.g. `30s`.
+    #[arg(long, default_value = "30s")]
+    pub lock_timeout: String,
+    /// How the plan is printed on stdout.
+    #[arg(long, value_enum, default_value = "sql")]
+    pub format: Format,
+}
+
+/// `schema apply`: plan the live target to the desired state, show the plan and its risks,
+/// ask, and run it. Exit 1 when it is refused (no terminal and no `--auto-approve`, or "no").
+pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
+    let settings = Settings::load(global)?;
+    let target = settings.target_url(args.url.as_deref())?;
+    let source = settings.desired_source(args.to.as_deref())?;
+    let lock_timeout = crate::config::parse_duration(&args.lock_timeout)
+        .map_err(|why| crate::error::bad_input(format!("--lock-timeout: {why}")))?;
+    let dev = settings.dev(args.dev_url.as_deref(), &[&target])?;
+    let dialect = dev.dialect();
+    let states = tokio::try_join!(realm_from_url(&target, &dev), desired_realm(&source, &dev));
+    dev.close().await?;
+    let (current, desired) = states?;
+    let plan = plan_between(&current, &desired, dialect)?;
+    if plan.is_empty() {
+        eprintln!(
+            "{} is in sync with the desired state: nothing to apply",
+            target
+        );
+        return Ok(0);
+    }
+    match args.format {
+        Format::Json => print_json(&plan)?,
+        Format::Sql => print_sql(&plan)?,
+    }
+    report_risks(&plan);
+    if args.dry_run {
+        eprintln!("dry run: nothing was applied");
+        return Ok(0);
+    }
+    let count = plan.statements().count();
+    if !args.auto_approve && !approved(&format!("Apply {count} statement(s) to {target}?"))? {
+        return Ok(1);
+    }
+    let spec = TargetSpec {
+        url: target.clone(),
+        revisions_schema: None,
+        lock_timeout,
+    };
+    let applied = apply_plan(&spec, &plan).await?;
+    eprintln!(
+        "applied {} statement(s) to {target}{} in {} ms",
+        applied.statements,
+        match applied.in_transaction {
+            true => " in one transaction",
+            false => " one by one",
+        },
+        applied.elapsed.as_millis()
+    );
+    Ok(0)
+}
+
+/// The plan's risks on stderr, one line each, the worst kinds first.
+fn report_risks(plan: &Plan) {
+    let mut risks: Vec<_> = plan.statements().flat_map(|s| &s.risks).collect();
+    risks.sort_by_key(|risk| risk_rank(risk.kind));
+    for risk in risks {
+        eprintln!("{}: {}", risk_label(risk.kind), risk.note);
+    }
+}
+
+fn risk_rank(kind: RiskKind) -> u8 {
+    match kind {
+        RiskKind::Destructive => 0,
+        RiskKind::BackwardIncompatible => 1,
+        RiskKind::DataDependent => 2,
+        RiskKind::Locking => 3,
+    }
+}
+
+fn risk_label(kind: RiskKind) -> &'static str {
+    match kind {
+        RiskKind::Destructive => "destructive",
+        RiskKind::BackwardIncompatible => "backward-incompatible",
+        RiskKind::DataDependent => "data-dependent",
+        RiskKind::Locking => "locking",
+    }
+}
+
+/// Asks on the terminal; without one, says how to approve and refuses.
+fn approved(question: &str) -> Result<bool> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        eprintln!(
+            "not applied: there is no terminal to ask on; pass --auto-approve (or --dry-run)"
+        );
+        return Ok(false);
+    }
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    let yes = matches!(answer.trim(), "y" | "Y" | "yes");
+    if !yes {
+        eprintln!("not applied");
+    }
+    Ok(yes)
 }
 
 /// The plan as a SQL script, each step under a comment saying what it does.

@@ -4,12 +4,14 @@
 //! against a target (`target`, `down`). Dialect questions go to `crate::dialect`; this module
 //! never names a dialect.
 
+mod apply_plan;
 mod cached;
 mod down;
 mod migration;
 mod state;
 mod target;
 
+pub use apply_plan::{AppliedPlan, apply_plan};
 pub use cached::{
     MODEL_FORMAT, load as load_cached, plan_key, prefix_keys, program_output, store as store_cached,
 };
