@@ -156,3 +156,71 @@ fn the_seed_flow_on_postgres_with_no_project_file() {
     );
     succeed(run(&["drop", "--force"]), "drop");
 }
+
+/// `dump` writes the target's schema to schema.sql; `load` puts it into an empty database,
+/// which then has the same schema, and refuses a database that holds objects.
+fn dump_and_load(work: &Path, url: &str, copy: &str) {
+    let run = |url: &str, args: &[&str]| schemactl(work, url, args);
+    succeed(
+        run(url, &["new", "init", "--auto", "--models", "app.models"]),
+        "new",
+    );
+    succeed(run(url, &["up"]), "up");
+    succeed(run(url, &["dump"]), "dump");
+    let dumped = std::fs::read_to_string(work.join("schema.sql")).unwrap();
+    assert!(
+        dumped.contains("posts") && dumped.contains("users"),
+        "{dumped}"
+    );
+    assert!(
+        !dumped.contains("revisions"),
+        "the runner's own table is not dumped: {dumped}"
+    );
+
+    succeed(run(copy, &["create"]), "create the copy");
+    succeed(run(copy, &["load"]), "load");
+    let diff = run(url, &["schema", "diff", "--from", url, "--to", copy]);
+    assert_eq!(succeed_stdout(diff), "", "the copy has the dumped schema");
+    let again = run(copy, &["load"]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("not an empty database"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+fn succeed_stdout(out: Output) -> String {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn dump_and_load_on_sqlite() {
+    require_provider();
+    let work = tempfile::tempdir().unwrap();
+    models_only(work.path());
+    dump_and_load(work.path(), "sqlite://app.db", "sqlite://copy.db");
+}
+
+#[test]
+fn dump_and_load_on_postgres() {
+    require_provider();
+    let server = std::env::var("SCHEMACTL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
+    let base = server.rsplit_once('/').unwrap().0.to_string();
+    let pid = std::process::id();
+    let (url, copy) = (
+        format!("{base}/schemactl_dump_{pid}"),
+        format!("{base}/schemactl_load_{pid}"),
+    );
+    let work = tempfile::tempdir().unwrap();
+    models_only(work.path());
+    for db in [&url, &copy] {
+        schemactl(work.path(), db, &["drop", "--force"]);
+    }
+    dump_and_load(work.path(), &url, &copy);
+    for db in [&url, &copy] {
+        succeed(schemactl(work.path(), db, &["drop", "--force"]), "drop");
+    }
+}

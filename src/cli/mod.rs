@@ -4,6 +4,7 @@
 mod apply_cmd;
 mod cache_cmd;
 mod dev_cmd;
+mod dump_cmd;
 mod history_cmd;
 mod lint_cmd;
 mod migrate_cmd;
@@ -65,6 +66,10 @@ pub enum Command {
     /// Write a new migration file: empty, or with --auto planned from the models (short for
     /// `migrate new` / `migrate diff`).
     New(migrate_cmd::ShortNewArgs),
+    /// Write the target's schema to a file (default `schema.sql`).
+    Dump(dump_cmd::DumpArgs),
+    /// Load a schema file (default `schema.sql`) into an empty target.
+    Load(dump_cmd::LoadArgs),
     #[command(flatten)]
     Runner(apply_cmd::RunnerCommand),
     /// Warm dev containers kept between runs (docker dev URLs with `?reuse=true`).
@@ -169,6 +174,8 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Cache(CacheCommand::Info(args)) => cache_cmd::info(args),
         Command::Cache(CacheCommand::Clear(args)) => cache_cmd::clear(&cli.global, args).await,
         Command::New(args) => migrate_cmd::short_new(&cli.global, args).await,
+        Command::Dump(args) => dump_cmd::dump(&cli.global, args).await,
+        Command::Load(args) => dump_cmd::load(&cli.global, args).await,
         Command::Migrate(group) => match group.command {
             None => apply_cmd::apply(&cli.global, group.apply).await,
             Some(command) => run_migrate(&cli.global, command).await,

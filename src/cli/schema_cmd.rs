@@ -149,15 +149,7 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
         lock_timeout,
     };
     let applied = apply_plan(&spec, &plan).await?;
-    eprintln!(
-        "applied {} statement(s) to {target}{} in {} ms",
-        applied.statements,
-        match applied.in_transaction {
-            true => " in one transaction",
-            false => " one by one",
-        },
-        applied.elapsed.as_millis()
-    );
+    eprintln!("applied to {target}: {}", applied.describe());
     Ok(0)
 }
 

@@ -11,7 +11,7 @@ mod migration;
 mod state;
 mod target;
 
-pub use apply_plan::{AppliedPlan, apply_plan};
+pub use apply_plan::{AppliedPlan, apply_plan, load_into_empty};
 pub use cached::{
     MODEL_FORMAT, load as load_cached, plan_key, prefix_keys, program_output, store as store_cached,
 };
