@@ -3,6 +3,7 @@
 
 mod apply_cmd;
 mod cache_cmd;
+mod completion_cmd;
 mod dev_cmd;
 mod dump_cmd;
 mod history_cmd;
@@ -78,6 +79,8 @@ pub enum Command {
     /// The cache of provider output and of replayed and desired states.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Print a shell completion script (`source <(schemactl completion bash)`).
+    Completion(completion_cmd::CompletionArgs),
 }
 
 /// `migrate SUBCOMMAND`, or `migrate [apply flags]`.
@@ -174,6 +177,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Cache(CacheCommand::Info(args)) => cache_cmd::info(args),
         Command::Cache(CacheCommand::Clear(args)) => cache_cmd::clear(&cli.global, args).await,
         Command::New(args) => migrate_cmd::short_new(&cli.global, args).await,
+        Command::Completion(args) => Ok(completion_cmd::completion(args)?),
         Command::Dump(args) => dump_cmd::dump(&cli.global, args).await,
         Command::Load(args) => dump_cmd::load(&cli.global, args).await,
         Command::Migrate(group) => match group.command {
