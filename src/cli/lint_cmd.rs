@@ -2,9 +2,11 @@
 
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
+use super::paint::{ERROR, WARNING, paint};
 use super::project::Settings;
 use crate::error::bad_input;
 use crate::lint::replay::lint_files;
+use crate::lint::rules::Level;
 use crate::lint::select::{Selection, select_files};
 use crate::lint::settings::LintSettings;
 use crate::lint::{has_errors, report};
@@ -67,15 +69,15 @@ pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
     dev.close().await?;
     let findings = linted?;
     let output = match args.format {
-        LintFormat::Text => report::text(&findings),
+        LintFormat::Text => report::text_with(&findings, |level, word| match level {
+            Level::Error => paint(ERROR, word),
+            _ => paint(WARNING, word),
+        }),
         LintFormat::Json => report::json(&findings),
         LintFormat::Github => report::github(&findings),
     };
-    print!("{output}");
-    let errors = findings
-        .iter()
-        .filter(|f| f.level == crate::lint::rules::Level::Error)
-        .count();
+    anstream::print!("{output}");
+    let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     eprintln!(
         "linted {} file(s): {errors} error(s), {} warning(s)",
         selected.len(),

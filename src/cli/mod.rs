@@ -9,6 +9,7 @@ mod dump_cmd;
 mod history_cmd;
 mod lint_cmd;
 mod migrate_cmd;
+mod paint;
 mod project;
 mod schema_cmd;
 
@@ -204,7 +205,7 @@ async fn run_migrate(global: &GlobalArgs, command: MigrateCommand) -> anyhow::Re
 
 /// Prints an error and its causes on stderr, one per line.
 fn report(error: &anyhow::Error) {
-    eprintln!("error: {error}");
+    anstream::eprintln!("{} {error}", paint::paint(paint::ERROR, "error:"));
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }

@@ -1,5 +1,6 @@
 //! `schema inspect` and `schema diff`.
 
+use super::paint;
 use super::project::Settings;
 use super::{Format, GlobalArgs};
 use crate::dialect::Dev;
@@ -158,7 +159,12 @@ fn report_risks(plan: &Plan) {
     let mut risks: Vec<_> = plan.statements().flat_map(|s| &s.risks).collect();
     risks.sort_by_key(|risk| risk_rank(risk.kind));
     for risk in risks {
-        eprintln!("{}: {}", risk_label(risk.kind), risk.note);
+        let style = match risk.kind {
+            RiskKind::Destructive => paint::ERROR,
+            _ => paint::WARNING,
+        };
+        let label = format!("{}:", risk_label(risk.kind));
+        anstream::eprintln!("{} {}", paint::paint(style, &label), risk.note);
     }
 }
 

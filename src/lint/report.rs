@@ -8,9 +8,14 @@ use std::fmt::Write;
 /// `path:line: level CODE: message (detail)`, the statement indented, the safe pattern and the
 /// link; then a count.
 pub fn text(findings: &[Finding]) -> String {
+    text_with(findings, |_, word| word.to_string())
+}
+
+/// [`text`] with each level word as `style` renders it (colour on a terminal).
+pub fn text_with(findings: &[Finding], style: impl Fn(Level, &str) -> String) -> String {
     let mut out = String::new();
     for f in findings {
-        let level = f.level.as_str();
+        let level = style(f.level, f.level.as_str());
         let _ = writeln!(
             out,
             "{}:{}: {level} {}: {} ({})",
