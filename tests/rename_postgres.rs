@@ -2,25 +2,17 @@
 //! with rename hints, plan, apply to A; A must then inspect equal to B (column order aside),
 //! a second diff must be empty, and the rows put into A before the plan must still be there.
 
-use schemactl::devdb::{DevServer, DevSpec, ScratchDb};
+mod common;
+
+use common::postgres::{load, normalized, test_url};
+use schemactl::devdb::{DevServer, DevSpec};
 use schemactl::diff::{Change, DiffOptions, RenameHint, diff, unused_hints};
 use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 use schemactl::plan::{Plan, Planner};
-use schemactl::schema::{QualifiedName, Realm};
-use schemactl::url::{DbUrl, PgUrl};
-use schemactl::workflow::{Script, load_scripts};
+use schemactl::schema::QualifiedName;
 use sqlx::Row;
-
-fn test_url() -> PgUrl {
-    let url = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    match schemactl::url::parse(&url).expect("test URL") {
-        DbUrl::Postgres(pg) => pg,
-        _ => panic!("SCHEMACTL_TEST_PG_URL must be a postgres URL"),
-    }
-}
 
 fn qn(schema: &str, name: &str) -> QualifiedName {
     QualifiedName::new(schema, name)
@@ -34,31 +26,11 @@ fn column_hint(table: &str, from: &str, to: &str) -> RenameHint {
     }
 }
 
-/// Column order is not a difference: a renamed column keeps its position.
-fn normalized(mut realm: Realm) -> Realm {
-    for schema in realm.schemas.values_mut() {
-        for table in schema.tables.values_mut() {
-            table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-    realm
-}
-
 struct Outcome {
     changes: Vec<Change>,
     plan: Plan,
     /// Rows of `check_query` run on A after the plan.
     rows: Vec<String>,
-}
-
-async fn load(db: &ScratchDb, name: &str, sql: &str) -> Realm {
-    let mut conn = db.connect().await.expect("connect");
-    load_scripts(&mut conn, &[Script::new(name, sql)])
-        .await
-        .unwrap_or_else(|e| panic!("{name} loads: {e:#}"));
-    inspect_realm(&mut conn, &Scope::AllSchemas)
-        .await
-        .expect("inspect")
 }
 
 /// Runs the whole round trip and checks convergence; `rows_query` returns one text column.
