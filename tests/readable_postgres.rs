@@ -5,12 +5,9 @@
 mod common;
 
 use common::conformance::check_converged;
-use common::postgres::{load, normalized, test_url};
-use schemactl::devdb::{DevServer, DevSpec};
+use common::postgres::{Loaded, apply, normalized};
 use schemactl::dialect;
 use schemactl::diff::{DiffOptions, diff};
-use schemactl::driver::Scope;
-use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::Planner;
 use schemactl::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 
@@ -36,18 +33,11 @@ ALTER TABLE orders ALTER batch SET DEFAULT nextval('orders_batch_seq'), ALTER ba
 
 #[tokio::test]
 async fn new_tables_plan_as_serials_with_inline_keys_and_converge() {
-    let server = DevServer::open(&DevSpec::Server(test_url()))
-        .await
-        .expect("dev server");
-    let (a, b) = (
-        server.scratch().await.expect("A"),
-        server.scratch().await.expect("B"),
-    );
-    let empty = load(&a, "current", "").await;
-    let desired = load(&b, "desired", DESIRED).await;
+    let loaded = Loaded::new("", DESIRED).await;
+    let desired = &loaded.desired;
     let changes = diff(
-        &empty,
-        &desired,
+        &loaded.current,
+        desired,
         &DiffOptions::default(),
         &PostgresDiffPolicy,
     );
@@ -73,17 +63,10 @@ async fn new_tables_plan_as_serials_with_inline_keys_and_converge() {
         "posts first:\n{sql}"
     );
 
-    let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
-    let mut conn = a.connect().await.expect("connect A");
-    if let Err(e) = execute_each(&mut conn, &statements).await {
-        panic!("plan fails: {e}\nplan:\n{sql}");
-    }
-    let after = inspect_realm(&mut conn, &Scope::AllSchemas)
-        .await
-        .expect("inspect A");
-    let outcome = check_converged(&after, &desired, &dialect::POSTGRES, normalized);
+    let mut conn = loaded.a.connect().await.expect("connect A");
+    let after = apply(&mut conn, &plan).await;
+    let outcome = check_converged(&after, desired, &dialect::POSTGRES, normalized);
     assert!(outcome.is_none(), "{outcome:?}\nplan:\n{sql}");
     drop(conn);
-    a.drop_now().await.expect("drop A");
-    b.drop_now().await.expect("drop B");
+    loaded.drop_now().await;
 }

@@ -4,11 +4,8 @@
 
 mod common;
 
-use common::postgres::{load, normalized, test_url};
-use schemactl::devdb::{DevServer, DevSpec};
+use common::postgres::{Loaded, apply, normalized};
 use schemactl::diff::{Change, DiffOptions, RenameHint, diff, unused_hints};
-use schemactl::driver::Scope;
-use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 use schemactl::plan::{Plan, Planner};
 use schemactl::schema::QualifiedName;
@@ -41,27 +38,14 @@ async fn converge(
     hints: Vec<RenameHint>,
     rows_query: &str,
 ) -> Outcome {
-    let server = DevServer::open(&DevSpec::Server(test_url()))
-        .await
-        .expect("dev server");
-    let (a, b) = (
-        server.scratch().await.expect("A"),
-        server.scratch().await.expect("B"),
-    );
-    let from = load(&a, "current", &format!("{current}\n{seed}")).await;
-    let to = load(&b, "desired", desired).await;
+    let loaded = Loaded::new(&format!("{current}\n{seed}"), desired).await;
+    let (from, to) = (&loaded.current, &loaded.desired);
     let options = DiffOptions { renames: hints };
-    let changes = diff(&from, &to, &options, &PostgresDiffPolicy);
+    let changes = diff(from, to, &options, &PostgresDiffPolicy);
     let plan = PostgresPlanner.plan(&changes).unwrap();
-    let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
-    let mut conn = a.connect().await.expect("connect A");
-    if let Err(e) = execute_each(&mut conn, &statements).await {
-        panic!("plan fails: {e}\nplan:\n{}", plan.to_sql());
-    }
-    let after = inspect_realm(&mut conn, &Scope::AllSchemas)
-        .await
-        .expect("inspect A");
-    let again = diff(&after, &to, &DiffOptions::default(), &PostgresDiffPolicy);
+    let mut conn = loaded.a.connect().await.expect("connect A");
+    let after = apply(&mut conn, &plan).await;
+    let again = diff(&after, to, &DiffOptions::default(), &PostgresDiffPolicy);
     assert!(
         again.is_empty(),
         "second diff not empty: {again:#?}\nplan:\n{}",
@@ -69,7 +53,7 @@ async fn converge(
     );
     assert_eq!(
         normalized(after),
-        normalized(to),
+        normalized(to.clone()),
         "not converged; plan:\n{}",
         plan.to_sql()
     );
@@ -81,8 +65,7 @@ async fn converge(
         .map(|r| r.get::<String, _>(0))
         .collect();
     drop(conn);
-    a.drop_now().await.expect("drop A");
-    b.drop_now().await.expect("drop B");
+    loaded.drop_now().await;
     Outcome {
         changes,
         plan,
@@ -252,30 +235,26 @@ async fn view_reading_a_renamed_column_converges() {
 
 #[tokio::test]
 async fn hint_that_does_not_apply_is_reported_and_the_diff_drops_and_adds() {
-    let server = DevServer::open(&DevSpec::Server(test_url()))
-        .await
-        .expect("dev server");
-    let (a, b) = (
-        server.scratch().await.expect("A"),
-        server.scratch().await.expect("B"),
-    );
-    let from = load(&a, "current", "CREATE TABLE t (a integer, b integer);").await;
-    let to = load(&b, "desired", "CREATE TABLE t (a integer, c integer);").await;
+    let loaded = Loaded::new(
+        "CREATE TABLE t (a integer, b integer);",
+        "CREATE TABLE t (a integer, c integer);",
+    )
+    .await;
+    let (from, to) = (&loaded.current, &loaded.desired);
     let hints = vec![column_hint("t", "missing", "c")];
-    let unused = unused_hints(&from, &to, &hints);
+    let unused = unused_hints(from, to, &hints);
     assert_eq!(unused.len(), 1);
     assert!(unused[0].reason.contains("missing"), "{}", unused[0].reason);
     let changes = diff(
-        &from,
-        &to,
+        from,
+        to,
         &DiffOptions { renames: hints },
         &PostgresDiffPolicy,
     );
     assert!(has_drop(&changes));
     let candidates = schemactl::diff::rename_candidates(&changes);
     assert_eq!(candidates[0].hint, column_hint("t", "b", "c"));
-    a.drop_now().await.expect("drop A");
-    b.drop_now().await.expect("drop B");
+    loaded.drop_now().await;
 }
 
 #[tokio::test]
