@@ -118,3 +118,61 @@ fn run_name<'a>(run: &'a [Change], name: &QualifiedName) -> &'a QualifiedName {
         })
         .expect("the name comes from the run")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Constraint, PartitionOf, Table};
+
+    fn create(name: &str, table: Table) -> Change {
+        Change::CreateTable {
+            name: QualifiedName::new("public", name),
+            table,
+        }
+    }
+
+    fn names(changes: &[Change]) -> Vec<&str> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable { name, .. } => Some(name.name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_partition_waits_for_its_parent_that_waits_for_a_referenced_table() {
+        let key = Constraint {
+            name: "events_user_id_fkey".into(),
+            kind: ConstraintKind::ForeignKey,
+            definition: "FOREIGN KEY (user_id) REFERENCES public.users(id)".into(),
+            columns: vec!["user_id".into()],
+            references: Some(QualifiedName::new("public", "users")),
+            referenced_columns: vec!["id".into()],
+            validated: true,
+            deferrable: false,
+            initially_deferred: false,
+            comment: None,
+        };
+        let partition = Table {
+            partition_of: Some(PartitionOf {
+                parent: QualifiedName::new("public", "events"),
+                bound: "DEFAULT".into(),
+            }),
+            ..Table::default()
+        };
+        let changes = vec![
+            create("events", Table::default()),
+            create("events_default", partition),
+            create("users", Table::default()),
+            Change::AddConstraint {
+                table: QualifiedName::new("public", "events"),
+                constraint: key,
+            },
+        ];
+        let (arranged, inline) = arrange(&changes);
+        assert_eq!(names(&arranged), ["users", "events", "events_default"]);
+        assert_eq!(inline.len(), 1);
+    }
+}

@@ -651,3 +651,27 @@ fn a_key_into_a_unique_index_created_later_stays_after_it() {
         "{plan}"
     );
 }
+
+#[test]
+fn a_sequence_another_table_uses_before_its_owner_is_created_stays_explicit() {
+    let owner = table(
+        "b_items",
+        vec![counter("id", "integer", "b_items_id_seq")],
+        vec![],
+    );
+    let user = table(
+        "a_users",
+        vec![counter("item_no", "integer", "b_items_id_seq")],
+        vec![],
+    );
+    let sequence = owned_sequence("b_items", "id", "integer", i32::MAX as i64);
+    let plan = plan_diff(
+        &realm(vec![], vec![]),
+        &realm(vec![user, owner], vec![sequence]),
+    );
+    assert!(
+        plan.contains(r#"CREATE SEQUENCE "public"."b_items_id_seq" AS integer;"#),
+        "{plan}"
+    );
+    assert!(!plan.contains("serial"), "{plan}");
+}
