@@ -3,7 +3,7 @@
 //! reference exist by then (see `plan::creates` for the order of the new tables). The changes
 //! carried that way keep their steps, with no statements, so lint and history still see them.
 
-use crate::diff::{Change, created_tables};
+use crate::diff::Change;
 use crate::plan::creates::{self, KeyRef};
 use crate::schema::{
     Column, Constraint, ConstraintKind, QualifiedName, Sequence, SequenceOwner, Table,
@@ -54,7 +54,7 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, Inline) {
     let (changes, between_new) = creates::arrange(changes);
     let view = Arranged {
         changes: &changes,
-        created: created_tables(&changes),
+        creations: creations(&changes),
         between_new,
         mentions: sequence_mentions(&changes),
     };
@@ -82,19 +82,28 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, Inline) {
 /// The arranged changes and what is looked up in them.
 struct Arranged<'a> {
     changes: &'a [Change],
-    created: BTreeSet<&'a QualifiedName>,
+    /// The position and table of each `CreateTable`.
+    creations: BTreeMap<&'a QualifiedName, (usize, &'a Table)>,
     /// Keys between new tables whose referenced table is created first (or is their own).
     between_new: BTreeSet<KeyRef>,
     /// The positions of the changes whose texts name each new sequence.
     mentions: BTreeMap<&'a str, Vec<usize>>,
 }
 
-impl Arranged<'_> {
-    fn creation(&self, name: &QualifiedName) -> Option<(usize, &Table)> {
-        self.changes.iter().enumerate().find_map(|(i, c)| match c {
-            Change::CreateTable { name: n, table } if n == name => Some((i, table)),
+fn creations(changes: &[Change]) -> BTreeMap<&QualifiedName, (usize, &Table)> {
+    changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Change::CreateTable { name, table } => Some((name, (i, table))),
             _ => None,
         })
+        .collect()
+}
+
+impl Arranged<'_> {
+    fn creation(&self, name: &QualifiedName) -> Option<(usize, &Table)> {
+        self.creations.get(name).copied()
     }
 
     /// The foreign key `changes[at]` adds, when it can go inside its new table's `CREATE
@@ -107,7 +116,7 @@ impl Arranged<'_> {
         let target = constraint.references.as_ref()?;
         let (created_at, new) = self.creation(table)?;
         let key = (table.clone(), constraint.name.clone());
-        let target_exists = self.between_new.contains(&key) || !self.created.contains(target);
+        let target_exists = self.between_new.contains(&key) || !self.creations.contains_key(target);
         // A partition's `CREATE TABLE … PARTITION OF` is kept to what it needs.
         let usable = constraint.kind == ConstraintKind::ForeignKey
             && new.partition_of.is_none()
