@@ -10,6 +10,7 @@ use common::conformance::{
     Case, Outcome, assert_floor, check_converged, compare_renderings, corpus_dir, failed,
     load_cases, loses_data, report,
 };
+use common::postgres::{normalized, test_url};
 use futures::StreamExt;
 use schemactl::devdb::{DevServer, DevSpec};
 use schemactl::dialect::{self, Dialect};
@@ -18,29 +19,9 @@ use schemactl::driver::Scope;
 use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::Planner;
 use schemactl::plan::postgres::PostgresPlanner;
-use schemactl::schema::Realm;
-use schemactl::url::{DbUrl, PgUrl};
+use schemactl::url::PgUrl;
 use schemactl::workflow::{Script, load_scripts};
 use std::path::Path;
-
-fn test_url() -> PgUrl {
-    let url = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    match schemactl::url::parse(&url).expect("test URL") {
-        DbUrl::Postgres(pg) => pg,
-        _ => panic!("SCHEMACTL_TEST_PG_URL must be a postgres URL"),
-    }
-}
-
-/// Column order is not a difference on PostgreSQL (an added column goes last).
-fn normalized(mut realm: Realm) -> Realm {
-    for schema in realm.schemas.values_mut() {
-        for table in schema.tables.values_mut() {
-            table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-    realm
-}
 
 /// `pg_dump --schema-only` as a sorted list of statements, with column lines of CREATE TABLE
 /// sorted too, so that column order and dump order do not count.

@@ -2,25 +2,14 @@
 //! with rename hints, plan, apply to A; A must then inspect equal to B (column order aside),
 //! a second diff must be empty, and the rows put into A before the plan must still be there.
 
-use schemactl::devdb::{DevServer, DevSpec, ScratchDb};
+mod common;
+
+use common::postgres::{Loaded, apply, normalized};
 use schemactl::diff::{Change, DiffOptions, RenameHint, diff, unused_hints};
-use schemactl::driver::Scope;
-use schemactl::driver::postgres::{execute_each, inspect_realm};
 use schemactl::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
 use schemactl::plan::{Plan, Planner};
-use schemactl::schema::{QualifiedName, Realm};
-use schemactl::url::{DbUrl, PgUrl};
-use schemactl::workflow::{Script, load_scripts};
+use schemactl::schema::QualifiedName;
 use sqlx::Row;
-
-fn test_url() -> PgUrl {
-    let url = std::env::var("SCHEMACTL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into());
-    match schemactl::url::parse(&url).expect("test URL") {
-        DbUrl::Postgres(pg) => pg,
-        _ => panic!("SCHEMACTL_TEST_PG_URL must be a postgres URL"),
-    }
-}
 
 fn qn(schema: &str, name: &str) -> QualifiedName {
     QualifiedName::new(schema, name)
@@ -34,31 +23,11 @@ fn column_hint(table: &str, from: &str, to: &str) -> RenameHint {
     }
 }
 
-/// Column order is not a difference: a renamed column keeps its position.
-fn normalized(mut realm: Realm) -> Realm {
-    for schema in realm.schemas.values_mut() {
-        for table in schema.tables.values_mut() {
-            table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-    realm
-}
-
 struct Outcome {
     changes: Vec<Change>,
     plan: Plan,
     /// Rows of `check_query` run on A after the plan.
     rows: Vec<String>,
-}
-
-async fn load(db: &ScratchDb, name: &str, sql: &str) -> Realm {
-    let mut conn = db.connect().await.expect("connect");
-    load_scripts(&mut conn, &[Script::new(name, sql)])
-        .await
-        .unwrap_or_else(|e| panic!("{name} loads: {e:#}"));
-    inspect_realm(&mut conn, &Scope::AllSchemas)
-        .await
-        .expect("inspect")
 }
 
 /// Runs the whole round trip and checks convergence; `rows_query` returns one text column.
@@ -69,27 +38,14 @@ async fn converge(
     hints: Vec<RenameHint>,
     rows_query: &str,
 ) -> Outcome {
-    let server = DevServer::open(&DevSpec::Server(test_url()))
-        .await
-        .expect("dev server");
-    let (a, b) = (
-        server.scratch().await.expect("A"),
-        server.scratch().await.expect("B"),
-    );
-    let from = load(&a, "current", &format!("{current}\n{seed}")).await;
-    let to = load(&b, "desired", desired).await;
+    let loaded = Loaded::new(&format!("{current}\n{seed}"), desired).await;
+    let (from, to) = (&loaded.current, &loaded.desired);
     let options = DiffOptions { renames: hints };
-    let changes = diff(&from, &to, &options, &PostgresDiffPolicy);
+    let changes = diff(from, to, &options, &PostgresDiffPolicy);
     let plan = PostgresPlanner.plan(&changes).unwrap();
-    let statements: Vec<String> = plan.statements().map(|s| s.sql.clone()).collect();
-    let mut conn = a.connect().await.expect("connect A");
-    if let Err(e) = execute_each(&mut conn, &statements).await {
-        panic!("plan fails: {e}\nplan:\n{}", plan.to_sql());
-    }
-    let after = inspect_realm(&mut conn, &Scope::AllSchemas)
-        .await
-        .expect("inspect A");
-    let again = diff(&after, &to, &DiffOptions::default(), &PostgresDiffPolicy);
+    let mut conn = loaded.a.connect().await.expect("connect A");
+    let after = apply(&mut conn, &plan).await;
+    let again = diff(&after, to, &DiffOptions::default(), &PostgresDiffPolicy);
     assert!(
         again.is_empty(),
         "second diff not empty: {again:#?}\nplan:\n{}",
@@ -97,7 +53,7 @@ async fn converge(
     );
     assert_eq!(
         normalized(after),
-        normalized(to),
+        normalized(to.clone()),
         "not converged; plan:\n{}",
         plan.to_sql()
     );
@@ -109,8 +65,7 @@ async fn converge(
         .map(|r| r.get::<String, _>(0))
         .collect();
     drop(conn);
-    a.drop_now().await.expect("drop A");
-    b.drop_now().await.expect("drop B");
+    loaded.drop_now().await;
     Outcome {
         changes,
         plan,
@@ -280,30 +235,26 @@ async fn view_reading_a_renamed_column_converges() {
 
 #[tokio::test]
 async fn hint_that_does_not_apply_is_reported_and_the_diff_drops_and_adds() {
-    let server = DevServer::open(&DevSpec::Server(test_url()))
-        .await
-        .expect("dev server");
-    let (a, b) = (
-        server.scratch().await.expect("A"),
-        server.scratch().await.expect("B"),
-    );
-    let from = load(&a, "current", "CREATE TABLE t (a integer, b integer);").await;
-    let to = load(&b, "desired", "CREATE TABLE t (a integer, c integer);").await;
+    let loaded = Loaded::new(
+        "CREATE TABLE t (a integer, b integer);",
+        "CREATE TABLE t (a integer, c integer);",
+    )
+    .await;
+    let (from, to) = (&loaded.current, &loaded.desired);
     let hints = vec![column_hint("t", "missing", "c")];
-    let unused = unused_hints(&from, &to, &hints);
+    let unused = unused_hints(from, to, &hints);
     assert_eq!(unused.len(), 1);
     assert!(unused[0].reason.contains("missing"), "{}", unused[0].reason);
     let changes = diff(
-        &from,
-        &to,
+        from,
+        to,
         &DiffOptions { renames: hints },
         &PostgresDiffPolicy,
     );
     assert!(has_drop(&changes));
     let candidates = schemactl::diff::rename_candidates(&changes);
     assert_eq!(candidates[0].hint, column_hint("t", "b", "c"));
-    a.drop_now().await.expect("drop A");
-    b.drop_now().await.expect("drop B");
+    loaded.drop_now().await;
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! A planner is pure: it turns `diff::Change`s into statements for one dialect and never touches
 //! a database. Later stages (lint, history, apply) reuse the risk notes attached here.
 
+mod creates;
 pub mod mysql;
 pub mod postgres;
 pub mod risk;
@@ -10,7 +11,7 @@ pub mod sqlite;
 mod summary;
 pub mod type_cost;
 
-pub use summary::describe;
+pub use summary::{Names, PLAIN, describe, describe_with};
 
 use crate::diff::Change;
 use serde::{Deserialize, Serialize};

@@ -3,4 +3,5 @@
 #![allow(dead_code)]
 
 pub mod conformance;
+pub mod postgres;
 pub mod project;

@@ -1,13 +1,12 @@
 //! MySQL and MariaDB plans. Every change of one table that the diff lists in a row goes into
 //! one `ALTER TABLE` (one table copy at most, one implicit commit); columns are placed with
 //! `FIRST`/`AFTER` so they keep the desired order; indexes and foreign keys of a new table are
-//! written inside its `CREATE TABLE` (see `creates`).
+//! written inside its `CREATE TABLE` (see `plan::creates`).
 //!
 //! MySQL commits each DDL statement by itself, so a statement is the unit of apply and of
 //! resume (see `driver::mysql`'s target); every statement here is one such unit.
 
 mod column;
-mod creates;
 mod diff_policy;
 mod emptied;
 mod partition;
@@ -22,7 +21,7 @@ pub use type_cost::type_cost;
 
 #[cfg(test)]
 use super::RiskKind;
-use super::{Plan, Planner, Risk, Statement, Step, describe};
+use super::{Plan, Planner, Risk, Statement, Step, creates, describe};
 use crate::diff::Change;
 use crate::schema::{ConstraintKind, QualifiedName, Realm};
 use render::{Clause, Rendered, Sides};

@@ -1,9 +1,9 @@
 //! One change into `ALTER TABLE` clauses or statements of its own, with its risks.
 
-use super::creates::KeyRef;
 use super::quote::{ident, string};
 use super::{column, partition, table};
 use crate::diff::{Change, CommentTarget, created_tables};
+use crate::plan::creates::KeyRef;
 use crate::plan::{Risk, RiskKind, Statement, risk, unrenderable};
 use crate::schema::{
     Column, Constraint, ConstraintKind, Index, QualifiedName, Realm, RoutineKind, Table, View,
@@ -95,7 +95,7 @@ pub struct Sides<'a> {
     pub to: &'a Realm,
     /// (table, index) pairs rendered inline; their own `CreateIndex` renders nothing.
     inline: BTreeSet<(QualifiedName, String)>,
-    /// Foreign keys rendered inline the same way (see `creates`).
+    /// Foreign keys rendered inline the same way (see `plan::creates`).
     inline_keys: BTreeSet<KeyRef>,
 }
 

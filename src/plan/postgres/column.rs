@@ -46,6 +46,12 @@ pub fn definition(column: &Column) -> String {
     sql
 }
 
+/// `"name" serial NOT NULL` (or `bigserial`, `smallserial`): the type, the sequence it owns
+/// and the `nextval` default in one word.
+pub fn serial_definition(column: &Column, keyword: &str) -> String {
+    format!("{} {keyword} NOT NULL", ident(&column.name))
+}
+
 /// `ALTER TABLE ... ADD COLUMN`; `table_is_new` when the table was created earlier in the plan
 /// and therefore holds no rows.
 pub fn add(table: &QualifiedName, column: &Column, table_is_new: bool) -> Statement {

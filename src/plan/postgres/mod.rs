@@ -8,6 +8,7 @@ mod cast;
 mod column;
 mod comment;
 mod diff_policy;
+mod inline;
 mod namespace;
 mod policy;
 mod quote;
@@ -24,33 +25,50 @@ mod view;
 pub use diff_policy::PostgresDiffPolicy;
 pub use type_cost::type_cost;
 
-use super::{Plan, Planner, Statement, Step};
+use super::{Plan, Planner, Statement, Step, describe_with};
 use crate::diff::Change;
 use crate::schema::{QualifiedName, Table};
+use inline::Inline;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub struct PostgresPlanner;
 
 impl Planner for PostgresPlanner {
     fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan> {
+        let (changes, inline) = inline::arrange(changes);
         let mut created = Created::default();
         let steps = changes
             .iter()
             .map(|change| {
-                let step = Step {
-                    change: change.clone(),
-                    summary: crate::plan::describe(change),
-                    statements: render(change, &created)?,
-                    // A reverse runs after later steps were undone, when nothing of this plan
-                    // is new any more: judge its risks as on an existing database.
-                    reverse: render(&change.inverse(), &Created::default())?,
-                };
+                let step = step(change, &created, &inline)?;
                 created.record(change);
                 Ok(step)
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(Plan { steps })
     }
+}
+
+/// The step of one change. A change a `CREATE TABLE` carries has no statements of its own,
+/// and no reverse: dropping the table undoes it.
+fn step(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result<Step> {
+    let carried = inline.carries(change);
+    let statements = match carried {
+        true => Vec::new(),
+        false => render(change, created, inline)?,
+    };
+    let reverse = match carried {
+        true => Vec::new(),
+        // A reverse runs after later steps were undone, when nothing of this plan is new any
+        // more: judge its risks as on an existing database.
+        false => render(&change.inverse(), &Created::default(), &Inline::default())?,
+    };
+    Ok(Step {
+        change: change.clone(),
+        summary: describe_with(change, &quote::NAMES),
+        statements,
+        reverse,
+    })
 }
 
 /// Relations created earlier in the plan: they hold no rows yet, so building indexes or
@@ -81,7 +99,7 @@ impl Created {
 }
 
 /// The statements carrying out one change.
-fn render(change: &Change, created: &Created) -> anyhow::Result<Vec<Statement>> {
+fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result<Vec<Statement>> {
     use Change::*;
     Ok(match change {
         CreateExtension { extension } => vec![namespace::create_extension(extension)],
@@ -106,7 +124,7 @@ fn render(change: &Change, created: &Created) -> anyhow::Result<Vec<Statement>> 
                 .partition_of
                 .as_ref()
                 .and_then(|p| created.tables.get(&p.parent));
-            table::create(name, table, parent)
+            table::create(name, table, parent, inline)
         }
         DropTable { name, .. } => vec![table::drop(name)],
         AddColumn { table, column } => vec![column::add(table, column, created.is_new(table))],

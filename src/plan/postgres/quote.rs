@@ -1,6 +1,14 @@
 //! Quoting of identifiers and string literals for PostgreSQL.
 
+use crate::plan::Names;
 use crate::schema::QualifiedName;
+
+/// Step comments name objects as the statements do: `"public"."users"`, `"age"`.
+pub const NAMES: Names = Names {
+    qualified,
+    member: ident,
+    unqualified: ident,
+};
 
 /// `"name"` with embedded double quotes doubled; always quoted so case and keywords survive.
 pub fn ident(name: &str) -> String {

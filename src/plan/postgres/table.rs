@@ -2,6 +2,7 @@
 //! row security, storage options and partition attachment.
 
 use super::column;
+use super::inline::Inline;
 use super::quote::{ident, qualified};
 use super::statement::{StatementExt, stmt};
 use crate::diff::{RowSecurity, TableOptions};
@@ -13,19 +14,31 @@ fn is_not_valid(definition: &str) -> bool {
 }
 
 /// CREATE TABLE. `parent` is the parent's model when a partition's parent was created earlier
-/// in the same plan, so that defaults the partition would copy from it can be told apart.
-pub fn create(name: &QualifiedName, table: &Table, parent: Option<&Table>) -> Vec<Statement> {
+/// in the same plan, so that defaults the partition would copy from it can be told apart;
+/// `inline` gives the foreign keys and serial columns written inside it.
+pub fn create(
+    name: &QualifiedName,
+    table: &Table,
+    parent: Option<&Table>,
+    inline: &Inline,
+) -> Vec<Statement> {
     // CREATE TABLE validates a NOT VALID constraint anyway, so those are added afterwards.
     let (unvalidated, constraints): (Vec<&Constraint>, Vec<&Constraint>) = table
         .constraints
         .iter()
+        .chain(inline.keys_of(name))
         .partition(|c| is_not_valid(&c.definition));
     let mut elements = Vec::new();
     let mut after = Vec::new();
     if table.partition_of.is_some() {
         partition_column_elements(name, table, parent, &mut elements, &mut after);
     } else {
-        elements.extend(table.columns.iter().map(column::definition));
+        elements.extend(table.columns.iter().map(|c| {
+            inline.serial(name, &c.name).map_or_else(
+                || column::definition(c),
+                |keyword| column::serial_definition(c, keyword),
+            )
+        }));
     }
     elements.extend(
         constraints
@@ -405,7 +418,7 @@ mod tests {
             }],
             ..Table::default()
         };
-        let statements = create(&name, &table, None);
+        let statements = create(&name, &table, None, &Inline::default());
         assert_eq!(statements.len(), 2);
         assert!(!statements[0].sql.contains("t_check"));
         assert_eq!(
@@ -417,7 +430,7 @@ mod tests {
     #[test]
     fn table_without_columns_renders_empty_parentheses() {
         let name = QualifiedName::new("public", "empty");
-        let statements = create(&name, &Table::default(), None);
+        let statements = create(&name, &Table::default(), None, &Inline::default());
         assert_eq!(statements[0].sql, r#"CREATE TABLE "public"."empty" ()"#);
     }
 

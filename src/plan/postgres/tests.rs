@@ -439,3 +439,239 @@ fn renames_tables_columns_and_their_members_with_reverses() {
         },
     ]));
 }
+
+// ---- readable plans: serial columns and keys inside CREATE TABLE, planned from a diff ------
+
+/// A realm whose `public` schema holds `tables` and `sequences`.
+fn realm(tables: Vec<Table>, sequences: Vec<Sequence>) -> Realm {
+    let schema = Schema {
+        name: "public".into(),
+        tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+        sequences: sequences.into_iter().map(|s| (s.name.clone(), s)).collect(),
+        ..Schema::default()
+    };
+    Realm {
+        schemas: [("public".to_string(), schema)].into(),
+        extensions: Default::default(),
+    }
+}
+
+/// The migration file and its reverse for the diff between two realms.
+fn plan_diff(from: &Realm, to: &Realm) -> String {
+    let changes = crate::diff::diff(
+        from,
+        to,
+        &crate::diff::DiffOptions::default(),
+        &super::PostgresDiffPolicy,
+    );
+    let plan = PostgresPlanner.plan(&changes).unwrap();
+    format!(
+        "{}\n-- reverse:\n{}",
+        plan.to_commented_sql(),
+        plan.to_commented_reverse_sql()
+    )
+}
+
+fn table(n: &str, columns: Vec<Column>, constraints: Vec<Constraint>) -> Table {
+    Table {
+        name: n.into(),
+        columns,
+        constraints,
+        ..Table::default()
+    }
+}
+
+fn not_null(mut column: Column) -> Column {
+    column.not_null = true;
+    column
+}
+
+fn pkey(table: &str, column: &str) -> Constraint {
+    let definition = format!("PRIMARY KEY ({column})");
+    constraint(
+        &format!("{table}_pkey"),
+        ConstraintKind::PrimaryKey,
+        &definition,
+        &[column],
+    )
+}
+
+fn fkey(table: &str, column: &str, target: &str) -> Constraint {
+    let definition = format!("FOREIGN KEY ({column}) REFERENCES public.{target}(id)");
+    let mut key = constraint(
+        &format!("{table}_{column}_fkey"),
+        ConstraintKind::ForeignKey,
+        &definition,
+        &[column],
+    );
+    key.references = Some(name(target));
+    key.referenced_columns = vec!["id".into()];
+    key
+}
+
+/// A sequence with the options `serial` gives a column of `data_type`, owned by it.
+fn owned_sequence(table: &str, column: &str, data_type: &str, max: i64) -> Sequence {
+    Sequence {
+        name: format!("{table}_{column}_seq"),
+        options: identity(false, data_type, max).sequence,
+        owned_by: Some(SequenceOwner {
+            table: name(table),
+            column: column.into(),
+        }),
+        comment: None,
+    }
+}
+
+/// A NOT NULL column of `sql` defaulting to the next value of `sequence`.
+fn counter(n: &str, sql: &str, sequence: &str) -> Column {
+    let mut column = not_null(col(n, sql, "N"));
+    column.default = Some(format!("nextval('public.{sequence}'::regclass)"));
+    column
+}
+
+#[test]
+fn writes_columns_owning_their_sequence_as_serial_and_identities_as_identity() {
+    let mut renamed = owned_sequence("tickets", "no", "integer", i32::MAX as i64);
+    renamed.name = "ticket_numbers".into();
+    let mut cached = owned_sequence("tickets", "batch", "integer", i32::MAX as i64);
+    cached.options.cache = 20;
+    let mut ident = not_null(col("ident", "bigint", "N"));
+    ident.identity = Some(identity(false, "bigint", i64::MAX));
+    let tickets = table(
+        "tickets",
+        vec![
+            counter("id", "integer", "tickets_id_seq"),
+            counter("big", "bigint", "tickets_big_seq"),
+            counter("small", "smallint", "tickets_small_seq"),
+            counter("no", "integer", "ticket_numbers"),
+            counter("batch", "integer", "tickets_batch_seq"),
+            ident,
+        ],
+        vec![pkey("tickets", "id")],
+    );
+    let sequences = vec![
+        owned_sequence("tickets", "id", "integer", i32::MAX as i64),
+        owned_sequence("tickets", "big", "bigint", i64::MAX),
+        owned_sequence("tickets", "small", "smallint", i16::MAX as i64),
+        renamed,
+        cached,
+    ];
+    insta::assert_snapshot!(plan_diff(
+        &realm(vec![], vec![]),
+        &realm(vec![tickets], sequences)
+    ));
+}
+
+#[test]
+fn writes_keys_inside_create_table_with_referenced_tables_first() {
+    let users = table(
+        "users",
+        vec![not_null(col("id", "bigint", "N"))],
+        vec![pkey("users", "id")],
+    );
+    let posts = table(
+        "posts",
+        vec![
+            counter("id", "bigint", "posts_id_seq"),
+            not_null(col("author_id", "bigint", "N")),
+            col("slug", "text", "S"),
+            col("parent_id", "bigint", "N"),
+        ],
+        vec![
+            pkey("posts", "id"),
+            constraint(
+                "posts_slug_key",
+                ConstraintKind::Unique,
+                "UNIQUE (slug)",
+                &["slug"],
+            ),
+            constraint(
+                "posts_slug_check",
+                ConstraintKind::Check,
+                "CHECK ((slug <> ''::text))",
+                &["slug"],
+            ),
+            fkey("posts", "author_id", "users"),
+            fkey("posts", "parent_id", "posts"),
+        ],
+    );
+    // Sorted by name, comments would come first: it references posts, so it waits for it.
+    let comments = table(
+        "comments",
+        vec![
+            not_null(col("id", "bigint", "N")),
+            col("post_id", "bigint", "N"),
+        ],
+        vec![pkey("comments", "id"), fkey("comments", "post_id", "posts")],
+    );
+    let sequence = owned_sequence("posts", "id", "bigint", i64::MAX);
+    insta::assert_snapshot!(plan_diff(
+        &realm(vec![users.clone()], vec![]),
+        &realm(vec![users, posts, comments], vec![sequence])
+    ));
+}
+
+#[test]
+fn keeps_the_key_that_closes_a_cycle_of_new_tables_for_after_them() {
+    let node = |n: &str, other: &str| {
+        table(
+            n,
+            vec![
+                not_null(col("id", "integer", "N")),
+                col(&format!("{other}_id"), "integer", "N"),
+            ],
+            vec![pkey(n, "id"), fkey(n, &format!("{other}_id"), other)],
+        )
+    };
+    insta::assert_snapshot!(plan_diff(
+        &realm(vec![], vec![]),
+        &realm(
+            vec![node("node_a", "node_b"), node("node_b", "node_a")],
+            vec![]
+        )
+    ));
+}
+
+#[test]
+fn a_key_into_a_unique_index_created_later_stays_after_it() {
+    let mut codes = table("codes", vec![not_null(col("id", "integer", "N"))], vec![]);
+    codes.indexes.push(index(
+        "codes_id_idx",
+        "CREATE UNIQUE INDEX codes_id_idx ON public.codes USING btree (id)",
+        true,
+    ));
+    let uses = table(
+        "uses",
+        vec![col("code_id", "integer", "N")],
+        vec![fkey("uses", "code_id", "codes")],
+    );
+    let plan = plan_diff(&realm(vec![], vec![]), &realm(vec![codes, uses], vec![]));
+    assert!(
+        plan.contains(r#"ALTER TABLE "public"."uses" ADD CONSTRAINT "uses_code_id_fkey""#),
+        "{plan}"
+    );
+}
+
+#[test]
+fn a_sequence_another_table_uses_before_its_owner_is_created_stays_explicit() {
+    let owner = table(
+        "b_items",
+        vec![counter("id", "integer", "b_items_id_seq")],
+        vec![],
+    );
+    let user = table(
+        "a_users",
+        vec![counter("item_no", "integer", "b_items_id_seq")],
+        vec![],
+    );
+    let sequence = owned_sequence("b_items", "id", "integer", i32::MAX as i64);
+    let plan = plan_diff(
+        &realm(vec![], vec![]),
+        &realm(vec![user, owner], vec![sequence]),
+    );
+    assert!(
+        plan.contains(r#"CREATE SEQUENCE "public"."b_items_id_seq" AS integer;"#),
+        "{plan}"
+    );
+    assert!(!plan.contains("serial"), "{plan}");
+}

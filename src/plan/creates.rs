@@ -1,9 +1,10 @@
-//! New tables as Atlas writes them on MySQL: each foreign key inside its table's `CREATE
-//! TABLE`, the tables of a run of creations ordered so that a referenced table comes first.
-//! A key that closes a cycle stays an `ALTER TABLE … ADD CONSTRAINT` after the creations.
+//! New tables as Atlas writes them: each foreign key inside its table's `CREATE TABLE`, the
+//! tables of a run of creations ordered so that a referenced table comes first. A key that
+//! closes a cycle stays an `ALTER TABLE … ADD CONSTRAINT` after the creations. A partition or
+//! child table never moves before its parent, which its `CREATE TABLE` names.
 
 use crate::diff::{Change, created_tables};
-use crate::schema::{ConstraintKind, QualifiedName};
+use crate::schema::{ConstraintKind, QualifiedName, Table};
 use std::collections::BTreeSet;
 
 /// A foreign key by its table and name.
@@ -50,14 +51,16 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, BTreeSet<KeyRef>) {
             };
             let ready = |c: &Change| {
                 let name = name_of(c);
-                keys.iter().all(|(t, _, target)| {
-                    **t != name
-                        || **target == name
-                        || placed.contains(target)
-                        || !in_run(run, target)
-                })
+                parents(c).all(|p| placed.contains(p) || !in_run(run, p))
+                    && keys.iter().all(|(t, _, target)| {
+                        **t != name
+                            || **target == name
+                            || placed.contains(target)
+                            || !in_run(run, target)
+                    })
             };
-            // The first creation whose references are all in place; in a cycle, the first one.
+            // The first creation whose references are all in place; in a cycle, the first one
+            // (whose parents, earlier in the diff's order, are placed).
             let pick = left.iter().position(|c| ready(c)).unwrap_or(0);
             let change = left.remove(pick);
             let name = name_of(change);
@@ -86,6 +89,21 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, BTreeSet<KeyRef>) {
     (out, inline)
 }
 
+/// The tables a creation's `PARTITION OF` or `INHERITS` names.
+fn parents(change: &Change) -> impl Iterator<Item = &QualifiedName> {
+    let table: Option<&Table> = match change {
+        Change::CreateTable { table, .. } => Some(table),
+        _ => None,
+    };
+    table.into_iter().flat_map(|t| {
+        t.partition_of
+            .as_ref()
+            .map(|p| &p.parent)
+            .into_iter()
+            .chain(&t.inherits)
+    })
+}
+
 fn in_run(run: &[Change], name: &QualifiedName) -> bool {
     run.iter()
         .any(|c| matches!(c, Change::CreateTable { name: n, .. } if n == name))
@@ -99,4 +117,62 @@ fn run_name<'a>(run: &'a [Change], name: &QualifiedName) -> &'a QualifiedName {
             _ => None,
         })
         .expect("the name comes from the run")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Constraint, PartitionOf, Table};
+
+    fn create(name: &str, table: Table) -> Change {
+        Change::CreateTable {
+            name: QualifiedName::new("public", name),
+            table,
+        }
+    }
+
+    fn names(changes: &[Change]) -> Vec<&str> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable { name, .. } => Some(name.name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_partition_waits_for_its_parent_that_waits_for_a_referenced_table() {
+        let key = Constraint {
+            name: "events_user_id_fkey".into(),
+            kind: ConstraintKind::ForeignKey,
+            definition: "FOREIGN KEY (user_id) REFERENCES public.users(id)".into(),
+            columns: vec!["user_id".into()],
+            references: Some(QualifiedName::new("public", "users")),
+            referenced_columns: vec!["id".into()],
+            validated: true,
+            deferrable: false,
+            initially_deferred: false,
+            comment: None,
+        };
+        let partition = Table {
+            partition_of: Some(PartitionOf {
+                parent: QualifiedName::new("public", "events"),
+                bound: "DEFAULT".into(),
+            }),
+            ..Table::default()
+        };
+        let changes = vec![
+            create("events", Table::default()),
+            create("events_default", partition),
+            create("users", Table::default()),
+            Change::AddConstraint {
+                table: QualifiedName::new("public", "events"),
+                constraint: key,
+            },
+        ];
+        let (arranged, inline) = arrange(&changes);
+        assert_eq!(names(&arranged), ["users", "events", "events_default"]);
+        assert_eq!(inline.len(), 1);
+    }
 }
