@@ -54,3 +54,55 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
         .any(|e| e.kind == ErrorKind::BadInput);
     if bad { 2 } else { 1 }
 }
+
+/// Whether `error` says a database server went away mid-run (the connection closed under a
+/// query). Drivers say so in their own terms ("expected to read 5 bytes, got 0 bytes at EOF"),
+/// often already folded into a message, so the text counts as well as the error's type.
+pub fn lost_connection(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        let io = cause
+            .downcast_ref::<sqlx::Error>()
+            .and_then(|e| match e {
+                sqlx::Error::Io(io) => Some(io.kind()),
+                _ => None,
+            })
+            .or_else(|| cause.downcast_ref::<std::io::Error>().map(|io| io.kind()));
+        let closed = matches!(
+            io,
+            Some(
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            )
+        );
+        closed || says_connection_closed(&cause.to_string())
+    })
+}
+
+fn says_connection_closed(message: &str) -> bool {
+    [
+        "bytes at EOF",
+        "Connection reset by peer",
+        "Broken pipe",
+        "server closed the connection unexpectedly",
+    ]
+    .iter()
+    .any(|phrase| message.contains(phrase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_connection_is_told_by_its_type_or_its_words() {
+        let eof = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "eof");
+        assert!(lost_connection(&anyhow::Error::from(sqlx::Error::Io(eof))));
+        let folded = failure("applying 1_a.sql: expected to read 5 bytes, got 0 bytes at EOF");
+        assert!(lost_connection(&folded));
+        assert!(!lost_connection(&failure(
+            "relation \"users\" does not exist"
+        )));
+    }
+}

@@ -205,7 +205,16 @@ async fn run_migrate(global: &GlobalArgs, command: MigrateCommand) -> anyhow::Re
 
 /// Prints an error and its causes on stderr, one per line.
 fn report(error: &anyhow::Error) {
-    anstream::eprintln!("{} {error}", paint::paint(paint::ERROR, "error:"));
+    let label = paint::paint(paint::ERROR, "error:");
+    if crate::error::lost_connection(error) {
+        anstream::eprintln!(
+            "{label} the database server went away during the run (it stopped, restarted or \
+             the network cut the connection); what ran before is as the server left it"
+        );
+        eprintln!("  caused by: {error}");
+    } else {
+        anstream::eprintln!("{label} {error}");
+    }
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }
