@@ -107,7 +107,7 @@ fn a_server_that_goes_away_mid_migration_is_named_as_such() {
     };
     assert!(schemactl(&["migrate", "hash"]).status().unwrap().success());
     let url = format!("postgres://postgres@127.0.0.1:{}/{name}", proxy.port);
-    let mut run = schemactl(&["migrate", "apply", "--url", &url])
+    let run = schemactl(&["migrate", "apply", "--url", &url])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
