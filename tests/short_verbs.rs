@@ -224,3 +224,35 @@ fn dump_and_load_on_postgres() {
         succeed(schemactl(work.path(), db, &["drop", "--force"]), "drop");
     }
 }
+
+#[test]
+fn init_writes_a_project_file_that_plans_and_applies() {
+    require_provider();
+    let work = tempfile::tempdir().unwrap();
+    models_only(work.path());
+    let url = "sqlite://app.db";
+    let run = |args: &[&str]| schemactl(work.path(), url, args);
+    succeed(run(&["init"]), "init");
+    let written = std::fs::read_to_string(work.path().join("schemactl.hcl")).unwrap();
+    assert!(
+        written.contains("\"--module\", \"app.models\", \"--dialect\", \"sqlite\""),
+        "{written}"
+    );
+    succeed(
+        run(&["migrate", "diff", "init", "--env", "local"]),
+        "migrate diff --env local",
+    );
+    succeed(run(&["up", "--env", "local"]), "up --env local");
+    let check = run(&["migrate", "diff", "--check", "--env", "local"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let again = run(&["init"]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing project file is kept"
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("schemactl.hcl")).unwrap(),
+        written
+    );
+}

@@ -7,6 +7,7 @@ mod completion_cmd;
 mod dev_cmd;
 mod dump_cmd;
 mod history_cmd;
+mod init_cmd;
 mod lint_cmd;
 mod migrate_cmd;
 mod paint;
@@ -68,6 +69,8 @@ pub enum Command {
     /// Write a new migration file: empty, or with --auto planned from the models (short for
     /// `migrate new` / `migrate diff`).
     New(migrate_cmd::ShortNewArgs),
+    /// Write a commented schemactl.hcl for the project here (its models, DATABASE_URL).
+    Init(init_cmd::InitArgs),
     /// Write the target's schema to a file (default `schema.sql`).
     Dump(dump_cmd::DumpArgs),
     /// Load a schema file (default `schema.sql`) into an empty target.
@@ -179,6 +182,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Cache(CacheCommand::Clear(args)) => cache_cmd::clear(&cli.global, args).await,
         Command::New(args) => migrate_cmd::short_new(&cli.global, args).await,
         Command::Completion(args) => Ok(completion_cmd::completion(args)?),
+        Command::Init(args) => init_cmd::init(&cli.global.config, args),
         Command::Dump(args) => dump_cmd::dump(&cli.global, args).await,
         Command::Load(args) => dump_cmd::load(&cli.global, args).await,
         Command::Migrate(group) => match group.command {
