@@ -1,6 +1,7 @@
 //! `init`: a commented `schemactl.hcl` for the project in the working directory: its
 //! SQLAlchemy models as the desired state, `DATABASE_URL` as the target, `./migrations`.
 
+use crate::dialect;
 use crate::error::bad_input;
 use crate::provider::sqlalchemy;
 use crate::url;
@@ -45,8 +46,7 @@ pub fn init(config: &str, args: InitArgs) -> Result<i32> {
         None => std::env::var("DATABASE_URL")
             .ok()
             .and_then(|u| url::parse(&u).ok())
-            .as_ref()
-            .and_then(sqlalchemy::dialect_for)
+            .and_then(|u| Some(dialect::of_database(&u).ok()?.sqlalchemy_name(&u)))
             .unwrap_or("postgresql"),
     };
     std::fs::write(&path, render(&module, dialect))

@@ -144,11 +144,7 @@ impl Settings {
                  models for: pass --url URL or set DATABASE_URL"
             ))
         })?;
-        let dialect = sqlalchemy::dialect_for(&target).ok_or_else(|| {
-            bad_input(format!(
-                "--models {module}: {target} names no database dialect"
-            ))
-        })?;
+        let dialect = dialect::of_database(&target)?.sqlalchemy_name(&target);
         Ok(DesiredSource::Program(sqlalchemy::models_program(
             module,
             dialect,

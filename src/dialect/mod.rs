@@ -44,6 +44,10 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// Whether `url` names a database (or dev database) of this dialect.
     fn owns(&self, url: &DbUrl) -> bool;
 
+    /// The name SQLAlchemy (and so our provider's `--dialect`) gives this dialect's SQL for
+    /// the target `url` (one this dialect owns), e.g. `postgresql`.
+    fn sqlalchemy_name(&self, url: &DbUrl) -> &'static str;
+
     // --- The model -------------------------------------------------------------------------
 
     /// The schema an unqualified name lives in (`public`, `main`).

@@ -39,6 +39,14 @@ impl Dialect for Mysql {
         "MySQL"
     }
 
+    fn sqlalchemy_name(&self, url: &DbUrl) -> &'static str {
+        match url {
+            DbUrl::Mysql(mysql) => mysql.flavor().scheme(),
+            DbUrl::Docker(docker) if docker.engine() == DockerEngine::Mariadb => "mariadb",
+            _ => "mysql",
+        }
+    }
+
     fn owns(&self, url: &DbUrl) -> bool {
         match url {
             DbUrl::Mysql(_) => true,

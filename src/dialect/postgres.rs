@@ -38,6 +38,11 @@ impl Dialect for Postgres {
         "PostgreSQL"
     }
 
+    fn sqlalchemy_name(&self, url: &DbUrl) -> &'static str {
+        let _ = url;
+        "postgresql"
+    }
+
     fn owns(&self, url: &DbUrl) -> bool {
         match url {
             DbUrl::Postgres(_) => true,

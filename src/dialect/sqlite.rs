@@ -37,6 +37,11 @@ impl Dialect for Sqlite {
         "SQLite"
     }
 
+    fn sqlalchemy_name(&self, url: &DbUrl) -> &'static str {
+        let _ = url;
+        "sqlite"
+    }
+
     fn owns(&self, url: &DbUrl) -> bool {
         matches!(url, DbUrl::Sqlite(_))
     }

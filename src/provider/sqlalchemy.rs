@@ -2,22 +2,11 @@
 //! desired state of a project with no project file: `schemactl new --auto --models app.models`.
 
 use super::ProgramSpec;
-use crate::url::DbUrl;
 use std::path::PathBuf;
 use std::time::Duration;
 
 /// The provider's command.
 pub const COMMAND: &str = "schemactl-sqlalchemy";
-
-/// The SQLAlchemy dialect name the provider prints DDL for, for a target URL.
-pub fn dialect_for(url: &DbUrl) -> Option<&'static str> {
-    match url {
-        DbUrl::Postgres(_) => Some("postgresql"),
-        DbUrl::Mysql(url) => Some(url.flavor().scheme()),
-        DbUrl::Sqlite(_) => Some("sqlite"),
-        DbUrl::Docker(_) | DbUrl::File(_) => None,
-    }
-}
 
 /// The provider run on `module` (imported from the working directory) for `dialect`.
 pub fn models_program(
