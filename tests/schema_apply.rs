@@ -214,3 +214,45 @@ fn a_failing_statement_leaves_the_postgres_target_as_it_was() {
     );
     assert!(left.contains("SET NOT NULL"), "{left}");
 }
+
+#[test]
+fn the_plan_is_linted_and_findings_point_at_its_lines() {
+    let db = Database::new("lint");
+    let work = tempfile::tempdir().unwrap();
+    psql(
+        &db.url,
+        "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL); CREATE TABLE old_stuff (id integer)",
+    );
+    std::fs::write(
+        work.path().join("desired.sql"),
+        "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n",
+    )
+    .unwrap();
+    let out = schemactl(
+        work.path(),
+        &[
+            "schema",
+            "apply",
+            "--url",
+            &db.url,
+            "--to",
+            "file://desired.sql",
+            "--dev-url",
+            &db.server,
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let plan = text(&out.stdout);
+    let line = plan
+        .lines()
+        .position(|l| l.starts_with("DROP TABLE"))
+        .unwrap_or_else(|| panic!("{plan}"))
+        + 1;
+    let said = text(&out.stderr);
+    assert!(
+        said.contains(&format!("plan:{line}: error DS102")),
+        "{said}"
+    );
+    assert!(said.contains("destructive: drops table"), "{said}");
+}

@@ -2,7 +2,7 @@
 
 use super::GlobalArgs;
 use super::migrate_cmd::DirArgs;
-use super::paint::{ERROR, WARNING, paint};
+use super::paint;
 use super::project::Settings;
 use crate::error::bad_input;
 use crate::lint::replay::lint_files;
@@ -69,10 +69,7 @@ pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
     dev.close().await?;
     let findings = linted?;
     let output = match args.format {
-        LintFormat::Text => report::text_with(&findings, |level, word| match level {
-            Level::Error => paint(ERROR, word),
-            _ => paint(WARNING, word),
-        }),
+        LintFormat::Text => report::text_with(&findings, paint::level),
         LintFormat::Json => report::json(&findings),
         LintFormat::Github => report::github(&findings),
     };

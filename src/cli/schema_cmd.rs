@@ -5,6 +5,9 @@ use super::project::Settings;
 use super::{Format, GlobalArgs};
 use crate::dialect::Dev;
 use crate::dialect::open_dev;
+use crate::lint::replay::lint_script;
+use crate::lint::report;
+use crate::lint::settings::LintSettings;
 use crate::migrate::TargetSpec;
 use crate::plan::Plan;
 use crate::plan::RiskKind;
@@ -120,15 +123,26 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
         .map_err(|why| crate::error::bad_input(format!("--lock-timeout: {why}")))?;
     let dev = settings.dev(args.dev_url.as_deref(), &[&target])?;
     let dialect = dev.dialect();
-    let states = tokio::try_join!(realm_from_url(&target, &dev), desired_realm(&source, &dev));
+    let planned = async {
+        let (current, desired) =
+            tokio::try_join!(realm_from_url(&target, &dev), desired_realm(&source, &dev))?;
+        let plan = plan_between(&current, &desired, dialect)?;
+        let findings = match plan.is_empty() || dialect.lint_traits().is_err() {
+            true => Vec::new(),
+            false => {
+                let setup = plan_between(&dialect.empty_realm(), &current, dialect)?;
+                let lint = LintSettings::new(settings.lint_config());
+                let (setup, script) = (setup.to_commented_sql(), plan.to_commented_sql());
+                lint_script(&dev, &setup, &script, "plan", &lint).await?
+            }
+        };
+        anyhow::Ok((plan, findings))
+    }
+    .await;
     dev.close().await?;
-    let (current, desired) = states?;
-    let plan = plan_between(&current, &desired, dialect)?;
+    let (plan, findings) = planned?;
     if plan.is_empty() {
-        eprintln!(
-            "{} is in sync with the desired state: nothing to apply",
-            target
-        );
+        eprintln!("{target} is in sync with the desired state: nothing to apply");
         return Ok(0);
     }
     match args.format {
@@ -136,6 +150,9 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
         Format::Sql => print_sql(&plan)?,
     }
     report_risks(&plan);
+    if !findings.is_empty() {
+        anstream::eprint!("{}", report::text_with(&findings, paint::level));
+    }
     if args.dry_run {
         eprintln!("dry run: nothing was applied");
         return Ok(0);

@@ -289,3 +289,25 @@ fn finding(
         statement: statement.text.clone(),
     })
 }
+
+/// Lints `script` against the state `setup` leaves (both SQL of the dev database's dialect):
+/// what `schema apply` shows of its plan. Findings name `label` as their file; their lines are
+/// the script's.
+pub async fn lint_script(
+    dev: &Dev,
+    setup: &str,
+    script: &str,
+    label: &str,
+    settings: &LintSettings,
+) -> Result<Vec<Finding>> {
+    let dir = tempfile::tempdir().context("making a directory for the linted script")?;
+    std::fs::write(dir.path().join("1_setup.sql"), setup)?;
+    std::fs::write(dir.path().join("2_script.sql"), script)?;
+    let files = crate::migrate::MigrationDir::open(dir.path(), crate::migrate::DirFormat::Atlas)?
+        .files()?;
+    let mut findings = lint_files(dev, &files, &[1], settings).await?;
+    for finding in &mut findings {
+        finding.file = label.to_string();
+    }
+    Ok(findings)
+}
