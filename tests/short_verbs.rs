@@ -256,3 +256,24 @@ fn init_writes_a_project_file_that_plans_and_applies() {
         written
     );
 }
+
+#[test]
+fn create_wait_and_drop_on_sqlite() {
+    let work = tempfile::tempdir().unwrap();
+    let url = "sqlite://data/app.db";
+    std::fs::create_dir(work.path().join("data")).unwrap();
+    let run = |args: &[&str]| schemactl(work.path(), url, args);
+    succeed(run(&["wait", "--timeout", "2s"]), "wait");
+    succeed(run(&["create"]), "create");
+    assert!(work.path().join("data/app.db").is_file());
+    assert_ne!(run(&["create"]).status.code(), Some(0), "it exists already");
+    let refused = run(&["drop"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "no terminal: --force is needed"
+    );
+    assert!(work.path().join("data/app.db").is_file());
+    succeed(run(&["drop", "--force"]), "drop");
+    assert!(!work.path().join("data/app.db").exists());
+}
