@@ -165,9 +165,14 @@ fn dump_and_load(work: &Path, url: &str, copy: &str) {
         run(url, &["new", "init", "--auto", "--models", "app.models"]),
         "new",
     );
-    succeed(run(url, &["up"]), "up");
+    // `--dump-schema` writes the schema after applying, as `dump` does.
+    succeed(run(url, &["up", "--dump-schema", "after-up.sql"]), "up");
     succeed(run(url, &["dump"]), "dump");
     let dumped = std::fs::read_to_string(work.join("schema.sql")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(work.join("after-up.sql")).unwrap(),
+        dumped
+    );
     assert!(
         dumped.contains("posts") && dumped.contains("users"),
         "{dumped}"

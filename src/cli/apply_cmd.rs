@@ -14,6 +14,7 @@ use crate::workflow::{self, ApplyOutcome, DownOptions, Status};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// `migrate` subcommands that run against a target database.
@@ -111,6 +112,9 @@ pub struct ApplyArgs {
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// After applying, write the target's schema to FILE (default `schema.sql`), as `dump`.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "schema.sql")]
+    pub dump_schema: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +297,10 @@ async fn apply_with(settings: &Settings, spec: &TargetSpec, args: &ApplyArgs) ->
                     }
                 ),
                 None => eprintln!("the target is up to date; nothing to apply"),
+            }
+            if let Some(file) = &args.dump_schema {
+                let statements = super::dump_cmd::write_schema(&spec.url, file).await?;
+                eprintln!("wrote {} ({statements} statement(s))", file.display());
             }
         }
     }

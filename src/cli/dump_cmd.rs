@@ -6,6 +6,7 @@ use super::project::Settings;
 use crate::dialect;
 use crate::error::bad_input;
 use crate::migrate::TargetSpec;
+use crate::url::DbUrl;
 use crate::workflow::{load_into_empty, plan_between};
 use anyhow::Result;
 use clap::Args;
@@ -39,24 +40,33 @@ pub struct LoadArgs {
 pub async fn dump(global: &GlobalArgs, args: DumpArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
     let url = settings.target_url(args.url.as_deref())?;
-    let dialect = dialect::of_database(&url)?;
-    let realm = dialect.inspect(&url).await?;
+    if args.file == Path::new("-") {
+        let (sql, _) = schema_sql(&url).await?;
+        std::io::stdout().lock().write_all(sql.as_bytes())?;
+        return Ok(0);
+    }
+    let statements = write_schema(&url, &args.file).await?;
+    eprintln!("wrote {} ({statements} statement(s))", args.file.display());
+    Ok(0)
+}
+
+/// Writes the schema of `url` to `file` (whole or not at all); returns its statement count.
+pub async fn write_schema(url: &DbUrl, file: &Path) -> Result<usize> {
+    let (sql, statements) = schema_sql(url).await?;
+    write_replacing(file, &sql)?;
+    Ok(statements)
+}
+
+/// The live database's schema as a script that creates it, and its statement count.
+async fn schema_sql(url: &DbUrl) -> Result<(String, usize)> {
+    let dialect = dialect::of_database(url)?;
+    let realm = dialect.inspect(url).await?;
     let plan = plan_between(&dialect.empty_realm(), &realm, dialect)?;
     let sql = format!(
         "-- The schema of {url}, written by `schemactl dump`.\n{}",
         plan.to_commented_sql()
     );
-    if args.file == Path::new("-") {
-        std::io::stdout().lock().write_all(sql.as_bytes())?;
-        return Ok(0);
-    }
-    write_replacing(&args.file, &sql)?;
-    eprintln!(
-        "wrote {} ({} statement(s))",
-        args.file.display(),
-        plan.statements().count()
-    );
-    Ok(0)
+    Ok((sql, plan.statements().count()))
 }
 
 /// Writes `path` through a temporary file beside it, so a reader never sees half of it.
