@@ -177,6 +177,21 @@ fn postgres_schema_apply() {
     apply_flow(work.path(), &db.url, &db.server);
 }
 
+/// `schema apply` of desired.sql to `db`, its test server as the dev database.
+fn apply_to(dir: &Path, db: &Database, flag: &str) -> Output {
+    let args = [
+        "schema",
+        "apply",
+        "--url",
+        &db.url,
+        "--to",
+        "file://desired.sql",
+    ];
+    let mut args = args.to_vec();
+    args.extend_from_slice(&["--dev-url", &db.server, flag]);
+    schemactl(dir, &args)
+}
+
 #[test]
 fn a_failing_statement_leaves_the_postgres_target_as_it_was() {
     let db = Database::new("fails");
@@ -187,20 +202,7 @@ fn a_failing_statement_leaves_the_postgres_target_as_it_was() {
     );
     // The new table is created first; SET NOT NULL then fails on the row without an email.
     std::fs::write(work.path().join("desired.sql"), DESIRED).unwrap();
-    let out = schemactl(
-        work.path(),
-        &[
-            "schema",
-            "apply",
-            "--url",
-            &db.url,
-            "--to",
-            "file://desired.sql",
-            "--dev-url",
-            &db.server,
-            "--auto-approve",
-        ],
-    );
+    let out = apply_to(work.path(), &db, "--auto-approve");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let said = text(&out.stderr);
     assert!(
@@ -228,20 +230,7 @@ fn the_plan_is_linted_and_findings_point_at_its_lines() {
         "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n",
     )
     .unwrap();
-    let out = schemactl(
-        work.path(),
-        &[
-            "schema",
-            "apply",
-            "--url",
-            &db.url,
-            "--to",
-            "file://desired.sql",
-            "--dev-url",
-            &db.server,
-            "--dry-run",
-        ],
-    );
+    let out = apply_to(work.path(), &db, "--dry-run");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let plan = text(&out.stdout);
     let line = plan
