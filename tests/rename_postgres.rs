@@ -40,7 +40,10 @@ async fn converge(
 ) -> Outcome {
     let loaded = Loaded::new(&format!("{current}\n{seed}"), desired).await;
     let (from, to) = (&loaded.current, &loaded.desired);
-    let options = DiffOptions { renames: hints };
+    let options = DiffOptions {
+        renames: hints,
+        ..DiffOptions::default()
+    };
     let changes = diff(from, to, &options, &PostgresDiffPolicy);
     let plan = PostgresPlanner.plan(&changes).unwrap();
     let mut conn = loaded.a.connect().await.expect("connect A");
@@ -248,7 +251,10 @@ async fn hint_that_does_not_apply_is_reported_and_the_diff_drops_and_adds() {
     let changes = diff(
         from,
         to,
-        &DiffOptions { renames: hints },
+        &DiffOptions {
+            renames: hints,
+            ..DiffOptions::default()
+        },
         &PostgresDiffPolicy,
     );
     assert!(has_drop(&changes));

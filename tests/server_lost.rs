@@ -138,4 +138,13 @@ fn a_server_that_goes_away_mid_migration_is_named_as_such() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("the database server went away"), "{said}");
+    // The progress line is ended before the error, which starts a line of its own.
+    let progress: Vec<&str> = said.lines().filter(|l| l.starts_with("applying")).collect();
+    assert!(!progress.is_empty(), "{said}");
+    assert!(
+        progress
+            .iter()
+            .all(|l| l.ends_with("FAILED") || l.contains(" ... ok ")),
+        "{said}"
+    );
 }

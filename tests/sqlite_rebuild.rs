@@ -191,6 +191,7 @@ async fn renames_run_as_alter_and_the_rebuild_after_them_copies_renamed_columns(
                 to: "name".into(),
             },
         ],
+        ..DiffOptions::default()
     };
     let plan = plan_between(&current, &desired, &options);
     let sql = plan.to_sql();

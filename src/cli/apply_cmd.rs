@@ -13,6 +13,7 @@ use crate::url;
 use crate::workflow::{self, ApplyOutcome, DownOptions, Status};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
+use std::cell::Cell;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -224,8 +225,9 @@ fn target_spec(settings: &Settings, args: &TargetArgs) -> Result<TargetSpec> {
     })
 }
 
-/// Progress lines on stderr: `applying 1_a.sql (5 statements) ... ok 12ms`.
-fn progress_printer(verb: &'static str) -> impl FnMut(Progress<'_>) {
+/// Progress lines on stderr: `applying 1_a.sql (5 statements) ... ok 12ms`. `open` says
+/// whether a line was started and not ended, for [`end_open_line`].
+fn progress_printer<'a>(verb: &'static str, open: &'a Cell<bool>) -> impl FnMut(Progress<'_>) + 'a {
     move |progress| match progress {
         Progress::WaitingForLock => {
             eprintln!("waiting for the migration lock (another schemactl run holds it) ...")
@@ -247,9 +249,24 @@ fn progress_printer(verb: &'static str) -> impl FnMut(Progress<'_>) {
                 "{verb} {} ({statements} statements{resume}) ... ",
                 file.file_name()
             );
+            open.set(true);
         }
-        Progress::Done { elapsed, .. } => eprintln!("ok {}ms", elapsed.as_millis()),
-        Progress::Failed { .. } => eprintln!("FAILED"),
+        Progress::Done { elapsed, .. } => {
+            eprintln!("ok {}ms", elapsed.as_millis());
+            open.set(false);
+        }
+        Progress::Failed { .. } => {
+            eprintln!("FAILED");
+            open.set(false);
+        }
+    }
+}
+
+/// Ends a progress line an error cut short (a lost connection reports no `Failed`), so the
+/// error message starts on a line of its own.
+fn end_open_line(open: &Cell<bool>) {
+    if open.replace(false) {
+        eprintln!("FAILED");
     }
 }
 
@@ -277,8 +294,11 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
 async fn apply_with(settings: &Settings, spec: &TargetSpec, args: &ApplyArgs) -> Result<i32> {
     let dir = settings.migration_dir(&args.dir)?;
     let options = apply_options(settings, args)?;
-    let mut report = progress_printer("applying");
-    match workflow::apply(spec, &dir, &options, args.dry_run, &mut report).await? {
+    let open_line = Cell::new(false);
+    let mut report = progress_printer("applying", &open_line);
+    let outcome = workflow::apply(spec, &dir, &options, args.dry_run, &mut report).await;
+    end_open_line(&open_line);
+    match outcome? {
         ApplyOutcome::DryRun { pending, flavor } => print_dry_run(&pending, flavor),
         ApplyOutcome::Applied(summary) => {
             if args.format == OutputFormat::Json {
@@ -329,8 +349,10 @@ async fn down(global: &GlobalArgs, args: DownArgs) -> Result<i32> {
         dry_run: args.dry_run,
         auto_approve: args.auto_approve,
     };
-    let mut report = progress_printer("reverting");
+    let open_line = Cell::new(false);
+    let mut report = progress_printer("reverting", &open_line);
     let result = workflow::down(&spec, &dir, &dev, &options, &mut ask, &mut report).await;
+    end_open_line(&open_line);
     dev.close().await?;
     let steps = result?;
     if args.dry_run {

@@ -143,9 +143,7 @@ async fn diff_with(settings: Settings, args: DiffArgs) -> Result<i32> {
     };
     let dev = settings.dev(args.dev_url.as_deref(), &targets)?;
     let dialect = dev.dialect();
-    let mut options = DiffOptions {
-        renames: settings.rename_hints(dialect.default_schema())?,
-    };
+    let mut options = settings.diff_options(dialect.default_schema(), true)?;
     for flag in &args.renames {
         options
             .renames

@@ -6,7 +6,7 @@ use crate::cache::Cache;
 use crate::config::{self, Env, RenameKind, Source};
 use crate::dialect;
 use crate::dialect::Dev;
-use crate::diff::RenameHint;
+use crate::diff::{DiffOptions, RenameHint, Scope, Skip};
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir};
 use crate::provider::{ProgramSpec, sqlalchemy};
@@ -186,6 +186,24 @@ impl Settings {
             .as_ref()
             .and_then(|e| e.lint.clone())
             .unwrap_or_default()
+    }
+
+    /// The env's diff options: rename hints, `schemas` and `exclude` (plus `migration {
+    /// exclude }` when `for_migrations`), and `diff { skip { } }`. Patterns and skip names were
+    /// checked when the project file was read.
+    pub fn diff_options(&self, default_schema: &str, for_migrations: bool) -> Result<DiffOptions> {
+        let Some(env) = &self.env else {
+            return Ok(DiffOptions::default());
+        };
+        let mut exclude = env.exclude.clone();
+        if for_migrations {
+            exclude.extend(env.migration.exclude.iter().cloned());
+        }
+        Ok(DiffOptions {
+            renames: self.rename_hints(default_schema)?,
+            scope: Scope::new(&env.schemas, &exclude).map_err(bad_input)?,
+            skip: Skip::new(&env.diff.skip).map_err(bad_input)?,
+        })
     }
 
     /// The env's rename hints; names without a schema are in `default_schema`.

@@ -12,7 +12,7 @@ use crate::migrate::TargetSpec;
 use crate::plan::Plan;
 use crate::plan::RiskKind;
 use crate::url::{self, DbUrl};
-use crate::workflow::{apply_plan, desired_realm, plan_between, realm_from_url};
+use crate::workflow::{apply_plan, desired_realm, plan_between, plan_changes, realm_from_url};
 use anyhow::Result;
 use clap::Args;
 use std::io::IsTerminal;
@@ -64,17 +64,19 @@ pub async fn inspect(global: &GlobalArgs, args: InspectArgs) -> Result<i32> {
     Ok(0)
 }
 
-async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev) -> Result<Plan> {
+async fn plan_from_urls(from: &DbUrl, to: &DbUrl, dev: &Dev, settings: &Settings) -> Result<Plan> {
     let (current, desired) = tokio::try_join!(realm_from_url(from, dev), realm_from_url(to, dev))?;
-    plan_between(&current, &desired, dev.dialect())
+    let options = settings.diff_options(dev.dialect().default_schema(), false)?;
+    Ok(plan_changes(&current, &desired, &options, dev.dialect())?.1)
 }
 
 pub async fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32> {
     let from = url::parse(&args.from)?;
     let to = url::parse(&args.to)?;
     let dev_url = args.dev_url.as_deref().map(url::parse).transpose()?;
+    let settings = Settings::load(global)?;
     let dev = open_dev(dev_url.as_ref(), &[&from, &to])?.with_cache(global.cache()?);
-    let result = plan_from_urls(&from, &to, &dev).await;
+    let result = plan_from_urls(&from, &to, &dev, &settings).await;
     dev.close().await?;
     let plan = result?;
     match args.format {
@@ -126,7 +128,8 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
     let planned = async {
         let (current, desired) =
             tokio::try_join!(realm_from_url(&target, &dev), desired_realm(&source, &dev))?;
-        let plan = plan_between(&current, &desired, dialect)?;
+        let options = settings.diff_options(dialect.default_schema(), false)?;
+        let plan = plan_changes(&current, &desired, &options, dialect)?.1;
         let findings = match plan.is_empty() || dialect.lint_traits().is_err() {
             true => Vec::new(),
             false => {

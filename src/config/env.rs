@@ -10,6 +10,7 @@ use super::{
     DiffConfig, Env, ExternalSchema, MIGRATION_FORMATS, MigrationConfig, RenameHint, RenameKind,
     Source, values,
 };
+use crate::diff::{Scope, Skip};
 use hcl::Value;
 use hcl::edit::structure::Block;
 use hcl::eval::Context;
@@ -68,9 +69,7 @@ pub(crate) fn decode(
         schemas: section
             .get("schemas", ctx, values::string_list)?
             .unwrap_or_default(),
-        exclude: section
-            .get("exclude", ctx, values::string_list)?
-            .unwrap_or_default(),
+        exclude: exclude_patterns(&section, ctx)?,
         migration,
         diff,
         lint,
@@ -178,12 +177,19 @@ fn migration(file: &SourceFile, block: &Block, ctx: &Context) -> anyhow::Result<
     Ok(MigrationConfig {
         dir: dir.map(|d| resolve_file_url(&file.dir, &d)),
         format,
-        exclude: section
-            .get("exclude", ctx, values::string_list)?
-            .unwrap_or_default(),
+        exclude: exclude_patterns(&section, ctx)?,
         revisions_schema: section.get("revisions_schema", ctx, values::string)?,
         baseline: section.get("baseline", ctx, values::string)?,
     })
+}
+
+/// `exclude = [...]`, each pattern checked here so that a bad one names its line.
+fn exclude_patterns(section: &Section, ctx: &Context) -> anyhow::Result<Vec<String>> {
+    let patterns = section
+        .get("exclude", ctx, values::string_list)?
+        .unwrap_or_default();
+    Scope::new(&[], &patterns).map_err(|message| section.invalid("exclude", message))?;
+    Ok(patterns)
 }
 
 /// `diff { rename { ... } skip { ... } }`.
@@ -265,5 +271,12 @@ fn skip(file: &SourceFile, block: &Block, ctx: &Context) -> anyhow::Result<Vec<S
             enabled.push(name.to_string());
         }
     }
+    Skip::new(&enabled).map_err(|message| {
+        let name = enabled
+            .iter()
+            .find(|n| message.contains(&format!("`{n}`")))
+            .map_or("skip", String::as_str);
+        section.invalid(name, message)
+    })?;
     Ok(enabled)
 }

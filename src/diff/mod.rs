@@ -40,7 +40,9 @@ mod rename;
 mod res;
 mod routines;
 mod schemas;
+mod scope;
 mod sequences;
+mod skip;
 mod table;
 mod trigger;
 mod types;
@@ -53,6 +55,8 @@ mod tests;
 pub use change::{Change, CommentTarget, RowSecurity, TableOptions, created_tables};
 pub use policy::DiffPolicy;
 pub use rename::{RenameCandidate, RenameHint, UnusedHint, rename_candidates, unused_hints};
+pub use scope::Scope;
+pub use skip::{SKIPPABLE, Skip};
 
 use crate::schema::Realm;
 
@@ -62,6 +66,39 @@ pub struct DiffOptions {
     /// Current tables and columns that are target ones under new names: renamed (rows kept)
     /// rather than dropped and added. Hints that do not apply are ignored; see [`unused_hints`].
     pub renames: Vec<RenameHint>,
+    /// The objects compared (the env's `schemas` and `exclude`); see [`narrow`].
+    pub scope: Scope,
+    /// Drops left out (the env's `diff { skip { } }`); see [`narrow`].
+    pub skip: Skip,
+}
+
+/// The two states as a plan should see them: out-of-scope objects left out of both, and what
+/// a skipped drop would remove kept in the desired one. Plan on these, not the originals.
+///
+/// Where a table is one stored text (`DiffPolicy::table_is_one_text`), leaving out or keeping
+/// single columns or constraints would make the text and the model disagree: that is an error
+/// naming the table, not a plan that rebuilds the table wrongly.
+pub fn narrow(
+    from: &Realm,
+    to: &Realm,
+    opts: &DiffOptions,
+    policy: &dyn DiffPolicy,
+) -> Result<(Realm, Realm), String> {
+    let (narrowed_from, narrowed_to) = opts.scope.apply_to_both(from, to);
+    let kept_to = opts.skip.keep_in(&narrowed_from, &narrowed_to);
+    if policy.table_is_one_text() {
+        let touched = scope::touched_table(from, &narrowed_from)
+            .or_else(|| scope::touched_table(to, &narrowed_to))
+            .or_else(|| scope::touched_table(&narrowed_to, &kept_to));
+        if let Some(table) = touched {
+            return Err(format!(
+                "table {table}: this dialect stores a table as one CREATE TABLE text, so its \
+                 columns and constraints cannot be excluded or kept one by one; exclude or \
+                 skip whole tables"
+            ));
+        }
+    }
+    Ok((narrowed_from, kept_to))
 }
 
 /// The changes that turn `from` into `to`, in an order a database can run them.

@@ -52,6 +52,12 @@ pub trait DiffPolicy: Sync {
         false
     }
 
+    /// Whether a table's definition is one stored text (SQLite's `CREATE TABLE`), so that its
+    /// columns and constraints cannot be left out of a plan one by one (see `narrow`).
+    fn table_is_one_text(&self) -> bool {
+        false
+    }
+
     /// A table's dialect attributes as the comparison sees them: without what is data rather
     /// than schema (MySQL's next AUTO_INCREMENT value grows with every insert).
     fn comparable_attrs(&self, attrs: &TableAttrs) -> TableAttrs {

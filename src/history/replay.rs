@@ -176,6 +176,7 @@ fn changes_between(
 ) -> Vec<Change> {
     let options = DiffOptions {
         renames: hints.to_vec(),
+        ..DiffOptions::default()
     };
     let changes = diff(before, after, &options, dialect.diff_policy());
     match renamed {

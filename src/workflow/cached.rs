@@ -229,7 +229,9 @@ pub fn plan_key(current: &str, desired: &str, options: &DiffOptions) -> String {
     key.text("schemactl", &build_identity())
         .text("current", current)
         .text("desired", desired)
-        .text("renames", &format!("{:?}", options.renames));
+        .text("renames", &format!("{:?}", options.renames))
+        .text("scope", &options.scope.to_string())
+        .text("skip", &format!("{:?}", options.skip));
     key.finish()
 }
 

@@ -3,21 +3,24 @@
 
 use crate::dialect::Dialect;
 use crate::diff::{self, Change, DiffOptions};
+use crate::error::bad_input;
 use crate::migrate::{MigrationDir, next_version};
 use crate::plan::Plan;
 use crate::schema::Realm;
 use anyhow::Result;
 use std::path::PathBuf;
 
-/// The changes and plan from `current` to `desired` in `dialect`.
+/// The changes and plan from `current` to `desired` in `dialect`, within the options' scope.
 pub fn plan_changes(
     current: &Realm,
     desired: &Realm,
     options: &DiffOptions,
     dialect: &dyn Dialect,
 ) -> Result<(Vec<Change>, Plan)> {
-    let changes = diff::diff(current, desired, options, dialect.diff_policy());
-    let plan = dialect.plan(current, desired, &changes)?;
+    let (current, desired) =
+        diff::narrow(current, desired, options, dialect.diff_policy()).map_err(bad_input)?;
+    let changes = diff::diff(&current, &desired, options, dialect.diff_policy());
+    let plan = dialect.plan(&current, &desired, &changes)?;
     Ok((changes, plan))
 }
 

@@ -82,7 +82,10 @@ fn realm(tables: Vec<(&str, Table)>) -> Realm {
 }
 
 fn with_hints(renames: Vec<RenameHint>) -> DiffOptions {
-    DiffOptions { renames }
+    DiffOptions {
+        renames,
+        ..DiffOptions::default()
+    }
 }
 
 fn users(name: &str, column: &str, data_type: DataType) -> Table {

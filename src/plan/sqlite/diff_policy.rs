@@ -13,6 +13,11 @@ use crate::sql::Flavor;
 pub struct SqliteDiffPolicy;
 
 impl DiffPolicy for SqliteDiffPolicy {
+    /// The planner writes a table as its stored `CREATE TABLE` text.
+    fn table_is_one_text(&self) -> bool {
+        true
+    }
+
     /// SQLite has neither partitioning nor inheritance; what it cannot alter in place the
     /// planner rebuilds, under the same name and with its rows.
     fn table_needs_recreate(&self, _old: &Table, _new: &Table) -> bool {
