@@ -25,8 +25,13 @@ pub enum MigrateRunCommand {
     Apply(ApplyArgs),
     /// Revert the last N applied files (default 1).
     Down(DownArgs),
-    /// Show the target's version, pending files and a failed or partly applied file.
+    /// Show the target's version, pending files and a failed or partly applied file (exit 1
+    /// when a file failed or stopped part-way, or the directory and the target disagree).
     Status(StatusArgs),
+    /// Record the target as being at VERSION without running anything (after a fix by hand).
+    Set(super::repair_cmd::SetArgs),
+    /// Remove failed and stray revision rows and accept edited files' checksums.
+    Repair(super::repair_cmd::RepairArgs),
 }
 
 /// Top-level commands of the runner.
@@ -188,6 +193,8 @@ pub async fn run_migrate(global: &GlobalArgs, command: MigrateRunCommand) -> Res
         MigrateRunCommand::Apply(args) => apply(global, args).await,
         MigrateRunCommand::Down(args) => down(global, args).await,
         MigrateRunCommand::Status(args) => status(global, args).await,
+        MigrateRunCommand::Set(args) => super::repair_cmd::set(global, args).await,
+        MigrateRunCommand::Repair(args) => super::repair_cmd::repair(global, args).await,
     }
 }
 
@@ -214,7 +221,7 @@ fn target_url(settings: &Settings, flag: Option<&str>) -> Result<url::DbUrl> {
     settings.target_url(flag)
 }
 
-fn target_spec(settings: &Settings, args: &TargetArgs) -> Result<TargetSpec> {
+pub(super) fn target_spec(settings: &Settings, args: &TargetArgs) -> Result<TargetSpec> {
     let env_schema = settings
         .env()
         .and_then(|e| e.migration.revisions_schema.clone());
@@ -280,6 +287,7 @@ fn apply_options(settings: &Settings, args: &ApplyArgs) -> Result<ApplyOptions> 
             TxModeArg::None => TxMode::None,
         },
         baseline: args.baseline.clone().or(env_baseline),
+        baseline_explicit: args.baseline.is_some(),
         allow_dirty: args.allow_dirty,
         lock_timeout: duration_flag("--lock-timeout", &args.target.lock_timeout)?,
     })
@@ -379,7 +387,8 @@ async fn status(global: &GlobalArgs, args: StatusArgs) -> Result<i32> {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&status)?),
         OutputFormat::Text => print!("{}", status_text(&status)),
     }
-    Ok(0)
+    // A failed, half-applied or inconsistent target fails a CI step that checks status.
+    Ok(if status.state.is_healthy() { 0 } else { 1 })
 }
 
 fn status_text(status: &Status) -> String {
@@ -502,6 +511,7 @@ mod tests {
     #[test]
     fn status_text_names_the_failed_file_its_error_and_statement() {
         let status = Status {
+            state: crate::workflow::StatusState::Failed,
             current: Some("1".into()),
             applied: 1,
             pending: vec![PendingEntry {

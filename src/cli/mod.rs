@@ -12,6 +12,7 @@ mod lint_cmd;
 mod migrate_cmd;
 mod paint;
 mod project;
+mod repair_cmd;
 mod schema_cmd;
 
 use crate::error::exit_code;

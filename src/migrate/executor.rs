@@ -15,6 +15,7 @@
 
 use super::dir::MigrationFile;
 use super::directives::TxMode;
+use super::format::compare_versions;
 use super::pending::{PendingFile, baseline_files, compare, files_to_apply, up_checksum};
 use super::target::{MigrationTarget, Revision, RevisionKind};
 use crate::error::{bad_input, failure};
@@ -29,6 +30,10 @@ pub struct ApplyOptions {
     pub tx_mode: TxMode,
     /// On a target without revisions, record files up to this version as present.
     pub baseline: Option<String>,
+    /// The baseline was asked for on the command line (not by the project file, which names
+    /// it for every run): on a target that already has revisions it is then an error, unless
+    /// they record that very baseline (a deploy script that always passes it).
+    pub baseline_explicit: bool,
     /// Apply to a target without revisions that holds objects anyway.
     pub allow_dirty: bool,
     pub lock_timeout: Duration,
@@ -108,6 +113,7 @@ pub async fn pending_files<T: MigrationTarget + ?Sized>(
     options: &ApplyOptions,
 ) -> anyhow::Result<Vec<PendingFile>> {
     let revisions = target.revisions().await?;
+    check_explicit_baseline(&revisions, options)?;
     let mut skip = Vec::new();
     if revisions.is_empty() {
         skip = admit_unrevisioned(target, files, options).await?;
@@ -148,6 +154,7 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
     target.ensure_revisions_table().await?;
     let mut summary = ApplySummary::default();
     let mut revisions = target.revisions().await?;
+    check_explicit_baseline(&revisions, options)?;
     if revisions.is_empty() {
         let baselined = admit_unrevisioned(target, files, options).await?;
         for file in &baselined {
@@ -222,6 +229,35 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
     Ok(summary)
 }
 
+/// `--baseline VERSION` on a target with revisions: bad input, unless the rows already record
+/// that baseline.
+fn check_explicit_baseline(revisions: &[Revision], options: &ApplyOptions) -> anyhow::Result<()> {
+    let Some(version) = options
+        .baseline
+        .as_deref()
+        .filter(|_| options.baseline_explicit)
+    else {
+        return Ok(());
+    };
+    if revisions.is_empty()
+        || revisions.iter().any(|r| {
+            r.kind == RevisionKind::Baseline && compare_versions(&r.version, version).is_eq()
+        })
+    {
+        return Ok(());
+    }
+    let newest = revisions
+        .iter()
+        .map(|r| r.version.as_str())
+        .max_by(|a, b| compare_versions(a, b))
+        .unwrap_or_default();
+    Err(bad_input(format!(
+        "--baseline {version}: the target already has migration revisions (up to version \
+         {newest}); a baseline only adopts a database that has none. To move the recorded \
+         version by hand, use `migrate set VERSION`"
+    )))
+}
+
 /// A target without revisions must be clean, or be baselined, or be allowed dirty; returns the
 /// files to record as baseline.
 async fn admit_unrevisioned<T: MigrationTarget + ?Sized>(
@@ -263,7 +299,7 @@ fn texts(statements: &[SplitStatement]) -> Vec<&str> {
     statements.iter().map(|s| s.text.as_str()).collect()
 }
 
-fn revision_of<T: MigrationTarget + ?Sized>(
+pub(super) fn revision_of<T: MigrationTarget + ?Sized>(
     target: &T,
     file: &MigrationFile,
     kind: RevisionKind,

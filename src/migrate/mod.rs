@@ -5,7 +5,8 @@
 //! - `sum`: the `atlas.sum` file, byte-compatible with Atlas;
 //! - `atomic`: writing a migration and its sum together or not at all;
 //! - `dir`: the directory itself, tying the above together;
-//! - `target`, `pending`, `executor`: running the files against a database (apply, down, status).
+//! - `target`, `pending`, `executor`: running the files against a database (apply, down, status);
+//! - `repair`: `migrate set` and `migrate repair`, fixing the revisions table by hand.
 
 mod atomic;
 mod dir;
@@ -13,6 +14,7 @@ mod directives;
 mod executor;
 mod format;
 mod pending;
+mod repair;
 mod sum;
 mod target;
 
@@ -26,6 +28,7 @@ pub use format::{DirFormat, compare_versions, sanitize_name};
 pub use pending::{
     Comparison, PendingFile, baseline_files, compare, files_to_apply, files_to_revert, up_checksum,
 };
+pub use repair::{RevisionFix, fix_revisions, plan_repair, plan_set};
 pub use sum::{SUM_FILE_NAME, SumFile};
 pub use target::{
     MigrationTarget, Revision, RevisionKind, ServerError, TargetSpec, os_user, poll_lock,

@@ -39,7 +39,7 @@ pub struct Comparison {
     pub problems: Vec<String>,
 }
 
-fn version_key(version: &str) -> String {
+pub(super) fn version_key(version: &str) -> String {
     version.trim_start_matches('0').to_string()
 }
 
@@ -83,6 +83,7 @@ pub fn compare(files: &[MigrationFile], revisions: &[Revision], flavor: &Flavor)
                     match revision.kind {
                         RevisionKind::Applied => "applied",
                         RevisionKind::Baseline => "baselined",
+                        RevisionKind::Set => "set as applied",
                     },
                     revision.applied_at
                 ));
@@ -130,20 +131,30 @@ pub fn files_to_apply(
     Ok(pending)
 }
 
+/// Bad input unless a file has `version`; `asked_by` names the flag or command in the message.
+pub(super) fn require_file_version(
+    files: &[MigrationFile],
+    version: &str,
+    asked_by: &str,
+) -> anyhow::Result<()> {
+    match files
+        .iter()
+        .any(|f| version_key(&f.version) == version_key(version))
+    {
+        true => Ok(()),
+        false => Err(bad_input(format!(
+            "{asked_by} {version}: no migration file has this version"
+        ))),
+    }
+}
+
 /// The files `--baseline VERSION` records as present: every file up to VERSION, which must be
 /// a file's version.
 pub fn baseline_files(
     files: &[MigrationFile],
     version: &str,
 ) -> anyhow::Result<Vec<MigrationFile>> {
-    if !files
-        .iter()
-        .any(|f| version_key(&f.version) == version_key(version))
-    {
-        return Err(bad_input(format!(
-            "--baseline {version}: no migration file has this version"
-        )));
-    }
+    require_file_version(files, version, "--baseline")?;
     Ok(files
         .iter()
         .filter(|f| compare_versions(&f.version, version).is_le())
@@ -186,14 +197,14 @@ pub fn files_to_revert(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    const PG: &Flavor = &Flavor::postgres();
+    pub(in crate::migrate) const PG: &Flavor = &Flavor::postgres();
     use crate::migrate::Directives;
     use std::path::PathBuf;
 
-    fn file(version: &str, up: &str) -> MigrationFile {
+    pub(in crate::migrate) fn file(version: &str, up: &str) -> MigrationFile {
         MigrationFile {
             version: version.into(),
             name: format!("m{version}"),
@@ -205,7 +216,11 @@ mod tests {
         }
     }
 
-    fn revision(file: &MigrationFile, applied: usize, error: Option<&str>) -> Revision {
+    pub(in crate::migrate) fn revision(
+        file: &MigrationFile,
+        applied: usize,
+        error: Option<&str>,
+    ) -> Revision {
         Revision {
             version: file.version.clone(),
             description: file.name.clone(),

@@ -29,6 +29,8 @@ pub enum RevisionKind {
     Applied,
     /// Recorded by `--baseline` as already present on the target; nothing ran.
     Baseline,
+    /// Recorded by `migrate set` by hand; nothing ran.
+    Set,
 }
 
 impl RevisionKind {
@@ -36,12 +38,14 @@ impl RevisionKind {
         match self {
             RevisionKind::Applied => "applied",
             RevisionKind::Baseline => "baseline",
+            RevisionKind::Set => "set",
         }
     }
 
     pub fn parse(text: &str) -> RevisionKind {
         match text {
             "baseline" => RevisionKind::Baseline,
+            "set" => RevisionKind::Set,
             _ => RevisionKind::Applied,
         }
     }

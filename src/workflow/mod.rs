@@ -23,6 +23,7 @@ pub use state::{
     replay_files, state_keys,
 };
 pub use target::{
-    ApplyOutcome, PendingEntry, Status, apply, create_database, database_label, drop_database,
-    ensure_database, open_target, status, wait_for_database,
+    ApplyOutcome, PendingEntry, RevisionRepair, Status, StatusState, apply, create_database,
+    database_label, drop_database, ensure_database, open_target, repair_revisions, status,
+    wait_for_database,
 };

@@ -5,7 +5,7 @@
 use crate::dialect::{self, Dialect};
 use crate::migrate::{
     self, ApplyOptions, ApplySummary, MigrationDir, MigrationTarget, PendingFile, Progress,
-    Revision, TargetSpec,
+    Revision, RevisionFix, TargetSpec,
 };
 use crate::sql::Flavor;
 use crate::url::DbUrl;
@@ -50,6 +50,8 @@ pub async fn apply(
 /// `migrate status`: the directory compared with the target's revisions.
 #[derive(Debug, serde::Serialize)]
 pub struct Status {
+    /// The verdict, first: what a script checks.
+    pub state: StatusState,
     /// The newest fully applied version.
     pub current: Option<String>,
     pub applied: usize,
@@ -57,6 +59,27 @@ pub struct Status {
     /// A failed or partly applied file's revision row.
     pub incomplete: Option<Revision>,
     pub problems: Vec<String>,
+}
+
+/// The one-word verdict of `migrate status`; the last three make it exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusState {
+    UpToDate,
+    Pending,
+    /// A file failed; its row names the statement and the error.
+    Failed,
+    /// A `txmode none` file stopped part-way (a killed run) without an error.
+    PartlyApplied,
+    /// The directory and the revisions disagree (edited or removed applied files, files out of
+    /// order); see `problems`.
+    Inconsistent,
+}
+
+impl StatusState {
+    pub fn is_healthy(self) -> bool {
+        matches!(self, StatusState::UpToDate | StatusState::Pending)
+    }
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -74,7 +97,15 @@ pub async fn status(spec: &TargetSpec, dir: &MigrationDir) -> Result<Status> {
     let target = &mut *open_target(spec).await?;
     let revisions = target.revisions().await?;
     let comparison = migrate::compare(&files, &revisions, target.lexer_flavor());
+    let state = match (&comparison.incomplete, comparison.problems.is_empty()) {
+        (Some(revision), _) if revision.error.is_some() => StatusState::Failed,
+        (Some(_), _) => StatusState::PartlyApplied,
+        (None, false) => StatusState::Inconsistent,
+        (None, true) if comparison.pending.is_empty() => StatusState::UpToDate,
+        (None, true) => StatusState::Pending,
+    };
     Ok(Status {
+        state,
         current: comparison.current,
         applied: comparison.applied_count,
         pending: comparison
@@ -90,6 +121,39 @@ pub async fn status(spec: &TargetSpec, dir: &MigrationDir) -> Result<Status> {
         incomplete: comparison.incomplete,
         problems: comparison.problems,
     })
+}
+
+/// What `migrate set` / `migrate repair` is asked to do.
+pub enum RevisionRepair<'a> {
+    /// Files up to this version recorded as applied, rows after it removed.
+    SetVersion(&'a str),
+    /// Failed and stray rows removed, edited files' checksums accepted.
+    Repair,
+}
+
+/// `migrate set` and `migrate repair`: the fixes, written to the target unless `dry_run`.
+pub async fn repair_revisions(
+    spec: &TargetSpec,
+    dir: &MigrationDir,
+    what: RevisionRepair<'_>,
+    dry_run: bool,
+    on_wait: &mut dyn FnMut(),
+) -> Result<Vec<RevisionFix>> {
+    dir.verify_sum()?;
+    let files = dir.files()?;
+    let target = &mut *open_target(spec).await?;
+    let lock = (spec.lock_timeout, on_wait);
+    migrate::fix_revisions(
+        target,
+        &files,
+        lock,
+        dry_run,
+        |revisions, flavor| match what {
+            RevisionRepair::SetVersion(version) => migrate::plan_set(&files, revisions, version),
+            RevisionRepair::Repair => Ok(migrate::plan_repair(&files, revisions, flavor)),
+        },
+    )
+    .await
 }
 
 /// The database a URL names, for messages: `database NAME`, `database file PATH`.
