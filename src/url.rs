@@ -8,6 +8,7 @@
 mod docker;
 mod file;
 mod mysql;
+mod passfiles;
 mod postgres;
 mod sqlite;
 

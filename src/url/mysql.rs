@@ -11,7 +11,9 @@
 //! socket when one exists at the usual places, else to `localhost` over TCP. As with the mysql
 //! client, `ssl-ca` without `ssl-mode` means `VERIFY_CA`.
 
-use super::{REDACTED, decode, encode_component, encode_query_value, parse_port, split_host_port};
+use super::{
+    REDACTED, decode, encode_component, encode_query_value, parse_port, passfiles, split_host_port,
+};
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::fmt;
 use std::path::Path;
@@ -117,6 +119,10 @@ pub struct MysqlUrl {
     ssl_cert: Option<String>,
     ssl_key: Option<String>,
     connect_timeout: Option<u64>,
+    /// A URL the user wrote (not one schemactl built for a server it started): only those
+    /// take a missing password from `~/.my.cnf`, whose `[client]` password would lock
+    /// schemactl out of its own password-less servers.
+    written_by_user: bool,
 }
 
 impl MysqlUrl {
@@ -132,7 +138,10 @@ impl MysqlUrl {
             Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
             None => (None, authority),
         };
-        let mut url = MysqlUrl::server(flavor);
+        let mut url = MysqlUrl {
+            written_by_user: true,
+            ..MysqlUrl::server(flavor)
+        };
         if let Some(userinfo) = userinfo {
             let (user, password) = match userinfo.split_once(':') {
                 Some((u, p)) => (u, Some(p)),
@@ -219,6 +228,7 @@ impl MysqlUrl {
             ssl_cert: None,
             ssl_key: None,
             connect_timeout: None,
+            written_by_user: false,
         }
     }
 
@@ -258,8 +268,14 @@ impl MysqlUrl {
             .port(self.port())
             .pipes_as_concat(false)
             .no_engine_substitution(false);
-        if let Some(password) = &self.password {
-            options = options.password(password);
+        // The URL's password, else `~/.my.cnf`'s (as the mysql client reads it).
+        let from_option_file = || {
+            self.written_by_user
+                .then(passfiles::mycnf_password)
+                .flatten()
+        };
+        if let Some(password) = self.password.clone().or_else(from_option_file) {
+            options = options.password(&password);
         }
         if let Some(database) = &self.database {
             options = options.database(database);
@@ -638,6 +654,9 @@ mod tests {
         assert_eq!(url.to_string(), "mariadb://root:xxxxx@127.0.0.1:49153/dev");
         let url = MysqlUrl::for_socket(MysqlFlavor::Mysql, Path::new("/tmp/s.sock"), "root");
         assert_eq!(url.to_string(), "mysql://root@/?socket=/tmp/s.sock");
-        assert_eq!(my(&url.to_string()), url);
+        // The same server, but the written form is the user's: it may read `~/.my.cnf`.
+        let reparsed = my(&url.to_string());
+        assert_eq!(reparsed.to_string(), url.to_string());
+        assert!(reparsed.written_by_user && !url.written_by_user);
     }
 }

@@ -4,11 +4,11 @@
 //! (libpq would use the operating-system user, which in containers and CI is usually `root`
 //! and has no role). The database defaults to the user name, as in libpq. A URL without a
 //! host connects to the local unix socket (`/var/run/postgresql`, then `/tmp`) when one exists
-//! for the port, else to `localhost`. Passwords come from the URL or `PGPASSWORD`; `~/.pgpass`
-//! is not read.
+//! for the port, else to `localhost`. Passwords come from the URL, else `PGPASSWORD`, else the
+//! password file (`PGPASSFILE` or `~/.pgpass`, see `passfiles`).
 
 use super::{
-    REDACTED, decode, encode_component, encode_query_value, parse_port, split_host_port,
+    REDACTED, decode, encode_component, encode_query_value, parse_port, passfiles, split_host_port,
     split_query,
 };
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
@@ -205,17 +205,25 @@ impl PgUrl {
             .username(self.user())
             .database(&self.database)
             .port(port);
-        if let Some(password) = &self.password {
-            options = options.password(password);
-        }
-        options = match (&self.socket_dir, &self.host) {
-            (Some(dir), _) => options.socket(dir),
-            (None, Some(host)) => options.host(host),
+        // libpq's name for a socket connection in the password file is `localhost`.
+        let (options_at_host, host_for_passfile) = match (&self.socket_dir, &self.host) {
+            (Some(dir), _) => (options.socket(dir), "localhost"),
+            (None, Some(host)) => (options.host(host), host.as_str()),
             (None, None) => match local_socket_dir(port) {
-                Some(dir) => options.socket(dir),
-                None => options.host("localhost"),
+                Some(dir) => (options.socket(dir), "localhost"),
+                None => (options.host("localhost"), "localhost"),
             },
         };
+        options = options_at_host;
+        // The URL's password, else PGPASSWORD (sqlx reads it), else the password file.
+        let password = self.password.clone().or_else(|| {
+            std::env::var_os("PGPASSWORD").is_none().then(|| {
+                passfiles::pgpass_password(host_for_passfile, port, &self.database, self.user())
+            })?
+        });
+        if let Some(password) = &password {
+            options = options.password(password);
+        }
         if let Some(mode) = self.sslmode {
             options = options.ssl_mode(mode.to_sqlx());
         }
