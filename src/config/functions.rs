@@ -3,6 +3,7 @@
 //! hcl-rs takes plain `fn` pointers, so `file` finds the project directory through a
 //! thread-local that `load_project` sets for the duration of one evaluation.
 
+use super::paths::resolve_path;
 use hcl::Value;
 use hcl::eval::{Context, FuncArgs, FuncDef, ParamType};
 use std::cell::RefCell;
@@ -49,12 +50,13 @@ fn getenv(args: FuncArgs) -> Result<Value, String> {
     Ok(Value::from(std::env::var(name).unwrap_or_default()))
 }
 
-/// The content of a file, relative to the project file's directory.
+/// The content of a file, relative to the project file's directory, named by its real path
+/// in errors (see `resolve_path`).
 fn file(args: FuncArgs) -> Result<Value, String> {
     let relative = args[0].as_str().unwrap_or_default();
     let path = PROJECT_DIR.with(|d| match &*d.borrow() {
-        Some(dir) => dir.join(relative),
-        None => PathBuf::from(relative),
+        Some(dir) => resolve_path(dir, relative),
+        None => resolve_path(Path::new("."), relative),
     });
     std::fs::read_to_string(&path)
         .map(Value::from)

@@ -3,11 +3,26 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// `base/relative` without `.` components (or `relative` itself when it is absolute).
+/// `base/relative` (or `relative` itself when it is absolute) as the file system resolves it:
+/// the longest part that exists is followed through symlinks to its real path, so that
+/// `link/..` is the parent of the link's target, as the kernel sees it, and messages name the
+/// real place. The rest (a directory not made yet, a glob) is appended with `.` dropped and
+/// `..` applied to the text.
 pub(crate) fn resolve_path(base: &Path, relative: &str) -> PathBuf {
     let joined = base.join(relative);
-    let mut clean = PathBuf::new();
-    for component in joined.components() {
+    let components: Vec<Component> = joined.components().collect();
+    let mut existing = components.len();
+    let mut clean = loop {
+        if existing == 0 {
+            break PathBuf::new();
+        }
+        let prefix: PathBuf = components[..existing].iter().collect();
+        if let Ok(real) = std::fs::canonicalize(&prefix) {
+            break real;
+        }
+        existing -= 1;
+    };
+    for component in &components[existing..] {
         match component {
             Component::CurDir => {}
             Component::ParentDir if clean.file_name().is_some() => {
@@ -63,6 +78,26 @@ mod tests {
         assert_eq!(
             resolve_file_url(base, "docker://postgres/16/dev"),
             "docker://postgres/16/dev"
+        );
+    }
+
+    #[test]
+    fn symlinks_resolve_to_their_real_path_before_parent_components() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        std::fs::create_dir_all(root.join("real/inner")).unwrap();
+        std::fs::create_dir_all(root.join("proj")).unwrap();
+        std::os::unix::fs::symlink(root.join("real/inner"), root.join("proj/link")).unwrap();
+        let proj = root.join("proj");
+        // The kernel's `link/..` is `real`, not `proj`.
+        assert_eq!(
+            resolve_path(&proj, "link/../x.sql"),
+            root.join("real/x.sql")
+        );
+        assert_eq!(resolve_path(&proj, "link"), root.join("real/inner"));
+        assert_eq!(
+            resolve_file_url(&proj, "file://link/*.sql"),
+            format!("file://{}/*.sql", root.join("real/inner").display())
         );
     }
 

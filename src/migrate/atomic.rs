@@ -8,6 +8,7 @@
 use anyhow::{Context, Result};
 use std::fs;
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
@@ -28,7 +29,11 @@ pub fn write_all_or_nothing(dir: &Path, files: Vec<PendingFile>) -> Result<()> {
             let _ = fs::remove_dir(created);
         }
     }
-    result
+    result.with_context(|| format!("nothing was written to {}", dir.display()))?;
+    // Every file is in place; only their durability across a crash is left.
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("syncing directory {}", dir.display()))
 }
 
 fn write_files(dir: &Path, mut files: Vec<PendingFile>) -> Result<()> {
@@ -61,9 +66,7 @@ fn write_files(dir: &Path, mut files: Vec<PendingFile>) -> Result<()> {
             renamed.push(file.path);
         }
     }
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("syncing directory {}", dir.display()))
+    Ok(())
 }
 
 /// Writes `bytes` to a fsynced temporary file in `dir`; it is removed when dropped unpersisted.
@@ -73,6 +76,9 @@ fn stage(dir: &Path, bytes: &[u8]) -> std::io::Result<NamedTempFile> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     fault::check("write")?;
+    // tempfile makes its files owner-only; a migration file is for everyone on the project.
+    temp.as_file()
+        .set_permissions(fs::Permissions::from_mode(0o644))?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     Ok(temp)
