@@ -18,7 +18,7 @@ mod repair;
 mod sum;
 mod target;
 
-pub use dir::{MigrationDir, MigrationFile};
+pub use dir::{MigrationDir, MigrationFile, NewMigration};
 pub use directives::{Directives, TxMode};
 pub use executor::{
     AppliedFile, ApplyOptions, ApplySummary, Progress, RevertStep, apply, pending_files, revert,
