@@ -7,12 +7,15 @@
 //! - `dir`: the directory itself, tying the above together;
 //! - `target`, `pending`, `executor`: running the files against a database (apply, down, status);
 //! - `repair`: `migrate set` and `migrate repair`, fixing the revisions table by hand.
+//! - `import`: other tools' directories (Alembic, dbmate, golang-migrate, Flyway, goose) read
+//!   as a list of migrations to write.
 
 mod atomic;
 mod dir;
 mod directives;
 mod executor;
 mod format;
+pub mod import;
 mod pending;
 mod repair;
 mod sum;
