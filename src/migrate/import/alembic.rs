@@ -150,13 +150,10 @@ impl AlembicProject {
 pub fn import_alembic(project: &AlembicProject, flavor: &Flavor) -> Result<Imported> {
     let line = in_line(&project.revisions)?;
     let width = line.len().to_string().len().max(4);
+    let outputs = in_parallel(&line, |r| project.offline_sql(parent_of(r), &r.revision));
     let mut imported = Imported::default();
-    for (index, revision) in line.iter().enumerate() {
-        let from = revision
-            .down_revisions
-            .first()
-            .map_or("base", String::as_str);
-        let output = project.offline_sql(from, &revision.revision)?;
+    for (index, (revision, output)) in line.iter().zip(outputs).enumerate() {
+        let (from, output) = (parent_of(revision), output?);
         let step = step_sql(&output, &revision.revision).ok_or_else(|| {
             bad_input(format!(
                 "alembic upgrade {from}:{} --sql printed no `-- Running upgrade … -> {}` step \
@@ -177,6 +174,32 @@ pub fn import_alembic(project: &AlembicProject, flavor: &Flavor) -> Result<Impor
         });
     }
     Ok(imported)
+}
+
+/// Where a revision's offline range starts: its first parent, or `base`.
+fn parent_of(revision: &Revision) -> &str {
+    revision
+        .down_revisions
+        .first()
+        .map_or("base", String::as_str)
+}
+
+/// `run` on every item, a few at a time (each is a Python process that mostly starts up),
+/// the results in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], run: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8));
+    let mut results = Vec::with_capacity(items.len());
+    for chunk in items.chunks(threads) {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunk.iter().map(|item| scope.spawn(|| run(item))).collect();
+            results.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("an alembic run")),
+            );
+        });
+    }
+    results
 }
 
 /// The revisions in dependency order (see `order`); a broken graph is bad input naming why.

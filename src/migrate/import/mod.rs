@@ -169,7 +169,7 @@ fn read_dir(dir: &Path) -> Result<Vec<SourceFile>> {
 }
 
 /// Sorts by numeric version, refuses a version used twice, and pads every version with leading
-/// zeros to one width: the value stays (`7` and `007` are one version to schemactl), and the
+/// zeros to the widest one as written (`00001` stays `00001`): the value stays (`7` and `007` are one version to schemactl), and the
 /// name order Atlas applies files in becomes the version order (`10_x.sql` sorts before
 /// `9_y.sql`, `10_x.sql` after `09_y.sql`).
 fn in_version_order(migrations: &mut [ImportedMigration], dir: &Path) -> Result<()> {
@@ -187,7 +187,7 @@ fn in_version_order(migrations: &mut [ImportedMigration], dir: &Path) -> Result<
     }
     let width = migrations
         .iter()
-        .map(|m| m.version.trim_start_matches('0').len().max(1))
+        .map(|m| m.version.len())
         .max()
         .unwrap_or(0);
     for migration in migrations {
