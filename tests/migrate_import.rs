@@ -6,7 +6,7 @@
 mod common;
 
 use common::postgres::test_url;
-use common::project::{copy_dir, migration_files, require_provider, text};
+use common::project::{copy_dir, migration_files, require_provider, succeed, text};
 use schemactl::devdb::{DevServer, DevSpec, ScratchDb};
 use schemactl::migrate::{DirFormat, MigrationDir};
 use std::path::{Path, PathBuf};
@@ -43,16 +43,6 @@ fn schemactl(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn succeed(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: exit {:?}\n{}",
-        out.status.code(),
-        text(&out.stderr)
-    );
-    text(&out.stdout) + &text(&out.stderr)
 }
 
 /// Exit 2, and stderr holding `needle`; returns stderr.

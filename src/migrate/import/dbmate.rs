@@ -1,7 +1,7 @@
 //! dbmate: `VERSION_name.sql` files with `-- migrate:up` / `-- migrate:down` sections. The up
 //! section is the migration; `-- migrate:up transaction:false` becomes `-- atlas:txmode none`.
 
-use super::{Imported, ImportedMigration, SourceFile};
+use super::{Imported, ImportedMigration, SourceFile, named_sql_files};
 use crate::error::bad_input;
 use crate::migrate::dir::split_dbmate_sections;
 use crate::migrate::directives::{Directives, TxMode};
@@ -10,15 +10,7 @@ use anyhow::Result;
 
 pub(super) fn import(files: &[SourceFile]) -> Result<Imported> {
     let mut imported = Imported::default();
-    for file in files.iter().filter(|f| f.name.ends_with(".sql")) {
-        let parsed = DirFormat::Dbmate
-            .parse_file_name(&file.name)
-            .ok_or_else(|| {
-                bad_input(format!(
-                    "{}: not a dbmate file name (VERSION_name.sql)",
-                    file.name
-                ))
-            })?;
+    for (parsed, file) in named_sql_files(files, DirFormat::Dbmate, "dbmate")? {
         let sections = split_dbmate_sections(&file.text)
             .map_err(|why| bad_input(format!("{}: {why}", file.name)))?;
         imported.migrations.push(ImportedMigration {
@@ -44,14 +36,8 @@ fn tx_directive(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::file;
     use super::*;
-
-    fn file(name: &str, text: &str) -> SourceFile {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
-    }
 
     #[test]
     fn keeps_the_up_section_and_no_transaction() {

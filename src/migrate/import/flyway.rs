@@ -169,10 +169,7 @@ mod tests {
 
     #[test]
     fn undo_files_are_skipped_and_repeatables_refused() {
-        let file = |name: &str| SourceFile {
-            name: name.into(),
-            text: "select 1;".into(),
-        };
+        let file = |name: &str| super::super::tests::file(name, "select 1;");
         let imported = import(&[file("V1__init.sql"), file("U1__init.sql")]).unwrap();
         assert_eq!(imported.migrations.len(), 1);
         assert_eq!(imported.migrations[0].name, "init");

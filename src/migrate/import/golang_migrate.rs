@@ -1,22 +1,13 @@
 //! golang-migrate: `VERSION_name.up.sql` / `VERSION_name.down.sql`. The `.up.sql` files are the
 //! migrations; the down files are left behind (schemactl plans reverts itself).
 
-use super::{Imported, ImportedMigration, SourceFile};
-use crate::error::bad_input;
+use super::{Imported, ImportedMigration, SourceFile, named_sql_files};
 use crate::migrate::format::{DirFormat, FilePart};
 use anyhow::Result;
 
 pub(super) fn import(files: &[SourceFile]) -> Result<Imported> {
     let mut imported = Imported::default();
-    for file in files.iter().filter(|f| f.name.ends_with(".sql")) {
-        let parsed = DirFormat::GolangMigrate
-            .parse_file_name(&file.name)
-            .ok_or_else(|| {
-                bad_input(format!(
-                    "{}: not a golang-migrate file name (VERSION_name.up.sql or .down.sql)",
-                    file.name
-                ))
-            })?;
+    for (parsed, file) in named_sql_files(files, DirFormat::GolangMigrate, "golang-migrate")? {
         if parsed.part != FilePart::Up {
             continue;
         }
@@ -33,14 +24,11 @@ pub(super) fn import(files: &[SourceFile]) -> Result<Imported> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::file;
     use super::*;
 
     #[test]
     fn up_files_are_the_migrations() {
-        let file = |name: &str, text: &str| SourceFile {
-            name: name.into(),
-            text: text.into(),
-        };
         let imported = import(&[
             file("000001_init.down.sql", "drop table t;"),
             file("000001_init.up.sql", "create table t (a int);"),

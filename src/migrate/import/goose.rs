@@ -8,7 +8,7 @@
 //! and each statement ends with a `-- end` line, so replay runs what goose ran. Go migrations
 //! (`*.go`) cannot be imported: bad input naming the file.
 
-use super::{Imported, ImportedMigration, SourceFile, joined_statements};
+use super::{Imported, ImportedMigration, SourceFile, joined_statements, named_sql_files};
 use crate::error::bad_input;
 use crate::migrate::format::DirFormat;
 use crate::sql::{Flavor, split_statements_for};
@@ -26,15 +26,7 @@ pub(super) fn import(files: &[SourceFile], flavor: &Flavor) -> Result<Imported> 
         )));
     }
     let mut imported = Imported::default();
-    for file in files.iter().filter(|f| f.name.ends_with(".sql")) {
-        let parsed = DirFormat::Atlas
-            .parse_file_name(&file.name)
-            .ok_or_else(|| {
-                bad_input(format!(
-                    "{}: not a goose file name (VERSION_name.sql)",
-                    file.name
-                ))
-            })?;
+    for (parsed, file) in named_sql_files(files, DirFormat::Atlas, "goose")? {
         let up = read_up(&file.text).map_err(|why| bad_input(format!("{}: {why}", file.name)))?;
         let mut directives = Vec::new();
         if up.no_transaction {
@@ -178,14 +170,8 @@ fn without_final_semicolon(block: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::file;
     use super::*;
-
-    fn file(name: &str, text: &str) -> SourceFile {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
-    }
 
     const FUNCTION: &str = "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;\n-- +goose StatementEnd\nCREATE TABLE t (a int);\n\n-- +goose Down\nDROP FUNCTION f;\n";
 

@@ -17,7 +17,7 @@ mod order;
 
 pub use alembic::{AlembicProject, import_alembic};
 
-use super::format::compare_versions;
+use super::format::{DirFormat, FileName, compare_versions};
 use crate::error::bad_input;
 use crate::sql::Flavor;
 use anyhow::{Context, Result};
@@ -168,6 +168,27 @@ fn read_dir(dir: &Path) -> Result<Vec<SourceFile>> {
     Ok(files)
 }
 
+/// The `.sql` files of `files` with their names taken apart as `format` reads them; a name that
+/// does not follow it is bad input naming the file (other files, a README, are passed over).
+fn named_sql_files<'a>(
+    files: &'a [SourceFile],
+    format: DirFormat,
+    tool: &str,
+) -> Result<Vec<(FileName, &'a SourceFile)>> {
+    files
+        .iter()
+        .filter(|f| f.name.ends_with(".sql"))
+        .map(|file| match format.parse_file_name(&file.name) {
+            Some(parsed) => Ok((parsed, file)),
+            None => Err(bad_input(format!(
+                "{}: not a {tool} file name ({})",
+                file.name,
+                format.pattern()
+            ))),
+        })
+        .collect()
+}
+
 /// Sorts by numeric version, refuses a version used twice, and pads every version with leading
 /// zeros to the widest one as written (`00001` stays `00001`): the value stays (`7` and `007` are one version to schemactl), and the
 /// name order Atlas applies files in becomes the version order (`10_x.sql` sorts before
@@ -209,6 +230,14 @@ fn joined_statements(flavor: &Flavor, sql: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// A source file for the tools' tests.
+    pub(super) fn file(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
     fn migration(version: &str, name: &str) -> ImportedMigration {
         ImportedMigration {
             version: version.into(),
@@ -224,11 +253,18 @@ mod tests {
         let mut list = vec![
             migration("10", "c"),
             migration("9", "b"),
-            migration("001", "a"),
+            migration("1", "a"),
         ];
         in_version_order(&mut list, Path::new("m")).unwrap();
         let versions: Vec<&str> = list.iter().map(|m| m.version.as_str()).collect();
         assert_eq!(versions, ["01", "09", "10"]);
+        // The widest version as written sets the width: goose's `00001` stays.
+        let mut list = vec![migration("00002", "b"), migration("1", "a")];
+        in_version_order(&mut list, Path::new("m")).unwrap();
+        assert_eq!(
+            (list[0].version.as_str(), list[1].version.as_str()),
+            ("00001", "00002")
+        );
     }
 
     #[test]
