@@ -21,7 +21,7 @@
 use super::order::{self, Node, OrderError};
 use super::{Imported, ImportedMigration};
 use crate::error::bad_input;
-use crate::sql::{Flavor, Token, significant, split_statements_for};
+use crate::sql::{Flavor, Token, TokenKind, significant, split_statements_for, tokens};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -311,10 +311,22 @@ fn without_bookkeeping(flavor: &Flavor, step: &str) -> (String, bool) {
         match bookkeeping(flavor, &statement.text) {
             Some(Bookkeeping::Begin) => began = true,
             Some(Bookkeeping::Commit | Bookkeeping::VersionTable) => {}
-            None => kept.push(format!("{};", statement.text)),
+            None => kept.push(terminated(flavor, &statement.text)),
         }
     }
     (kept.join("\n\n"), began)
+}
+
+/// `statement` ended by `;`, on a line of its own when the statement ends in a `--` comment
+/// (which would swallow it).
+fn terminated(flavor: &Flavor, statement: &str) -> String {
+    let ends_in_comment = tokens(flavor, statement)
+        .last()
+        .is_some_and(|t| t.kind == TokenKind::Comment);
+    match ends_in_comment {
+        true => format!("{statement}\n;"),
+        false => format!("{statement};"),
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -328,8 +340,7 @@ enum Bookkeeping {
 fn bookkeeping(flavor: &Flavor, sql: &str) -> Option<Bookkeeping> {
     let tokens: Vec<Token> = significant(flavor, sql).collect();
     let word = |i: usize, keyword: &str| tokens.get(i).is_some_and(|t| t.is_word(sql, keyword));
-    let only_words =
-        tokens.len() <= 2 && tokens.iter().all(|t| t.kind == crate::sql::TokenKind::Word);
+    let only_words = tokens.len() <= 2 && tokens.iter().all(|t| t.kind == TokenKind::Word);
     if only_words && (word(0, "BEGIN") || (word(0, "START") && word(1, "TRANSACTION"))) {
         return Some(Bookkeeping::Begin);
     }
@@ -446,6 +457,14 @@ mod tests {
         let (sql, began) = without_bookkeeping(&flavor, preamble);
         assert_eq!(sql, "UPDATE alembic_versions SET a = 1;");
         assert!(began, "a BEGIN inside a step is seen");
+    }
+
+    #[test]
+    fn a_statement_ending_in_a_comment_gets_its_semicolon_on_a_line_of_its_own() {
+        let flavor = Flavor::postgres();
+        let (sql, _) = without_bookkeeping(&flavor, "SELECT 1 -- why\n;\nSELECT 2;\n");
+        assert_eq!(sql, "SELECT 1 -- why\n;\n\nSELECT 2;");
+        assert_eq!(split_statements_for(&flavor, &sql).len(), 2);
     }
 
     #[test]
