@@ -24,8 +24,7 @@ pub struct ImportArgs {
     /// The tool's directory (for Alembic: the one holding alembic.ini, where alembic runs).
     #[arg(value_name = "DIR")]
     pub source: PathBuf,
-    /// Where to write (default: the env's migration directory, else `file://migrations`); it
-    /// must hold no migrations yet.
+    // Where to write, as the other migrate commands resolve it; it must hold no migrations.
     #[command(flatten)]
     pub dir: DirArgs,
     /// SQL dialect of the migrations: postgresql, sqlite, mysql or mariadb (default: for
