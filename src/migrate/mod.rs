@@ -6,7 +6,7 @@
 //! - `atomic`: writing a migration and its sum together or not at all;
 //! - `dir`: the directory itself, tying the above together;
 //! - `target`, `pending`, `executor`: running the files against a database (apply, down, status);
-//! - `repair`: `migrate set` and `migrate repair`, fixing the revisions table by hand.
+//! - `repair`: `migrate set` and `migrate repair`, fixing the revisions table by hand;
 //! - `import`: other tools' directories (Alembic, dbmate, golang-migrate, Flyway, goose) read
 //!   as a list of migrations to write.
 
