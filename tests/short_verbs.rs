@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::project::{copy_dir, migration_files, require_provider, testdata, text};
+use common::project::{copy_dir, migration_files, require_provider, succeed, testdata, text};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -19,16 +19,6 @@ fn schemactl(project: &Path, database_url: &str, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn succeed(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: exit {:?}\n{}",
-        out.status.code(),
-        text(&out.stderr)
-    );
-    text(&out.stdout) + &text(&out.stderr)
 }
 
 /// A directory holding only `app/models.py` (a namespace package: no `__init__.py`).

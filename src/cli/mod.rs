@@ -7,6 +7,7 @@ mod completion_cmd;
 mod dev_cmd;
 mod dump_cmd;
 mod history_cmd;
+mod import_cmd;
 mod init_cmd;
 mod lint_cmd;
 mod migrate_cmd;
@@ -128,6 +129,9 @@ pub enum MigrateCommand {
     Lint(lint_cmd::LintArgs),
     /// What each migration file did to the schema: events per file, with risk and commit.
     History(history_cmd::HistoryArgs),
+    /// Turn another tool's migration directory (alembic, dbmate, golang-migrate, flyway,
+    /// goose) into schemactl's: every migration in order, plus atlas.sum.
+    Import(import_cmd::ImportArgs),
     #[command(flatten)]
     Run(apply_cmd::MigrateRunCommand),
 }
@@ -204,6 +208,7 @@ async fn run_migrate(global: &GlobalArgs, command: MigrateCommand) -> anyhow::Re
         MigrateCommand::Lint(args) => lint_cmd::lint(global, args).await,
         MigrateCommand::History(args) => history_cmd::history(global, args).await,
         MigrateCommand::Validate(args) => migrate_cmd::validate(global, args).await,
+        MigrateCommand::Import(args) => import_cmd::import(global, args).await,
         MigrateCommand::Run(cmd) => apply_cmd::run_migrate(global, cmd).await,
     }
 }

@@ -48,6 +48,10 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// the target `url` (one this dialect owns), e.g. `postgresql`.
     fn sqlalchemy_name(&self, url: &DbUrl) -> &'static str;
 
+    /// Every name SQLAlchemy gives this dialect's backends (a URL's `get_backend_name()`,
+    /// `--dialect`), e.g. `mysql` and `mariadb`.
+    fn sqlalchemy_names(&self) -> &'static [&'static str];
+
     // --- The model -------------------------------------------------------------------------
 
     /// The schema an unqualified name lives in (`public`, `main`).
@@ -129,6 +133,26 @@ pub fn of_database(url: &DbUrl) -> Result<&'static dyn Dialect> {
             spoken()
         ),
     }))
+}
+
+/// The dialect SQLAlchemy calls `name` (`postgresql`, `sqlite`, `mysql`, `mariadb`); bad input
+/// listing the known names otherwise.
+pub fn of_sqlalchemy_name(name: &str) -> Result<&'static dyn Dialect> {
+    let name = name.to_ascii_lowercase();
+    DIALECTS
+        .iter()
+        .copied()
+        .find(|d| d.sqlalchemy_names().contains(&name.as_str()))
+        .ok_or_else(|| {
+            let known: Vec<&str> = DIALECTS
+                .iter()
+                .flat_map(|d| d.sqlalchemy_names().iter().copied())
+                .collect();
+            bad_input(format!(
+                "dialect `{name}`: schemactl speaks {}",
+                known.join(", ")
+            ))
+        })
 }
 
 /// The dialect `url` belongs to, when it names a database of a dialect schemactl speaks.

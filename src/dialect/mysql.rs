@@ -47,6 +47,10 @@ impl Dialect for Mysql {
         }
     }
 
+    fn sqlalchemy_names(&self) -> &'static [&'static str] {
+        &["mysql", "mariadb"]
+    }
+
     fn owns(&self, url: &DbUrl) -> bool {
         match url {
             DbUrl::Mysql(_) => true,

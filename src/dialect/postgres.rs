@@ -43,6 +43,10 @@ impl Dialect for Postgres {
         "postgresql"
     }
 
+    fn sqlalchemy_names(&self) -> &'static [&'static str] {
+        &["postgresql"]
+    }
+
     fn owns(&self, url: &DbUrl) -> bool {
         match url {
             DbUrl::Postgres(_) => true,

@@ -42,6 +42,10 @@ impl Dialect for Sqlite {
         "sqlite"
     }
 
+    fn sqlalchemy_names(&self) -> &'static [&'static str] {
+        &["sqlite"]
+    }
+
     fn owns(&self, url: &DbUrl) -> bool {
         matches!(url, DbUrl::Sqlite(_))
     }

@@ -62,6 +62,16 @@ impl MigrationFile {
     }
 }
 
+/// A migration to write: [`MigrationDir::write_migrations`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMigration {
+    pub version: String,
+    /// The name as given; sanitized for the file name when written.
+    pub name: String,
+    pub up: String,
+    pub down: Option<String>,
+}
+
 /// The files of one version while listing: the up (or whole) file and a down file's name and text.
 #[derive(Default)]
 struct VersionFiles {
@@ -314,39 +324,32 @@ impl MigrationDir {
         up: &str,
         down: Option<&str>,
     ) -> Result<Vec<PathBuf>> {
-        if !is_valid_version(version) {
-            return Err(bad_input(format!(
-                "migration version `{version}` must be digits, e.g. 20240131120000"
-            )));
+        self.write_migrations(&[NewMigration {
+            version: version.to_string(),
+            name: name.to_string(),
+            up: up.to_string(),
+            down: down.map(str::to_string),
+        }])
+    }
+
+    /// Writes several new migrations and the updated sum, all together or none at all, with
+    /// the checks of [`MigrationDir::write_migration`]; two of them may not share a version.
+    /// Returns the written paths in the order given, sum last.
+    pub fn write_migrations(&self, migrations: &[NewMigration]) -> Result<Vec<PathBuf>> {
+        for migration in migrations {
+            if !is_valid_version(&migration.version) {
+                return Err(bad_input(format!(
+                    "migration version `{}` must be digits, e.g. 20240131120000",
+                    migration.version
+                )));
+            }
         }
         self.verify_sum()?;
-        if let Some(existing) = self
-            .files()?
-            .into_iter()
-            .find(|f| compare_versions(&f.version, version).is_eq())
-        {
-            return Err(bad_input(format!(
-                "version {version} already exists in {}: {}",
-                self.path.display(),
-                existing.file_name()
-            )));
+        self.check_versions_unused(migrations)?;
+        let mut new_files: Vec<(String, Vec<u8>)> = Vec::new();
+        for migration in migrations {
+            new_files.extend(self.migration_texts(migration));
         }
-        let name = sanitize_name(name);
-        let new_files: Vec<(String, Vec<u8>)> = self
-            .format
-            .file_names(version, &name)
-            .into_iter()
-            .map(|(file_name, part)| {
-                let text = match part {
-                    FilePart::Whole if self.format == DirFormat::Dbmate => {
-                        dbmate_text(up, down.unwrap_or(""))
-                    }
-                    FilePart::Whole | FilePart::Up => with_final_newline(up),
-                    FilePart::Down => with_final_newline(down.unwrap_or("")),
-                };
-                (file_name, text.into_bytes())
-            })
-            .collect();
         for (file_name, _) in &new_files {
             if self.path.join(file_name).exists() {
                 return Err(bad_input(format!(
@@ -376,6 +379,58 @@ impl MigrationDir {
         write_all_or_nothing(&self.path, pending)?;
         written.push(self.sum_path());
         Ok(written)
+    }
+
+    /// Bad input when a version of `migrations` is in the directory already or given twice.
+    fn check_versions_unused(&self, migrations: &[NewMigration]) -> Result<()> {
+        let existing = self.files()?;
+        for (index, migration) in migrations.iter().enumerate() {
+            let version = &migration.version;
+            if let Some(file) = existing
+                .iter()
+                .find(|f| compare_versions(&f.version, version).is_eq())
+            {
+                return Err(bad_input(format!(
+                    "version {version} already exists in {}: {}",
+                    self.path.display(),
+                    file.file_name()
+                )));
+            }
+            if let Some(other) = migrations[..index]
+                .iter()
+                .find(|m| compare_versions(&m.version, version).is_eq())
+            {
+                return Err(bad_input(format!(
+                    "version {version} is given twice: `{}` and `{}`",
+                    other.name, migration.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The file names and bytes of one new migration in this directory's format.
+    fn migration_texts(&self, migration: &NewMigration) -> Vec<(String, Vec<u8>)> {
+        let name = sanitize_name(&migration.name);
+        let (up, down) = (&migration.up, migration.down.as_deref().unwrap_or(""));
+        self.format
+            .file_names(&migration.version, &name)
+            .into_iter()
+            .map(|(file_name, part)| {
+                let text = match part {
+                    FilePart::Whole if self.format == DirFormat::Dbmate => dbmate_text(up, down),
+                    FilePart::Whole | FilePart::Up => with_final_newline(up),
+                    FilePart::Down => with_final_newline(down),
+                };
+                (file_name, text.into_bytes())
+            })
+            .collect()
+    }
+
+    /// Whether the directory holds any `.sql` file or a sum file (a place to import into must
+    /// hold neither).
+    pub fn holds_migrations(&self) -> Result<bool> {
+        Ok(self.sum_path().exists() || !self.read_sql_files()?.is_empty())
     }
 
     /// An empty migration (`migrate new NAME`) plus the sum: an empty file for Atlas, the two
@@ -450,14 +505,14 @@ fn dbmate_text(up: &str, down: &str) -> String {
 }
 
 #[derive(Debug)]
-struct DbmateSections {
-    up: String,
-    up_line: usize,
-    down: Option<String>,
+pub(super) struct DbmateSections {
+    pub up: String,
+    pub up_line: usize,
+    pub down: Option<String>,
 }
 
 /// Splits a dbmate file at its `-- migrate:up` and `-- migrate:down` marker lines.
-fn split_dbmate_sections(text: &str) -> Result<DbmateSections, String> {
+pub(super) fn split_dbmate_sections(text: &str) -> Result<DbmateSections, String> {
     let is_marker = |line: &str, which: &str| {
         line.trim_start().strip_prefix("--").is_some_and(|rest| {
             let rest = rest.trim_start();
@@ -612,6 +667,51 @@ mod tests {
                 dir.verify_sum().unwrap();
             }
         }
+    }
+
+    fn new(version: &str, name: &str, up: &str) -> NewMigration {
+        NewMigration {
+            version: version.into(),
+            name: name.into(),
+            up: up.into(),
+            down: None,
+        }
+    }
+
+    #[test]
+    fn write_migrations_writes_them_all_with_one_sum() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = MigrationDir::open(&tmp.path().join("m"), DirFormat::Atlas).unwrap();
+        let written = dir
+            .write_migrations(&[new("01", "a", "select 1;"), new("02", "b c", "select 2;")])
+            .unwrap();
+        let names: Vec<String> = written.iter().map(|p| file_name_of(p)).collect();
+        assert_eq!(names, ["01_a.sql", "02_b_c.sql", SUM_FILE_NAME]);
+        dir.verify_sum().unwrap();
+        assert_eq!(dir.files().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn write_migrations_writes_nothing_when_any_step_fails_or_a_version_repeats() {
+        let batch = [new("1", "a", "select 1;"), new("2", "b", "select 2;")];
+        // 3 writes + 3 renames.
+        for step in 0..6 {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = MigrationDir::open(tmp.path(), DirFormat::Atlas).unwrap();
+            fault::fail_at(Some(step));
+            let result = dir.write_migrations(&batch);
+            fault::fail_at(None);
+            assert!(result.is_err(), "step {step} did not fail");
+            assert!(listing(tmp.path()).is_empty(), "step {step}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = MigrationDir::open(tmp.path(), DirFormat::Atlas).unwrap();
+        let error = dir
+            .write_migrations(&[new("1", "a", ""), new("01", "b", "")])
+            .unwrap_err();
+        assert!(error.to_string().contains("given twice"), "{error}");
+        assert!(listing(tmp.path()).is_empty());
+        assert!(!dir.holds_migrations().unwrap());
     }
 
     #[test]

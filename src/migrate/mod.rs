@@ -6,19 +6,22 @@
 //! - `atomic`: writing a migration and its sum together or not at all;
 //! - `dir`: the directory itself, tying the above together;
 //! - `target`, `pending`, `executor`: running the files against a database (apply, down, status);
-//! - `repair`: `migrate set` and `migrate repair`, fixing the revisions table by hand.
+//! - `repair`: `migrate set` and `migrate repair`, fixing the revisions table by hand;
+//! - `import`: other tools' directories (Alembic, dbmate, golang-migrate, Flyway, goose) read
+//!   as a list of migrations to write.
 
 mod atomic;
 mod dir;
 mod directives;
 mod executor;
 mod format;
+pub mod import;
 mod pending;
 mod repair;
 mod sum;
 mod target;
 
-pub use dir::{MigrationDir, MigrationFile};
+pub use dir::{MigrationDir, MigrationFile, NewMigration};
 pub use directives::{Directives, TxMode};
 pub use executor::{
     AppliedFile, ApplyOptions, ApplySummary, Progress, RevertStep, apply, pending_files, revert,

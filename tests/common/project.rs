@@ -40,6 +40,18 @@ pub fn migration_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The output of a command that must succeed (stdout then stderr); else the test fails with
+/// `what`, the exit code and stderr.
+pub fn succeed(out: std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: exit {:?}\n{}",
+        out.status.code(),
+        text(&out.stderr)
+    );
+    text(&out.stdout) + &text(&out.stderr)
+}
+
 pub fn require_provider() {
     let found = Command::new("schemactl-sqlalchemy")
         .arg("--help")
