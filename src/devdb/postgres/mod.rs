@@ -8,6 +8,7 @@ mod cluster;
 mod connect;
 mod existing;
 mod kept;
+mod lease;
 mod template;
 
 pub use cluster::ClusterSource;
@@ -19,6 +20,7 @@ use crate::url::{DockerUrl, PgUrl};
 use async_trait::async_trait;
 use cluster::Cluster;
 use connect::{connect, drop_database, drop_database_blocking, quote_ident};
+use lease::Lease;
 use sqlx::{Connection, Executor, PgConnection};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -27,7 +29,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-/// Every scratch database is named `schemactl_dev_<pid>_<n>`; nothing else is ever dropped.
+/// Every scratch database is named `schemactl_dev_<pid>_<token>_<n>` (see `lease`); nothing
+/// else is ever dropped.
 pub const SCRATCH_PREFIX: &str = "schemactl_dev_";
 
 static NEXT_SCRATCH: AtomicU64 = AtomicU64::new(1);
@@ -61,6 +64,8 @@ pub struct DevServer {
     cluster: Option<Cluster>,
     container: Option<docker::Container>,
     scratches: Arc<ScratchSet>,
+    /// Held on a server other runs share (an existing one, a reused container).
+    lease: Option<Lease>,
 }
 
 /// Names of the scratch databases that exist on one server, shared with their handles.
@@ -104,15 +109,22 @@ impl DevServer {
                     cluster: None,
                     container: None,
                     scratches: Arc::default(),
+                    lease: Some(shared_server_lease(url).await?),
                 })
             }
             DevSpec::Docker(docker_url) => {
                 let container = docker::start(docker_url).await?;
+                let url = container.pg_url()?.with_search_path(docker_url.schemas());
+                let lease = match container.reused() {
+                    true => Some(shared_server_lease(&url).await?),
+                    false => None,
+                };
                 Ok(DevServer {
-                    url: container.pg_url()?.with_search_path(docker_url.schemas()),
+                    url,
                     cluster: None,
                     container: Some(container),
                     scratches: Arc::default(),
+                    lease,
                 })
             }
             DevSpec::Ephemeral => {
@@ -122,6 +134,7 @@ impl DevServer {
                     cluster: Some(cluster),
                     container: None,
                     scratches: Arc::default(),
+                    lease: None,
                 })
             }
         }
@@ -134,11 +147,12 @@ impl DevServer {
 
     /// A new database copied from `template`, registered for cleanup.
     async fn scratch_from(&self, template: &str) -> anyhow::Result<ScratchDb> {
-        let name = format!(
-            "{SCRATCH_PREFIX}{}_{}",
-            std::process::id(),
-            NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed)
-        );
+        let n = NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed);
+        let name = match &self.lease {
+            Some(lease) => lease.scratch_name(n),
+            // A server of this run alone: its databases go with it; no lease to name.
+            None => lease::unleased_scratch_name(n),
+        };
         let mut conn = connect(&self.url).await?;
         // Registered before CREATE, so that an interruption in between still drops it.
         self.scratches.insert(&name);
@@ -162,8 +176,24 @@ impl DevServer {
                 )
                 .as_str(),
             )
-            .await;
+            .await
+            .map(drop);
+        let marked = match (&created, &self.lease) {
+            (Ok(()), Some(_)) => lease::mark(&mut conn, &self.url, &name).await,
+            _ => Ok(()),
+        };
         conn.close().await.ok();
+        if let Err(err) = marked {
+            // Created but not marked: never leave an unmarked database behind.
+            if self.scratches.take(&name) {
+                drop_database(&self.url, &name).await.ok();
+            }
+            guard.dismiss();
+            return Err(crate::error::failure(format!(
+                "cannot mark scratch database {name} on {}: {err}",
+                self.url
+            )));
+        }
         if let Err(err) = created {
             self.scratches.take(&name);
             guard.dismiss();
@@ -199,6 +229,14 @@ impl DevServer {
     /// Drops remaining scratch databases, stops the cluster and removes its directory, removes
     /// a per-run container (a reused one keeps running, without this run's databases).
     pub async fn close(mut self) -> anyhow::Result<()> {
+        let result = self.close_databases().await;
+        if let Some(lease) = self.lease.take() {
+            lease.release().await;
+        }
+        result
+    }
+
+    async fn close_databases(&mut self) -> anyhow::Result<()> {
         let remaining = self.scratches.take_all();
         let per_run_container = self.container.take_if(|c| !c.reused());
         match (self.cluster.take(), per_run_container) {
@@ -285,6 +323,21 @@ impl std::fmt::Debug for DevServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "DevServer({})", self.url)
     }
+}
+
+/// Sweeps the scratch databases of runs that are provably gone from a shared server (a
+/// warning, never an error, when that fails), then takes this run's lease on it.
+async fn shared_server_lease(url: &PgUrl) -> anyhow::Result<Lease> {
+    match lease::sweep_orphans(url).await {
+        Ok(swept) if !swept.is_empty() => eprintln!(
+            "removed {} scratch database(s) of runs that ended without cleaning up: {}",
+            swept.len(),
+            swept.join(", ")
+        ),
+        Ok(_) => {}
+        Err(err) => eprintln!("warning: could not sweep old scratch databases on {url}: {err}"),
+    }
+    Lease::take(url).await
 }
 
 /// A run's PostgreSQL dev databases: scratch databases on a server that is opened (started,
