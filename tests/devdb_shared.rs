@@ -190,3 +190,87 @@ fn eight_concurrent_diffs_on_one_dev_server_all_succeed_and_clean_up() {
         );
     }
 }
+
+/// The scratch databases of process `pid` on the MariaDB test server.
+fn mysql_scratch_of(pid: u32) -> Vec<String> {
+    let server = common::project::mysql_server();
+    let hostport = server
+        .trim_start_matches("mysql://")
+        .rsplit('@')
+        .next()
+        .unwrap();
+    let (host, port) = hostport.trim_end_matches('/').split_once(':').unwrap();
+    let out = Command::new("mariadb")
+        .args(["-h", host, "-P", port, "-u", "root", "-N", "-B", "-e"])
+        .arg(format!(
+            "SELECT schema_name FROM information_schema.schemata \
+             WHERE schema_name LIKE 'schemactl\\_dev\\_{pid}\\_%'"
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn a_killed_runs_scratch_database_is_swept_on_mariadb() {
+    let server = common::project::mysql_server();
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    std::fs::write(
+        migrations.join("1_a.sql"),
+        "CREATE TABLE a (id int);\nSELECT SLEEP(60);\n",
+    )
+    .unwrap();
+    assert!(schemactl(dir.path(), &["migrate", "hash"]).status.success());
+    let mut run = command(dir.path(), &["migrate", "validate", "--dev-url", &server])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while mysql_scratch_of(run.id()).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no scratch database"
+        );
+        assert!(run.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A second run beside the live one leaves its database alone.
+    let quick = tempfile::tempdir().unwrap();
+    std::fs::create_dir(quick.path().join("migrations")).unwrap();
+    std::fs::write(
+        quick.path().join("migrations/1_b.sql"),
+        "CREATE TABLE b (id int);\n",
+    )
+    .unwrap();
+    assert!(
+        schemactl(quick.path(), &["migrate", "hash"])
+            .status
+            .success()
+    );
+    let validate = || schemactl(quick.path(), &["migrate", "validate", "--dev-url", &server]);
+    let out = validate();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let orphans = mysql_scratch_of(run.id());
+    assert_eq!(
+        orphans.len(),
+        1,
+        "the live run's database stays: {orphans:?}"
+    );
+
+    run.kill().unwrap();
+    run.wait().unwrap();
+    let out = validate();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        mysql_scratch_of(run.id()).is_empty(),
+        "the orphan was not swept"
+    );
+    assert!(
+        text(&out.stderr).contains(&orphans[0]),
+        "{}",
+        text(&out.stderr)
+    );
+}

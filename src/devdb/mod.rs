@@ -13,12 +13,14 @@ pub mod docker;
 mod local_dir;
 mod mysql;
 mod postgres;
+mod scratch_names;
 mod sqlite;
 
 pub use cleanup::{Interrupted, interrupted_exit_code, with_cleanup};
 pub use local_dir::{data_dir_templates, remove_data_dir_templates};
 pub use mysql::{DataDirSource, MysqlDev, MysqlDevSpec};
-pub use postgres::{ClusterSource, DevServer, DevSpec, SCRATCH_PREFIX, ScratchDb, ServerDev};
+pub use postgres::{ClusterSource, DevServer, DevSpec, ScratchDb, ServerDev};
+pub use scratch_names::SCRATCH_PREFIX;
 pub use sqlite::MemoryDev;
 
 use crate::driver::{DevConnection, Scope};

@@ -5,18 +5,21 @@
 //! every other exit path, by the registered cleanup (or with the whole local server).
 
 mod binaries;
+mod lease;
 mod local;
 mod process;
 mod programs;
 mod template;
 
 use super::cleanup::{self, CleanupGuard};
-use super::{DevDatabases, SCRATCH_PREFIX, ScratchDatabase, docker};
+use super::scratch_names::{report_sweep, unleased_scratch_name};
+use super::{DevDatabases, ScratchDatabase, docker};
 use crate::driver::mysql::{MySqlConnection, connect, quote_ident};
 use crate::driver::{DevConnection, Scope};
 use crate::error::{bad_input, failure};
 use crate::url::{DockerUrl, MysqlUrl};
 use async_trait::async_trait;
+use lease::Lease;
 pub use local::DataDirSource;
 use local::LocalServer;
 use sqlx::{Connection, Executor};
@@ -50,6 +53,8 @@ struct Server {
     url: MysqlUrl,
     container: Option<docker::Container>,
     local: Option<LocalServer>,
+    /// Held on a server other runs share (an existing one, a reused container).
+    lease: Option<Lease>,
 }
 
 impl MysqlDev {
@@ -90,8 +95,10 @@ async fn open(spec: &MysqlDevSpec) -> anyhow::Result<Server> {
                 ensure_clean(&mut conn, url).await?;
             }
             conn.close().await.ok();
+            let url = url.without_database();
             Ok(Server {
-                url: url.without_database(),
+                lease: Some(shared_server_lease(&url).await?),
+                url,
                 container: None,
                 local: None,
             })
@@ -102,17 +109,31 @@ async fn open(spec: &MysqlDevSpec) -> anyhow::Result<Server> {
                 url: local.url().clone(),
                 container: None,
                 local: Some(local),
+                lease: None,
             })
         }
         MysqlDevSpec::Docker(docker_url) => {
             let container = docker::start(docker_url).await?;
+            let url = container.mysql_url();
+            let lease = match container.reused() {
+                true => Some(shared_server_lease(&url).await?),
+                false => None,
+            };
             Ok(Server {
-                url: container.mysql_url(),
+                url,
                 container: Some(container),
                 local: None,
+                lease,
             })
         }
     }
+}
+
+/// Sweeps the scratch databases of runs that are provably gone from a shared server (a
+/// warning when that fails), then takes this run's lease on it.
+async fn shared_server_lease(url: &MysqlUrl) -> anyhow::Result<Lease> {
+    report_sweep(url, lease::sweep_orphans(url).await);
+    Lease::take(url).await
 }
 
 /// Refuses a dev database that holds anything: a dev URL pointing at a real database is a
@@ -158,11 +179,11 @@ async fn drop_scratch(server: &MysqlUrl, name: &str) -> anyhow::Result<()> {
 impl DevDatabases for MysqlDev {
     async fn scratch(&self) -> anyhow::Result<Box<dyn ScratchDatabase>> {
         let server = self.server().await?;
-        let name = format!(
-            "{SCRATCH_PREFIX}{}_{}",
-            std::process::id(),
-            NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed)
-        );
+        let n = NEXT_SCRATCH.fetch_add(1, Ordering::Relaxed);
+        let name = match &server.lease {
+            Some(lease) => lease.scratch_name(n),
+            None => unleased_scratch_name(n),
+        };
         // A local server's databases go with the server, whose own cleanup may well have run
         // first (a dropped MysqlDev); the others are dropped one by one.
         let guard = server.local.is_none().then(|| {
@@ -247,6 +268,12 @@ impl DevDatabases for MysqlDev {
                 container: Some(container),
                 ..
             }) if !container.reused() => container.close().await,
+            Some(Server {
+                lease: Some(lease), ..
+            }) => {
+                lease.release().await;
+                Ok(())
+            }
             _ => Ok(()),
         }
     }

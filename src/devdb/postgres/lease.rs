@@ -8,11 +8,10 @@
 //! ends, however the run ended, so a sweeper that can take the lock has proof the owner is
 //! gone, whichever host it ran on. Names without a token (older runs) are never swept.
 
-use super::SCRATCH_PREFIX;
 use super::connect::{connect, quote_ident};
+use crate::devdb::scratch_names::{random_token, scratch_name, token_of};
 use crate::url::PgUrl;
 use sqlx::{Connection, Executor, PgConnection, Row};
-use std::hash::{BuildHasher, Hasher};
 
 /// The first key of every schemactl lease lock ("SCTL"), keeping clear of other programs'.
 const LEASE_CLASS: i32 = 0x5343_544c;
@@ -43,7 +42,7 @@ impl Lease {
 
     /// The name of this run's `n`-th scratch database.
     pub(super) fn scratch_name(&self, n: u64) -> String {
-        scratch_name(std::process::id(), self.token, n)
+        scratch_name(self.token, n)
     }
 
     /// Ends the lease (the session's end releases the lock).
@@ -70,41 +69,6 @@ pub(super) async fn mark(
     conn.execute(format!("COMMENT ON DATABASE {} IS '{comment}'", quote_ident(name)).as_str())
         .await
         .map(drop)
-}
-
-/// The name of a scratch database on a server of this run alone (never swept: nothing marks
-/// it as leased, and it goes with its server).
-pub(super) fn unleased_scratch_name(n: u64) -> String {
-    static RUN_TOKEN: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    scratch_name(std::process::id(), *RUN_TOKEN.get_or_init(random_token), n)
-}
-
-fn scratch_name(pid: u32, token: u32, n: u64) -> String {
-    format!("{SCRATCH_PREFIX}{pid}_{token:08x}_{n}")
-}
-
-/// The lease token in a scratch database's name, if it has one.
-fn token_of(name: &str) -> Option<u32> {
-    let rest = name.strip_prefix(SCRATCH_PREFIX)?;
-    let mut parts = rest.split('_');
-    let (_pid, token, _n) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || token.len() != 8 {
-        return None;
-    }
-    u32::from_str_radix(token, 16).ok()
-}
-
-/// A token that differs between processes and calls (the standard library seeds its hasher
-/// randomly per process).
-fn random_token() -> u32 {
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u32(std::process::id());
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    hasher.finish() as u32
 }
 
 /// Drops the scratch databases on `server` whose lease is provably over; returns their names.
@@ -153,25 +117,4 @@ pub(super) async fn sweep_orphans(server: &PgUrl) -> anyhow::Result<Vec<String>>
     }
     conn.close().await.ok();
     Ok(swept)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_round_trip_through_names_and_old_names_have_none() {
-        let name = scratch_name(4242, 0x00ab_cdef, 7);
-        assert_eq!(name, "schemactl_dev_4242_00abcdef_7");
-        assert_eq!(token_of(&name), Some(0x00ab_cdef));
-        assert_eq!(token_of("schemactl_dev_4242_7"), None);
-        assert_eq!(token_of("schemactl_dev_1_zzzzzzzz_2"), None);
-        assert_eq!(token_of("other_db"), None);
-    }
-
-    #[test]
-    fn tokens_differ_between_draws() {
-        let draws: std::collections::BTreeSet<u32> = (0..100).map(|_| random_token()).collect();
-        assert!(draws.len() > 95);
-    }
 }

@@ -14,6 +14,7 @@ mod template;
 pub use cluster::ClusterSource;
 
 use crate::devdb::cleanup::{self, CleanupGuard};
+use crate::devdb::scratch_names::{report_sweep, unleased_scratch_name};
 use crate::devdb::{DevDatabases, ScratchDatabase, docker};
 use crate::driver::{DevConnection, Scope};
 use crate::url::{DockerUrl, PgUrl};
@@ -28,10 +29,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
-
-/// Every scratch database is named `schemactl_dev_<pid>_<token>_<n>` (see `lease`); nothing
-/// else is ever dropped.
-pub const SCRATCH_PREFIX: &str = "schemactl_dev_";
 
 static NEXT_SCRATCH: AtomicU64 = AtomicU64::new(1);
 
@@ -151,7 +148,7 @@ impl DevServer {
         let name = match &self.lease {
             Some(lease) => lease.scratch_name(n),
             // A server of this run alone: its databases go with it; no lease to name.
-            None => lease::unleased_scratch_name(n),
+            None => unleased_scratch_name(n),
         };
         let mut conn = connect(&self.url).await?;
         // Registered before CREATE, so that an interruption in between still drops it.
@@ -328,15 +325,7 @@ impl std::fmt::Debug for DevServer {
 /// Sweeps the scratch databases of runs that are provably gone from a shared server (a
 /// warning, never an error, when that fails), then takes this run's lease on it.
 async fn shared_server_lease(url: &PgUrl) -> anyhow::Result<Lease> {
-    match lease::sweep_orphans(url).await {
-        Ok(swept) if !swept.is_empty() => eprintln!(
-            "removed {} scratch database(s) of runs that ended without cleaning up: {}",
-            swept.len(),
-            swept.join(", ")
-        ),
-        Ok(_) => {}
-        Err(err) => eprintln!("warning: could not sweep old scratch databases on {url}: {err}"),
-    }
+    report_sweep(url, lease::sweep_orphans(url).await);
     Lease::take(url).await
 }
 
