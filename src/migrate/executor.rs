@@ -20,6 +20,7 @@ use super::pending::{PendingFile, baseline_files, compare, files_to_apply, up_ch
 use super::target::{MigrationTarget, Revision, RevisionKind};
 use crate::error::{bad_input, failure};
 use crate::sql::SplitStatement;
+use anyhow::Context;
 use std::time::{Duration, Instant};
 
 /// What `apply` was asked to do.
@@ -350,13 +351,26 @@ async fn apply_file<T: MigrationTarget + ?Sized>(
     }
     let statements = item.file.statements(target.lexer_flavor());
     for (index, statement) in statements.iter().enumerate().skip(item.start) {
+        // A connection lost under a statement names where the run was.
+        let at = || {
+            format!(
+                "{}:{}: running statement {} of {}",
+                item.file.path.display(),
+                statement.line,
+                index + 1,
+                statements.len()
+            )
+        };
         let outcome = match by_statement {
             true => {
                 revision.applied = index + 1;
                 revision.execution_ms = started.elapsed().as_millis() as u64;
-                target.execute_recorded(&statement.text, &revision).await?
+                target
+                    .execute_recorded(&statement.text, &revision)
+                    .await
+                    .with_context(at)?
             }
-            false => target.execute(&statement.text).await?,
+            false => target.execute(&statement.text).await.with_context(at)?,
         };
         if let Err(server) = outcome {
             let (applied, outcome) = if by_statement {
