@@ -20,6 +20,11 @@ pub enum Change {
     DropExtension {
         extension: Extension,
     },
+    /// `ALTER EXTENSION ... UPDATE TO` the version `to` asked for.
+    UpdateExtension {
+        from: Extension,
+        to: Extension,
+    },
     CreateSchema {
         name: String,
     },
@@ -316,6 +321,7 @@ impl Change {
         match self.clone() {
             CreateExtension { extension } => DropExtension { extension },
             DropExtension { extension } => CreateExtension { extension },
+            UpdateExtension { from, to } => UpdateExtension { from: to, to: from },
             CreateSchema { name } => DropSchema { name },
             DropSchema { name } => CreateSchema { name },
             CreateType { name, def } => DropType { name, def },

@@ -141,6 +141,11 @@ fn shapes(change: &Change) -> Vec<Shape> {
     match change {
         CreateExtension { extension } => one(shape("extension_added", &extension.name, None)),
         DropExtension { extension } => one(shape("extension_dropped", &extension.name, None)),
+        UpdateExtension { from, to } => one(from_to(
+            shape("extension_updated", &to.name, None),
+            Some(from.version.clone()),
+            Some(to.version.clone()),
+        )),
         CreateSchema { name } => one(shape("schema_added", name, None)),
         DropSchema { name } => one(shape("schema_dropped", name, None)),
         CreateType { name, .. } => one(shape("type_added", name.to_string(), None)),

@@ -91,6 +91,9 @@ fn object_change(change: &Change, names: &Names) -> String {
     match change {
         CreateExtension { extension } => format!("create extension {}", u(&extension.name)),
         DropExtension { extension } => format!("drop extension {}", u(&extension.name)),
+        UpdateExtension { to, .. } => {
+            format!("update extension {} to {}", u(&to.name), to.version)
+        }
         CreateSchema { name } => format!("create schema {}", u(name)),
         DropSchema { name } => format!("drop schema {}", u(name)),
         CreateType { name, def } => format!("create {} {}", type_kind(def), q(name)),

@@ -88,8 +88,27 @@ pub struct Extension {
     pub name: String,
     /// The schema its objects live in.
     pub schema: String,
-    /// Informational; not a difference by itself.
+    /// The installed version; a difference only where the desired state asked for it (see
+    /// [`Extension::version_requested`]).
     pub version: String,
+    /// The version a plain `CREATE EXTENSION` installs on the inspected server
+    /// (`pg_available_extensions.default_version`); None where that is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_version: Option<String>,
+}
+
+impl Extension {
+    /// Whether this version, in a desired state, is one the state asked for. A desired state is
+    /// loaded on a dev server, where a plain `CREATE EXTENSION x` installs the server's default
+    /// version: that says nothing about the version a target should run, so only a version
+    /// other than the default counts as a request (`CREATE EXTENSION x VERSION '1.0'`, or an
+    /// `ALTER EXTENSION ... UPDATE`). Asking for exactly the default version reads the same as
+    /// not asking, which keeps two dev databases of one server equal.
+    pub fn version_requested(&self) -> bool {
+        self.default_version
+            .as_ref()
+            .is_some_and(|default| default != &self.version)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -463,7 +482,20 @@ impl Realm {
 
 #[cfg(test)]
 mod tests {
-    use super::TriggerState;
+    use super::{Extension, TriggerState};
+
+    #[test]
+    fn only_a_version_other_than_the_servers_default_is_requested() {
+        let extension = |version: &str, default: Option<&str>| Extension {
+            name: "hstore".into(),
+            schema: "public".into(),
+            version: version.into(),
+            default_version: default.map(str::to_string),
+        };
+        assert!(extension("1.4", Some("1.8")).version_requested());
+        assert!(!extension("1.8", Some("1.8")).version_requested());
+        assert!(!extension("1.4", None).version_requested());
+    }
 
     #[test]
     fn trigger_states_keep_the_servers_letters_in_json() {

@@ -104,6 +104,7 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
     Ok(match change {
         CreateExtension { extension } => vec![namespace::create_extension(extension)],
         DropExtension { extension } => vec![namespace::drop_extension(extension)],
+        UpdateExtension { to, .. } => vec![namespace::update_extension(to)],
         CreateSchema { name } => vec![namespace::create_schema(name)],
         DropSchema { name } => vec![namespace::drop_schema(name)],
 

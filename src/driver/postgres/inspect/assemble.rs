@@ -61,6 +61,7 @@ pub(super) fn build_realm(rows: CatalogRows) -> Realm {
                 name: row.name,
                 schema: row.schema,
                 version: row.version,
+                default_version: row.default_version,
             },
         );
     }
