@@ -196,7 +196,12 @@ impl Scan<'_> {
 }
 
 fn column_texts(column: &Column) -> Vec<String> {
-    column.default.iter().cloned().collect()
+    column
+        .default
+        .iter()
+        .chain(column.collation.iter())
+        .cloned()
+        .collect()
 }
 
 /// Whether the target column's type or default uses the object.
@@ -210,5 +215,6 @@ fn column_uses(flavor: &Flavor, column: &Column, res: &Res) -> bool {
     let Some((schema, name)) = spelled_name(object) else {
         return false;
     };
-    Words::of(flavor, column.default.iter().map(String::as_str)).has_qualified(schema, name)
+    let texts = column.default.iter().chain(column.collation.iter());
+    Words::of(flavor, texts.map(String::as_str)).has_qualified(schema, name)
 }

@@ -6,8 +6,8 @@
 //! changes of their own, so every dialect renders each thing in exactly one place.
 
 use crate::schema::{
-    Column, Constraint, Extension, Function, Index, PartitionOf, Policy, QualifiedName, Sequence,
-    Table, TableAttrs, Trigger, TypeDef, View,
+    Collation, Column, Constraint, Extension, Function, Index, PartitionOf, Policy, QualifiedName,
+    Sequence, Table, TableAttrs, Trigger, TypeDef, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +46,15 @@ pub enum Change {
         name: QualifiedName,
         from: TypeDef,
         to: TypeDef,
+    },
+
+    CreateCollation {
+        name: QualifiedName,
+        collation: Collation,
+    },
+    DropCollation {
+        name: QualifiedName,
+        collation: Collation,
     },
 
     CreateSequence {
@@ -331,6 +340,8 @@ impl Change {
                 from: to,
                 to: from,
             },
+            CreateCollation { name, collation } => DropCollation { name, collation },
+            DropCollation { name, collation } => CreateCollation { name, collation },
             CreateSequence { name, sequence } => DropSequence { name, sequence },
             DropSequence { name, sequence } => CreateSequence { name, sequence },
             AlterSequence { name, from, to } => AlterSequence {

@@ -28,6 +28,7 @@
 
 mod cascade;
 mod change;
+mod collations;
 mod emit;
 mod emitter;
 mod forced;

@@ -63,6 +63,13 @@ pub(crate) fn data_type_res(data_type: &DataType) -> Option<Res> {
         .map(|schema| Res::Object(type_ref(schema, &data_type.base)))
 }
 
+pub(crate) fn collation_ref(schema: &str, name: &str) -> ObjectRef {
+    ObjectRef::Collation {
+        schema: schema.into(),
+        name: name.into(),
+    }
+}
+
 pub(crate) fn table_res(name: &QualifiedName) -> Res {
     Res::Object(ObjectRef::Table {
         schema: name.schema.clone(),

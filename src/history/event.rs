@@ -151,6 +151,8 @@ fn shapes(change: &Change) -> Vec<Shape> {
         CreateType { name, .. } => one(shape("type_added", name.to_string(), None)),
         DropType { name, .. } => one(shape("type_dropped", name.to_string(), None)),
         AlterType { name, .. } => one(shape("type_changed", name.to_string(), None)),
+        CreateCollation { name, .. } => one(shape("collation_added", name.to_string(), None)),
+        DropCollation { name, .. } => one(shape("collation_dropped", name.to_string(), None)),
         CreateSequence { name, .. } => one(shape("sequence_added", name.to_string(), None)),
         DropSequence { name, .. } => one(shape("sequence_dropped", name.to_string(), None)),
         AlterSequence { name, .. } => one(shape("sequence_changed", name.to_string(), None)),

@@ -99,6 +99,8 @@ fn object_change(change: &Change, names: &Names) -> String {
         CreateType { name, def } => format!("create {} {}", type_kind(def), q(name)),
         DropType { name, def } => format!("drop {} {}", type_kind(def), q(name)),
         AlterType { name, to, .. } => format!("alter {} {}", type_kind(to), q(name)),
+        CreateCollation { name, .. } => format!("create collation {}", q(name)),
+        DropCollation { name, .. } => format!("drop collation {}", q(name)),
         CreateSequence { name, .. } => format!("create sequence {}", q(name)),
         DropSequence { name, .. } => format!("drop sequence {}", q(name)),
         AlterSequence { name, .. } => format!("alter sequence {}", q(name)),

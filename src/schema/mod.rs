@@ -56,6 +56,11 @@ pub enum ObjectRef {
         schema: String,
         name: String,
     },
+    /// A user-defined collation.
+    Collation {
+        schema: String,
+        name: String,
+    },
     Sequence {
         schema: String,
         name: String,
@@ -124,6 +129,10 @@ pub struct Schema {
     pub sequences: BTreeMap<String, Sequence>,
     /// Functions and procedures keyed by `name(identity arguments)`, e.g. `add(integer, integer)`.
     pub functions: BTreeMap<String, Function>,
+    /// User-defined collations (PostgreSQL's `CREATE COLLATION`; empty on other dialects,
+    /// whose collations are the server's own).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub collations: BTreeMap<String, Collation>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -421,6 +430,65 @@ pub struct DomainCheck {
     pub definition: String,
 }
 
+/// A collation as `CREATE COLLATION` defines it. Nothing of it can be altered in place (the
+/// version refresh aside), so any difference re-creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collation {
+    pub name: String,
+    pub provider: CollationProvider,
+    /// The ICU (or builtin) locale, e.g. `und-u-ks-level2`; None for libc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// libc's `LC_COLLATE` and `LC_CTYPE`; None for other providers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_collate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_ctype: Option<String>,
+    /// False for a collation that compares strings equal that are not byte-wise equal.
+    pub deterministic: bool,
+    /// ICU tailoring rules (PostgreSQL 16 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
+}
+
+impl Collation {
+    /// An ICU collation; for tests and hand-built models.
+    pub fn icu(name: &str, locale: &str, deterministic: bool) -> Self {
+        Collation {
+            name: name.into(),
+            provider: CollationProvider::Icu,
+            locale: Some(locale.into()),
+            lc_collate: None,
+            lc_ctype: None,
+            deterministic,
+            rules: None,
+        }
+    }
+}
+
+/// Which library a collation's rules come from (`pg_collation.collprovider`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollationProvider {
+    Libc,
+    Icu,
+    /// PostgreSQL 17's built-in provider.
+    Builtin,
+}
+
+impl CollationProvider {
+    /// The provider of a `pg_collation.collprovider` letter; `d` (the database default) never
+    /// names a user-defined collation.
+    pub fn from_letter(letter: &str) -> Option<Self> {
+        match letter {
+            "c" => Some(Self::Libc),
+            "i" => Some(Self::Icu),
+            "b" => Some(Self::Builtin),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     pub name: String,
@@ -465,7 +533,7 @@ impl Realm {
     pub fn view(&self, name: &QualifiedName) -> Option<&View> {
         self.schemas.get(&name.schema)?.views.get(&name.name)
     }
-    /// Number of tables, views, types, sequences and functions, for messages.
+    /// Number of tables, views, types, sequences, functions and collations, for messages.
     pub fn object_count(&self) -> usize {
         self.schemas
             .values()
@@ -475,6 +543,7 @@ impl Realm {
                     + s.types.len()
                     + s.sequences.len()
                     + s.functions.len()
+                    + s.collations.len()
             })
             .sum()
     }

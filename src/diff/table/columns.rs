@@ -124,6 +124,13 @@ impl Emitter<'_> {
             parked.data_type = self.dialect.parked_type(&column.data_type);
             parked.collation = None;
         }
+        if column
+            .collation
+            .as_deref()
+            .is_some_and(|c| self.collation_recreated(c))
+        {
+            parked.collation = None;
+        }
         parked
     }
 
@@ -158,11 +165,14 @@ pub(super) fn bare_column(column: &Column) -> Column {
     }
 }
 
+/// The texts of a column that may name other objects; the collation is one, so that a
+/// column lets go of a collation before it is dropped and takes a new one once it exists.
 fn column_texts(column: &Column) -> Vec<String> {
     column
         .default
         .iter()
         .chain(column.generated.iter())
+        .chain(column.collation.iter())
         .cloned()
         .collect()
 }

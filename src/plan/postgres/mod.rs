@@ -5,6 +5,7 @@
 //! reverse is the rendering of `change.inverse()`.
 
 mod cast;
+mod collation;
 mod column;
 mod comment;
 mod diff_policy;
@@ -111,6 +112,9 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
         CreateType { name, def } => types::create(name, def),
         DropType { name, def } => types::drop(name, def),
         AlterType { name, from, to } => types::alter(name, from, to),
+
+        CreateCollation { name, collation } => vec![collation::create(name, collation)],
+        DropCollation { name, .. } => vec![collation::drop(name)],
 
         CreateSequence { name, sequence } => sequence::create(name, sequence),
         DropSequence { name, .. } => sequence::drop(name),

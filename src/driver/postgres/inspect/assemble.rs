@@ -38,6 +38,7 @@ pub(super) fn build_realm(rows: CatalogRows) -> Realm {
         policies,
         types,
         sequences,
+        collations,
         functions,
         comments,
         depends,
@@ -66,7 +67,14 @@ pub(super) fn build_realm(rows: CatalogRows) -> Realm {
         );
     }
 
-    let refs = ObjectRefs::new(&relations, &types, &sequences, &functions);
+    for row in &collations {
+        let schema = realm.schemas.get_mut(&row.schema);
+        if let (Some(schema), Some(collation)) = (schema, row.collation()) {
+            schema.collations.insert(row.name.clone(), collation);
+        }
+    }
+
+    let refs = ObjectRefs::new(&relations, &types, &sequences, &functions, &collations);
     let mut builder = Builder {
         realm,
         slots: HashMap::new(),

@@ -1,0 +1,141 @@
+//! PostgreSQL objects beyond tables on a real server: user-defined collations, extension
+//! versions and table inheritance. Each scenario loads `current` into A and `desired` into B,
+//! plans A → B, applies the plan to A, and requires that a second plan is empty.
+
+mod common;
+
+use common::conformance::check_converged;
+use common::postgres::{Loaded, apply, normalized};
+use schemactl::dialect;
+use schemactl::diff::{Change, DiffOptions, diff};
+use schemactl::plan::postgres::{PostgresDiffPolicy, PostgresPlanner};
+use schemactl::plan::{Plan, Planner};
+use schemactl::schema::Realm;
+
+fn changes(current: &Realm, desired: &Realm) -> Vec<Change> {
+    diff(
+        current,
+        desired,
+        &DiffOptions::default(),
+        &PostgresDiffPolicy,
+    )
+}
+
+/// Plans `current` → `desired`, applies the plan to A and checks that nothing is left to do;
+/// with `models_equal`, the inspected models must be equal too. Returns the plan.
+async fn converges(current: &str, desired: &str, models_equal: bool) -> Plan {
+    let loaded = Loaded::new(current, desired).await;
+    let plan = PostgresPlanner
+        .plan(&changes(&loaded.current, &loaded.desired))
+        .unwrap();
+    let mut conn = loaded.a.connect().await.expect("connect A");
+    let after = apply(&mut conn, &plan).await;
+    let again = changes(&after, &loaded.desired);
+    assert!(
+        again.is_empty(),
+        "second plan not empty: {again:?}\nplan:\n{}",
+        plan.to_sql()
+    );
+    if models_equal {
+        let outcome = check_converged(&after, &loaded.desired, &dialect::POSTGRES, normalized);
+        assert!(outcome.is_none(), "{outcome:?}\nplan:\n{}", plan.to_sql());
+    }
+    drop(conn);
+    loaded.drop_now().await;
+    plan
+}
+
+const NOCASE: &str =
+    "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);";
+
+#[tokio::test]
+async fn a_new_collation_is_created_before_the_columns_that_use_it() {
+    let desired = format!(
+        "{NOCASE}
+         CREATE COLLATION posix_c (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX');
+         CREATE TABLE users (name text COLLATE nocase, code text COLLATE posix_c);
+         CREATE TABLE tags (label text);"
+    );
+    let current = "CREATE TABLE tags (label text);";
+    let plan = converges(current, &desired, true).await;
+    let sql = plan.to_sql();
+    assert!(
+        sql.find("CREATE COLLATION \"public\".\"nocase\"") < sql.find("CREATE TABLE"),
+        "{sql}"
+    );
+    insta::assert_snapshot!("collations_created", plan.to_commented_sql());
+
+    let altered = format!("{NOCASE} CREATE TABLE tags (label text COLLATE nocase);");
+    let sql = converges(current, &altered, true).await.to_sql();
+    assert!(
+        sql.find("CREATE COLLATION") < sql.find("ALTER COLUMN \"label\" TYPE"),
+        "{sql}"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_collation_goes_after_the_columns_leave_it() {
+    let current = format!("{NOCASE} CREATE TABLE tags (label text COLLATE nocase);");
+    let sql = converges(&current, "CREATE TABLE tags (label text);", true)
+        .await
+        .to_sql();
+    assert!(
+        sql.find("ALTER COLUMN \"label\" TYPE text") < sql.find("DROP COLLATION"),
+        "{sql}"
+    );
+}
+
+#[tokio::test]
+async fn a_changed_collation_is_recreated_with_its_columns_parked() {
+    let current = format!(
+        "{NOCASE} CREATE TABLE tags (label text COLLATE nocase, note text);
+         CREATE INDEX tags_label ON tags (label);"
+    );
+    let desired = "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level1', \
+                   deterministic = false);
+         CREATE TABLE tags (label text COLLATE nocase, note text);
+         CREATE INDEX tags_label ON tags (label);";
+    let plan = converges(&current, desired, true).await;
+    insta::assert_snapshot!("collation_recreated", plan.to_commented_sql());
+}
+
+#[tokio::test]
+async fn an_extension_version_asked_for_is_updated_to() {
+    let plan = converges(
+        "CREATE EXTENSION hstore VERSION '1.4';",
+        "CREATE EXTENSION hstore VERSION '1.6';",
+        true,
+    )
+    .await;
+    assert_eq!(
+        plan.to_sql().trim(),
+        "ALTER EXTENSION \"hstore\" UPDATE TO '1.6';"
+    );
+    let created = converges("", "CREATE EXTENSION hstore VERSION '1.5';", true).await;
+    assert!(
+        created
+            .to_sql()
+            .contains("WITH SCHEMA \"public\" VERSION '1.5'"),
+        "{}",
+        created.to_sql()
+    );
+}
+
+#[tokio::test]
+async fn a_plain_create_extension_asks_for_no_version() {
+    // The desired state's hstore is the server's default version: no request, so an older
+    // installed version stays, and two plain states are equal.
+    let loaded = Loaded::new(
+        "CREATE EXTENSION hstore VERSION '1.4';",
+        "CREATE EXTENSION hstore;",
+    )
+    .await;
+    assert!(changes(&loaded.current, &loaded.desired).is_empty());
+    assert!(changes(&loaded.desired, &loaded.desired.clone()).is_empty());
+    let back = changes(&loaded.desired, &loaded.current);
+    assert!(
+        matches!(&back[..], [Change::UpdateExtension { to, .. }] if to.version == "1.4"),
+        "{back:?}"
+    );
+    loaded.drop_now().await;
+}
