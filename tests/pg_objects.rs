@@ -139,3 +139,115 @@ async fn a_plain_create_extension_asks_for_no_version() {
     );
     loaded.drop_now().await;
 }
+
+const PARENT: &str = "CREATE TABLE parent (id integer, created timestamptz DEFAULT now());";
+
+/// Statements of the plan that touch `table` ("public"."table" followed by a space).
+fn statements_on(plan: &Plan, table: &str) -> Vec<String> {
+    let needle = format!("\"public\".\"{table}\" ");
+    plan.statements()
+        .filter(|s| s.sql.contains(&needle))
+        .map(|s| s.sql.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_child_declares_only_its_own_columns() {
+    let desired = format!(
+        "{PARENT} CREATE TABLE child (extra text) INHERITS (parent);
+         ALTER TABLE child ALTER COLUMN created SET DEFAULT '2020-01-01';"
+    );
+    let plan = converges("", &desired, true).await;
+    insta::assert_snapshot!("inheritance_child_created", plan.to_commented_sql());
+}
+
+#[tokio::test]
+async fn a_column_added_to_or_dropped_from_the_parent_changes_only_the_parent() {
+    let child = "CREATE TABLE child (extra text) INHERITS (parent);";
+    let current = format!("{PARENT} {child}");
+    let desired = format!(
+        "CREATE TABLE parent (id integer, created timestamptz DEFAULT now(), name text); {child}"
+    );
+    let added = converges(&current, &desired, true).await;
+    assert_eq!(
+        added
+            .statements()
+            .map(|s| s.sql.as_str())
+            .collect::<Vec<_>>(),
+        [r#"ALTER TABLE "public"."parent" ADD COLUMN "name" text"#]
+    );
+    let dropped = converges(&desired, &current, true).await;
+    assert_eq!(
+        dropped
+            .statements()
+            .map(|s| s.sql.as_str())
+            .collect::<Vec<_>>(),
+        [r#"ALTER TABLE "public"."parent" DROP COLUMN "name""#]
+    );
+}
+
+#[tokio::test]
+async fn a_child_keeps_or_drops_its_copy_of_a_column_the_parent_drops() {
+    let current = format!(
+        "{PARENT} CREATE TABLE keeps () INHERITS (parent);
+         CREATE TABLE declared (created timestamptz DEFAULT now()) INHERITS (parent);
+         CREATE TABLE follows () INHERITS (parent);"
+    );
+    let desired = "CREATE TABLE parent (id integer);
+         CREATE TABLE keeps (created timestamptz DEFAULT now()) INHERITS (parent);
+         CREATE TABLE declared () INHERITS (parent);
+         CREATE TABLE follows () INHERITS (parent);";
+    let plan = converges(&current, desired, true).await;
+    let sql = plan.to_sql();
+    // `keeps` keeps its copy, so the parent drops the column alone; the others then drop
+    // theirs, which are their own from then on.
+    assert!(
+        sql.contains(r#"ALTER TABLE ONLY "public"."parent" DROP COLUMN "created""#),
+        "{sql}"
+    );
+    assert!(statements_on(&plan, "keeps").is_empty(), "{sql}");
+    for child in ["declared", "follows"] {
+        let drops = statements_on(&plan, child);
+        assert_eq!(drops.len(), 1, "{sql}");
+        assert!(sql.find("ONLY") < sql.find(&drops[0]), "{sql}");
+    }
+
+    // Without a child keeping it, one plain drop on the parent, and the child that declared
+    // the column too drops its own after it.
+    let current = format!(
+        "{PARENT} CREATE TABLE declared (created timestamptz DEFAULT now()) INHERITS (parent);
+         CREATE TABLE follows () INHERITS (parent);"
+    );
+    let desired = "CREATE TABLE parent (id integer);
+         CREATE TABLE declared () INHERITS (parent);
+         CREATE TABLE follows () INHERITS (parent);";
+    let plan = converges(&current, desired, true).await;
+    assert_eq!(
+        plan.statements()
+            .map(|s| s.sql.as_str())
+            .collect::<Vec<_>>(),
+        [
+            r#"ALTER TABLE "public"."parent" DROP COLUMN "created""#,
+            r#"ALTER TABLE "public"."declared" DROP COLUMN "created""#,
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_table_is_attached_to_and_detached_from_a_parent_in_place() {
+    let parent = "CREATE TABLE parent (id integer CHECK (id > 0));";
+    let standalone = format!(
+        "{parent} CREATE TABLE child (id integer, extra text);
+         INSERT INTO child VALUES (1, 'kept');"
+    );
+    let attached = format!(
+        "{parent} CREATE TABLE child (extra text) INHERITS (parent);
+         INSERT INTO child VALUES (1, 'kept');"
+    );
+    // Attached by INHERIT, the child's columns stay its own (PostgreSQL has no way to make
+    // them inherited only), so only the plans are compared, not the models.
+    let plan = converges(&standalone, &attached, false).await;
+    insta::assert_snapshot!("inheritance_attached", plan.to_commented_sql());
+    let plan = converges(&attached, &standalone, true).await;
+    insta::assert_snapshot!("inheritance_detached", plan.to_commented_sql());
+}

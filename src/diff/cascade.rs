@@ -9,7 +9,7 @@ use super::forced::Forced;
 use super::graph::Node;
 use super::mention::{Candidates, Words, spelled_name};
 use super::policy::DiffPolicy;
-use super::relation::{find_column, parent_names};
+use super::relation::{common_parents, find_column};
 use super::res::{
     MemberKind, Res, data_type_res, dep_res, member, qualified, table_res, type_ref, view_res,
 };
@@ -77,7 +77,7 @@ pub(crate) fn widen(
             if scan.kills(&table_res(&qn)) {
                 continue;
             }
-            if scan.uses_killed(parent_names(table).iter().map(table_res)) {
+            if scan.uses_killed(common_parents(table, new_table).iter().map(table_res)) {
                 out.tables.insert(qn);
                 continue;
             }

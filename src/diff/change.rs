@@ -103,6 +103,10 @@ pub enum Change {
     DropColumn {
         table: QualifiedName,
         column: Column,
+        /// From this table alone (`ALTER TABLE ONLY`): an INHERITS child keeps its copy, which
+        /// becomes its own column (PostgreSQL).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        only: bool,
     },
     /// Type, default, NOT NULL, identity, generation or collation changed in place (not the comment).
     AlterColumn {
@@ -148,6 +152,19 @@ pub enum Change {
     AttachPartition {
         table: QualifiedName,
         partition_of: PartitionOf,
+    },
+    /// `table` becomes an INHERITS child of `parent`, whose columns it already has; `checks`
+    /// are the parent's CHECK constraints it lacks, added first as PostgreSQL requires.
+    Inherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+        checks: Vec<Constraint>,
+    },
+    /// `table` stops inheriting from `parent`, keeping the columns and checks it had from it as
+    /// its own.
+    NoInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
     },
     DetachPartition {
         table: QualifiedName,
@@ -358,8 +375,12 @@ impl Change {
             },
             CreateTable { name, table } => DropTable { name, table },
             DropTable { name, table } => CreateTable { name, table },
-            AddColumn { table, column } => DropColumn { table, column },
-            DropColumn { table, column } => AddColumn { table, column },
+            AddColumn { table, column } => DropColumn {
+                table,
+                column,
+                only: false,
+            },
+            DropColumn { table, column, .. } => AddColumn { table, column },
             AlterColumn { table, from, to } => AlterColumn {
                 table,
                 from: to,
@@ -397,6 +418,13 @@ impl Change {
             } => AttachPartition {
                 table,
                 partition_of,
+            },
+            Inherit { table, parent, .. } => NoInherit { table, parent },
+            // The table kept the parent's checks as its own: nothing to add back.
+            NoInherit { table, parent } => Inherit {
+                table,
+                parent,
+                checks: Vec::new(),
             },
             CreateView { name, view } => DropView { name, view },
             DropView { name, view } => CreateView { name, view },

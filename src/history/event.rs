@@ -180,7 +180,7 @@ fn shapes(change: &Change) -> Vec<Shape> {
             None,
             Some(column.data_type.sql.clone()),
         )),
-        DropColumn { table, column } => one(from_to(
+        DropColumn { table, column, .. } => one(from_to(
             shape(
                 "column_dropped",
                 column_object(table, &column.name),
@@ -259,6 +259,14 @@ fn shapes(change: &Change) -> Vec<Shape> {
             "partition_detached",
             table.to_string(),
             Some(&partition_of.parent),
+        )),
+        Inherit { table, parent, .. } => {
+            one(shape("parent_inherited", table.to_string(), Some(parent)))
+        }
+        NoInherit { table, parent } => one(shape(
+            "parent_no_longer_inherited",
+            table.to_string(),
+            Some(parent),
         )),
         CreateView { name, .. } => one(shape("view_added", name.to_string(), None)),
         DropView { name, .. } => one(shape("view_dropped", name.to_string(), None)),
@@ -415,6 +423,7 @@ mod tests {
         let change = Change::DropColumn {
             table: users(),
             column: column("email", "text", false, None),
+            only: false,
         };
         assert_eq!(events_of(&change, &[])[0].risk, Risk::Low);
         let risks = [PlanRisk {

@@ -128,6 +128,10 @@ fn object_change(change: &Change, names: &Names) -> String {
             q(table),
             q(&partition_of.parent)
         ),
+        Inherit { table, parent, .. } => format!("make {} inherit {}", q(table), q(parent)),
+        NoInherit { table, parent } => {
+            format!("make {} no longer inherit {}", q(table), q(parent))
+        }
         CreateView { name, view } => format!("create {} {}", view_kind(view.materialized), q(name)),
         DropView { name, view } => format!("drop {} {}", view_kind(view.materialized), q(name)),
         ReplaceView { name, to, .. } => {
@@ -149,7 +153,7 @@ fn member_change(change: &Change, names: &Names) -> Option<String> {
     let (q, m) = (names.qualified, names.member);
     Some(match change {
         AddColumn { table, column } => format!("add column {} to {}", m(&column.name), q(table)),
-        DropColumn { table, column } => {
+        DropColumn { table, column, .. } => {
             format!("drop column {} from {}", m(&column.name), q(table))
         }
         AlterColumn { table, to, .. } => format!("alter column {} of {}", m(&to.name), q(table)),

@@ -156,6 +156,12 @@ pub struct Table {
     pub partition_of: Option<PartitionOf>,
     /// Parents of a table created with INHERITS (not partitions).
     pub inherits: Vec<QualifiedName>,
+    /// Columns this table has only from its INHERITS parents (`attislocal` false), in column
+    /// order: they come and go with the parent's, and its `CREATE TABLE` leaves them out. A
+    /// fact the planner needs, not part of the definition: `ALTER TABLE ... INHERIT` leaves the
+    /// child's columns its own, so the comparison never counts this list as a difference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited_columns: Vec<String>,
     pub row_security: bool,
     pub force_row_security: bool,
     /// PostgreSQL storage parameters (`fillfactor=70`, as `pg_class.reloptions` prints them),
@@ -303,6 +309,24 @@ pub struct Constraint {
     pub deferrable: bool,
     pub initially_deferred: bool,
     pub comment: Option<String>,
+}
+
+impl Constraint {
+    /// A validated CHECK constraint on `columns`; for tests and hand-built models.
+    pub fn check(name: &str, definition: &str, columns: &[&str]) -> Self {
+        Constraint {
+            name: name.into(),
+            kind: ConstraintKind::Check,
+            definition: definition.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            references: None,
+            referenced_columns: Vec::new(),
+            validated: true,
+            deferrable: false,
+            initially_deferred: false,
+            comment: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

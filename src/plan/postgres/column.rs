@@ -83,9 +83,11 @@ pub fn add(table: &QualifiedName, column: &Column, table_is_new: bool) -> Statem
     )
 }
 
-pub fn drop(table: &QualifiedName, column: &Column) -> Statement {
+/// `only`: from this table alone, its INHERITS children keeping their copies.
+pub fn drop(table: &QualifiedName, column: &Column, only: bool) -> Statement {
     stmt(format!(
-        "ALTER TABLE {} DROP COLUMN {}",
+        "ALTER TABLE {}{} DROP COLUMN {}",
+        if only { "ONLY " } else { "" },
         qualified(table),
         ident(&column.name)
     ))
@@ -103,7 +105,7 @@ pub fn alter(table: &QualifiedName, from: &Column, to: &Column) -> Vec<Statement
         // PostgreSQL 15 cannot add or change a generation expression in place; the stored
         // values are derived, so re-creating the column loses nothing that cannot be recomputed.
         return vec![
-            drop(table, from),
+            drop(table, from, false),
             add(table, to, false).risk(
                 RiskKind::Locking,
                 format!("re-creates generated column {} of {table}", ident(&to.name)),

@@ -9,6 +9,7 @@ mod collation;
 mod column;
 mod comment;
 mod diff_policy;
+mod inherit;
 mod inline;
 mod namespace;
 mod policy;
@@ -133,7 +134,11 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
         }
         DropTable { name, .. } => vec![table::drop(name)],
         AddColumn { table, column } => vec![column::add(table, column, created.is_new(table))],
-        DropColumn { table, column } => vec![column::drop(table, column)],
+        DropColumn {
+            table,
+            column,
+            only,
+        } => vec![column::drop(table, column, *only)],
         AlterColumn { table, from, to } => column::alter(table, from, to),
         // Column order is no difference here (the diff policy says so): never asked for.
         ReorderColumns { .. } => return Err(super::unrenderable("PostgreSQL", change)),
@@ -155,6 +160,12 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
             table,
             partition_of,
         } => vec![table::detach_partition(table, partition_of)],
+        Inherit {
+            table,
+            parent,
+            checks,
+        } => inherit::inherit(table, parent, checks),
+        NoInherit { table, parent } => vec![inherit::no_inherit(table, parent)],
 
         CreateView { name, view } => vec![view::create(name, view)],
         DropView { name, view } => vec![view::drop(name, view)],

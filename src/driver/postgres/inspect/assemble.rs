@@ -329,6 +329,9 @@ impl Builder {
                         attrs: Default::default(),
                     };
                     if let Some(table) = self.table_mut(row.relation) {
+                        if row.inherited && table.partition_of.is_none() {
+                            table.inherited_columns.push(column.name.clone());
+                        }
                         table.columns.push(column);
                     }
                 }
