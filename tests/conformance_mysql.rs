@@ -327,7 +327,7 @@ fn kept_by_desired(changes: &[Change]) -> Vec<Change> {
     changes
         .iter()
         .filter(|c| {
-            !matches!(c, Change::DropColumn { table, column }
+            !matches!(c, Change::DropColumn { table, column, .. }
                 if comes_back_generated(table, &column.name))
         })
         .cloned()

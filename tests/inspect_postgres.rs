@@ -5,8 +5,8 @@ use schemactl::driver::postgres::{
     PgConnectOptions, PgConnection, connect, execute_each, inspect_realm, server_version,
 };
 use schemactl::schema::{
-    ConstraintKind, IndexKey, IndexPart, ObjectRef, PgCategory, QualifiedName, Realm, RoutineKind,
-    Table, TypeCategory, TypeKind, View,
+    CollationProvider, ConstraintKind, IndexKey, IndexPart, ObjectRef, PgCategory, QualifiedName,
+    Realm, RoutineKind, Table, TypeCategory, TypeKind, View,
 };
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -893,4 +893,42 @@ async fn inspects_thousands_of_tables_in_about_the_time_of_pg_dump() {
     println!(
         "inspect_realm of {TABLES} tables: {inspect_times:?}; pg_dump --schema-only: {dump_times:?}"
     );
+}
+
+#[tokio::test]
+async fn collations_extension_versions_and_inherited_columns_inspect() {
+    let realm = inspect_ddl(
+        "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+         CREATE COLLATION posix_c (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX');
+         CREATE EXTENSION hstore VERSION '1.4';
+         CREATE TABLE parent (id integer, name text COLLATE nocase);
+         CREATE TABLE child (name text COLLATE nocase, extra text) INHERITS (parent);",
+    )
+    .await;
+    let public = &realm.schemas["public"];
+    let nocase = &public.collations["nocase"];
+    assert_eq!(nocase.provider, CollationProvider::Icu);
+    assert_eq!(nocase.locale.as_deref(), Some("und-u-ks-level2"));
+    assert!(!nocase.deterministic && nocase.lc_collate.is_none());
+    let posix = &public.collations["posix_c"];
+    assert_eq!(posix.provider, CollationProvider::Libc);
+    assert_eq!(
+        (
+            posix.lc_collate.as_deref(),
+            posix.lc_ctype.as_deref(),
+            posix.locale.as_deref()
+        ),
+        (Some("C"), Some("POSIX"), None)
+    );
+    let hstore = &realm.extensions["hstore"];
+    assert_eq!(hstore.version, "1.4");
+    assert!(hstore.version_requested(), "{hstore:?}");
+    let parent = &public.tables["parent"];
+    assert!(parent.depends_on.contains(&ObjectRef::Collation {
+        schema: "public".into(),
+        name: "nocase".into(),
+    }));
+    // `name` is declared by the child too (merged): only `id` is the parent's alone.
+    assert_eq!(public.tables["child"].inherited_columns, ["id"]);
+    assert!(parent.inherited_columns.is_empty());
 }

@@ -9,7 +9,7 @@ use super::forced::Forced;
 use super::graph::Node;
 use super::mention::{Candidates, Words, spelled_name};
 use super::policy::DiffPolicy;
-use super::relation::{find_column, parent_names};
+use super::relation::{common_parents, find_column};
 use super::res::{
     MemberKind, Res, data_type_res, dep_res, member, qualified, table_res, type_ref, view_res,
 };
@@ -77,7 +77,7 @@ pub(crate) fn widen(
             if scan.kills(&table_res(&qn)) {
                 continue;
             }
-            if scan.uses_killed(parent_names(table).iter().map(table_res)) {
+            if scan.uses_killed(common_parents(table, new_table).iter().map(table_res)) {
                 out.tables.insert(qn);
                 continue;
             }
@@ -196,7 +196,12 @@ impl Scan<'_> {
 }
 
 fn column_texts(column: &Column) -> Vec<String> {
-    column.default.iter().cloned().collect()
+    column
+        .default
+        .iter()
+        .chain(column.collation.iter())
+        .cloned()
+        .collect()
 }
 
 /// Whether the target column's type or default uses the object.
@@ -210,5 +215,6 @@ fn column_uses(flavor: &Flavor, column: &Column, res: &Res) -> bool {
     let Some((schema, name)) = spelled_name(object) else {
         return false;
     };
-    Words::of(flavor, column.default.iter().map(String::as_str)).has_qualified(schema, name)
+    let texts = column.default.iter().chain(column.collation.iter());
+    Words::of(flavor, texts.map(String::as_str)).has_qualified(schema, name)
 }

@@ -6,8 +6,8 @@
 //! changes of their own, so every dialect renders each thing in exactly one place.
 
 use crate::schema::{
-    Column, Constraint, Extension, Function, Index, PartitionOf, Policy, QualifiedName, Sequence,
-    Table, TableAttrs, Trigger, TypeDef, View,
+    Collation, Column, Constraint, Extension, Function, Index, PartitionOf, Policy, QualifiedName,
+    Sequence, Table, TableAttrs, Trigger, TypeDef, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,11 @@ pub enum Change {
     },
     DropExtension {
         extension: Extension,
+    },
+    /// `ALTER EXTENSION ... UPDATE TO` the version `to` asked for.
+    UpdateExtension {
+        from: Extension,
+        to: Extension,
     },
     CreateSchema {
         name: String,
@@ -41,6 +46,15 @@ pub enum Change {
         name: QualifiedName,
         from: TypeDef,
         to: TypeDef,
+    },
+
+    CreateCollation {
+        name: QualifiedName,
+        collation: Collation,
+    },
+    DropCollation {
+        name: QualifiedName,
+        collation: Collation,
     },
 
     CreateSequence {
@@ -89,6 +103,10 @@ pub enum Change {
     DropColumn {
         table: QualifiedName,
         column: Column,
+        /// From this table alone (`ALTER TABLE ONLY`): an INHERITS child keeps its copy, which
+        /// becomes its own column (PostgreSQL).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        only: bool,
     },
     /// Type, default, NOT NULL, identity, generation or collation changed in place (not the comment).
     AlterColumn {
@@ -134,6 +152,19 @@ pub enum Change {
     AttachPartition {
         table: QualifiedName,
         partition_of: PartitionOf,
+    },
+    /// `table` becomes an INHERITS child of `parent`, whose columns it already has; `checks`
+    /// are the parent's CHECK constraints it lacks, added first as PostgreSQL requires.
+    Inherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+        checks: Vec<Constraint>,
+    },
+    /// `table` stops inheriting from `parent`, keeping the columns and checks it had from it as
+    /// its own.
+    NoInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
     },
     DetachPartition {
         table: QualifiedName,
@@ -316,6 +347,7 @@ impl Change {
         match self.clone() {
             CreateExtension { extension } => DropExtension { extension },
             DropExtension { extension } => CreateExtension { extension },
+            UpdateExtension { from, to } => UpdateExtension { from: to, to: from },
             CreateSchema { name } => DropSchema { name },
             DropSchema { name } => CreateSchema { name },
             CreateType { name, def } => DropType { name, def },
@@ -325,6 +357,8 @@ impl Change {
                 from: to,
                 to: from,
             },
+            CreateCollation { name, collation } => DropCollation { name, collation },
+            DropCollation { name, collation } => CreateCollation { name, collation },
             CreateSequence { name, sequence } => DropSequence { name, sequence },
             DropSequence { name, sequence } => CreateSequence { name, sequence },
             AlterSequence { name, from, to } => AlterSequence {
@@ -341,8 +375,12 @@ impl Change {
             },
             CreateTable { name, table } => DropTable { name, table },
             DropTable { name, table } => CreateTable { name, table },
-            AddColumn { table, column } => DropColumn { table, column },
-            DropColumn { table, column } => AddColumn { table, column },
+            AddColumn { table, column } => DropColumn {
+                table,
+                column,
+                only: false,
+            },
+            DropColumn { table, column, .. } => AddColumn { table, column },
             AlterColumn { table, from, to } => AlterColumn {
                 table,
                 from: to,
@@ -380,6 +418,13 @@ impl Change {
             } => AttachPartition {
                 table,
                 partition_of,
+            },
+            Inherit { table, parent, .. } => NoInherit { table, parent },
+            // The table kept the parent's checks as its own: nothing to add back.
+            NoInherit { table, parent } => Inherit {
+                table,
+                parent,
+                checks: Vec::new(),
             },
             CreateView { name, view } => DropView { name, view },
             DropView { name, view } => CreateView { name, view },

@@ -16,6 +16,7 @@ static EMPTY_SCHEMA: Schema = Schema {
     types: BTreeMap::new(),
     sequences: BTreeMap::new(),
     functions: BTreeMap::new(),
+    collations: BTreeMap::new(),
 };
 
 pub(crate) fn emit(
@@ -36,6 +37,7 @@ pub(crate) fn emit(
     for schema in union(&from.schemas, &to.schemas) {
         let old = from.schemas.get(schema).unwrap_or(&EMPTY_SCHEMA);
         let new = to.schemas.get(schema).unwrap_or(&EMPTY_SCHEMA);
+        emitter.collations(schema, old, new);
         emitter.types(schema, old, new);
         emitter.sequences(schema, old, new);
         emitter.functions(schema, old, new);

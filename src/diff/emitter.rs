@@ -3,6 +3,7 @@
 
 use super::forced::Forced;
 use super::graph::{Node, Rank};
+use super::mention::Words;
 use super::policy::DiffPolicy;
 use super::relation::find_column;
 use super::res::{MemberKind, Res};
@@ -92,6 +93,22 @@ impl Emitter<'_> {
             (Some(_), None) => true,
             _ => false,
         }
+    }
+
+    /// Whether a collation `COLLATE` text names is dropped and created again.
+    pub fn collation_recreated(&self, text: &str) -> bool {
+        let words = Words::of(self.dialect.flavor(), [text]);
+        self.from.schemas.iter().any(|(schema, old)| {
+            old.collations.iter().any(|(name, def)| {
+                words.has_qualified(schema, name)
+                    && self
+                        .to
+                        .schemas
+                        .get(schema)
+                        .and_then(|s| s.collations.get(name))
+                        .is_some_and(|new| new != def)
+            })
+        })
     }
 
     /// A new type of the target state is re-created when the current one cannot be altered.

@@ -63,6 +63,7 @@ fn is_name(token: &Token) -> bool {
 pub(crate) fn spelled_name(object: &ObjectRef) -> Option<(&str, &str)> {
     match object {
         ObjectRef::Type { schema, name }
+        | ObjectRef::Collation { schema, name }
         | ObjectRef::Sequence { schema, name }
         | ObjectRef::Table { schema, name }
         | ObjectRef::View { schema, name } => Some((schema, name)),

@@ -20,14 +20,20 @@
 //!   its target type and default; the planner casts with `USING`).
 //! - Tables, types, routines and views the policy cannot alter in place are dropped and
 //!   created again, together with whatever uses them (see `cascade`). On PostgreSQL: tables
-//!   whose partitioning or inheritance changes, enums with removed or reordered labels,
+//!   whose partitioning changes, collations whose definition changes, enums with removed or reordered labels,
 //!   domains with a new base type or collation, changed range types, routines with a new kind
 //!   or return type, and views whose columns change other than by appending.
+//! - A column that an INHERITS parent of both states has as the child has it is the parent's:
+//!   added, altered and dropped on the parent only. A child that keeps its copy of a column the
+//!   parent drops makes that drop `only`; a child that declared it too drops its own after the
+//!   parent's. Parents gained and lost are `Inherit` (with the parent's checks the child lacks)
+//!   and `NoInherit`, which leaves the child the parent's columns and checks as its own.
 //! - Views whose inputs change underneath them are dropped and created again (with their
 //!   indexes, triggers and comments).
 
 mod cascade;
 mod change;
+mod collations;
 mod emit;
 mod emitter;
 mod forced;

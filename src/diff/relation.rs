@@ -34,30 +34,71 @@ pub(crate) fn parent_names(table: &Table) -> Vec<QualifiedName> {
         .collect()
 }
 
-fn parents<'r>(realm: &'r Realm, table: &Table) -> Vec<&'r Table> {
-    parent_names(table)
-        .iter()
-        .filter_map(|p| realm.table(p))
+/// The parents a table has in both states: what it inherits all along, while a parent it gains
+/// or loses gives it nothing the comparison can leave to that parent.
+pub(crate) fn common_parents(old: &Table, new: &Table) -> Vec<QualifiedName> {
+    let new_parents = parent_names(new);
+    parent_names(old)
+        .into_iter()
+        .filter(|p| new_parents.contains(p))
         .collect()
+}
+
+fn parents<'r>(realm: &'r Realm, table: &Table) -> Vec<&'r Table> {
+    parents_among(realm, &parent_names(table))
+}
+
+fn parents_among<'r>(realm: &'r Realm, names: &[QualifiedName]) -> Vec<&'r Table> {
+    names.iter().filter_map(|p| realm.table(p)).collect()
 }
 
 /// A column the table has only because its parent has it, exactly as the parent has it.
 pub(crate) fn column_follows_parent(realm: &Realm, table: &Table, column: &Column) -> bool {
-    parents(realm, table)
-        .iter()
-        .any(|p| find_column(p, &column.name).is_some_and(|pc| same_column(pc, column)))
+    followed_parent(realm, &parent_names(table), column).is_some()
+}
+
+/// The first of `parents` that has `column` exactly as the table has it.
+pub(crate) fn followed_parent(
+    realm: &Realm,
+    parents: &[QualifiedName],
+    column: &Column,
+) -> Option<QualifiedName> {
+    parents.iter().find_map(|name| {
+        let parent = realm.table(name)?;
+        find_column(parent, &column.name)
+            .filter(|pc| same_column(pc, column))
+            .map(|_| name.clone())
+    })
 }
 
 /// A constraint a partition or child received from its parent (dropping or adding it on the
 /// child is both needless and refused).
 pub(crate) fn constraint_inherited(realm: &Realm, table: &Table, c: &Constraint) -> bool {
+    constraint_inherited_from(realm, &parent_names(table), table, c)
+}
+
+/// [`constraint_inherited`] from one of `parents` only.
+pub(crate) fn constraint_inherited_from(
+    realm: &Realm,
+    parents: &[QualifiedName],
+    table: &Table,
+    c: &Constraint,
+) -> bool {
     let applies = table.partition_of.is_some() || c.kind == ConstraintKind::Check;
     applies
-        && parents(realm, table).iter().any(|p| {
+        && parents_among(realm, parents).iter().any(|p| {
             p.constraints
                 .iter()
                 .any(|pc| pc.kind == c.kind && pc.definition == c.definition)
         })
+}
+
+/// The CHECK constraints a child receives from a parent: those not marked `NO INHERIT`.
+pub(crate) fn inheritable_checks(parent: &Table) -> impl Iterator<Item = &Constraint> {
+    parent
+        .constraints
+        .iter()
+        .filter(|c| c.kind == ConstraintKind::Check && !c.definition.contains("NO INHERIT"))
 }
 
 /// An index a partition received from an index on its partitioned parent.

@@ -26,6 +26,11 @@ pub(crate) enum Res {
     RenamedColumn(QualifiedName, String),
     /// A constraint under the new name a rename gives it.
     RenamedMember(QualifiedName, String),
+    /// A child's copies of what it had from a parent, its own once it stops inheriting
+    /// (child, parent).
+    Detached(QualifiedName, QualifiedName),
+    /// A column dropped from a parent: the copies its children keep are their own from then.
+    ParentColumnGone(QualifiedName, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,6 +66,13 @@ pub(crate) fn data_type_res(data_type: &DataType) -> Option<Res> {
         .schema
         .as_ref()
         .map(|schema| Res::Object(type_ref(schema, &data_type.base)))
+}
+
+pub(crate) fn collation_ref(schema: &str, name: &str) -> ObjectRef {
+    ObjectRef::Collation {
+        schema: schema.into(),
+        name: name.into(),
+    }
 }
 
 pub(crate) fn table_res(name: &QualifiedName) -> Res {

@@ -1,5 +1,5 @@
 //! Schemas and extensions: created, dropped, commented; an extension moving to another schema
-//! is dropped and created again.
+//! is dropped and created again, and one whose desired version was asked for is updated.
 
 use super::emitter::{Emitter, union};
 use super::graph::{Node, Rank};
@@ -71,6 +71,59 @@ impl Emitter<'_> {
                 node.needs.push(Res::Schema(new.schema.clone()));
                 self.push(node);
             }
+            if let (Some(old), Some(new)) = (old, new)
+                && !moved
+                && old.version != new.version
+                && new.version_requested()
+            {
+                // What the new version provides may be used by the objects created after it.
+                let mut node = Node::new(
+                    Change::UpdateExtension {
+                        from: old.clone(),
+                        to: new.clone(),
+                    },
+                    Rank::CreateExtension,
+                    name.clone(),
+                );
+                node.makes.push(Res::Extension(name.clone()));
+                self.push(node);
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::{Change, DiffOptions, diff};
+    use crate::plan::postgres::PostgresDiffPolicy;
+    use crate::schema::{Extension, Realm};
+
+    fn with_hstore(version: &str) -> Realm {
+        let mut realm = Realm::default();
+        realm.extensions.insert(
+            "hstore".into(),
+            Extension {
+                name: "hstore".into(),
+                schema: "public".into(),
+                version: version.into(),
+                default_version: Some("1.8".into()),
+            },
+        );
+        realm
+    }
+
+    fn changes(from: &Realm, to: &Realm) -> Vec<Change> {
+        diff(from, to, &DiffOptions::default(), &PostgresDiffPolicy)
+    }
+
+    #[test]
+    fn a_requested_version_updates_and_the_default_version_asks_nothing() {
+        let update = changes(&with_hstore("1.4"), &with_hstore("1.6"));
+        assert!(
+            matches!(&update[..], [Change::UpdateExtension { from, to }]
+                if from.version == "1.4" && to.version == "1.6"),
+            "{update:?}"
+        );
+        assert!(changes(&with_hstore("1.4"), &with_hstore("1.8")).is_empty());
     }
 }

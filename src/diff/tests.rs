@@ -199,7 +199,7 @@ fn describe(change: &Change) -> String {
         CreateTable { name, .. } => format!("create table {name}"),
         DropTable { name, .. } => format!("drop table {name}"),
         AddColumn { table, column } => format!("add column {table}.{}", column.name),
-        DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+        DropColumn { table, column, .. } => format!("drop column {table}.{}", column.name),
         AlterColumn { table, from, to } => {
             format!(
                 "alter column {table}.{} {} -> {}",

@@ -141,11 +141,18 @@ fn shapes(change: &Change) -> Vec<Shape> {
     match change {
         CreateExtension { extension } => one(shape("extension_added", &extension.name, None)),
         DropExtension { extension } => one(shape("extension_dropped", &extension.name, None)),
+        UpdateExtension { from, to } => one(from_to(
+            shape("extension_updated", &to.name, None),
+            Some(from.version.clone()),
+            Some(to.version.clone()),
+        )),
         CreateSchema { name } => one(shape("schema_added", name, None)),
         DropSchema { name } => one(shape("schema_dropped", name, None)),
         CreateType { name, .. } => one(shape("type_added", name.to_string(), None)),
         DropType { name, .. } => one(shape("type_dropped", name.to_string(), None)),
         AlterType { name, .. } => one(shape("type_changed", name.to_string(), None)),
+        CreateCollation { name, .. } => one(shape("collation_added", name.to_string(), None)),
+        DropCollation { name, .. } => one(shape("collation_dropped", name.to_string(), None)),
         CreateSequence { name, .. } => one(shape("sequence_added", name.to_string(), None)),
         DropSequence { name, .. } => one(shape("sequence_dropped", name.to_string(), None)),
         AlterSequence { name, .. } => one(shape("sequence_changed", name.to_string(), None)),
@@ -173,7 +180,7 @@ fn shapes(change: &Change) -> Vec<Shape> {
             None,
             Some(column.data_type.sql.clone()),
         )),
-        DropColumn { table, column } => one(from_to(
+        DropColumn { table, column, .. } => one(from_to(
             shape(
                 "column_dropped",
                 column_object(table, &column.name),
@@ -252,6 +259,14 @@ fn shapes(change: &Change) -> Vec<Shape> {
             "partition_detached",
             table.to_string(),
             Some(&partition_of.parent),
+        )),
+        Inherit { table, parent, .. } => {
+            one(shape("parent_inherited", table.to_string(), Some(parent)))
+        }
+        NoInherit { table, parent } => one(shape(
+            "parent_no_longer_inherited",
+            table.to_string(),
+            Some(parent),
         )),
         CreateView { name, .. } => one(shape("view_added", name.to_string(), None)),
         DropView { name, .. } => one(shape("view_dropped", name.to_string(), None)),
@@ -408,6 +423,7 @@ mod tests {
         let change = Change::DropColumn {
             table: users(),
             column: column("email", "text", false, None),
+            only: false,
         };
         assert_eq!(events_of(&change, &[])[0].risk, Risk::Low);
         let risks = [PlanRisk {

@@ -91,11 +91,16 @@ fn object_change(change: &Change, names: &Names) -> String {
     match change {
         CreateExtension { extension } => format!("create extension {}", u(&extension.name)),
         DropExtension { extension } => format!("drop extension {}", u(&extension.name)),
+        UpdateExtension { to, .. } => {
+            format!("update extension {} to {}", u(&to.name), to.version)
+        }
         CreateSchema { name } => format!("create schema {}", u(name)),
         DropSchema { name } => format!("drop schema {}", u(name)),
         CreateType { name, def } => format!("create {} {}", type_kind(def), q(name)),
         DropType { name, def } => format!("drop {} {}", type_kind(def), q(name)),
         AlterType { name, to, .. } => format!("alter {} {}", type_kind(to), q(name)),
+        CreateCollation { name, .. } => format!("create collation {}", q(name)),
+        DropCollation { name, .. } => format!("drop collation {}", q(name)),
         CreateSequence { name, .. } => format!("create sequence {}", q(name)),
         DropSequence { name, .. } => format!("drop sequence {}", q(name)),
         AlterSequence { name, .. } => format!("alter sequence {}", q(name)),
@@ -123,6 +128,10 @@ fn object_change(change: &Change, names: &Names) -> String {
             q(table),
             q(&partition_of.parent)
         ),
+        Inherit { table, parent, .. } => format!("make {} inherit {}", q(table), q(parent)),
+        NoInherit { table, parent } => {
+            format!("make {} no longer inherit {}", q(table), q(parent))
+        }
         CreateView { name, view } => format!("create {} {}", view_kind(view.materialized), q(name)),
         DropView { name, view } => format!("drop {} {}", view_kind(view.materialized), q(name)),
         ReplaceView { name, to, .. } => {
@@ -144,7 +153,7 @@ fn member_change(change: &Change, names: &Names) -> Option<String> {
     let (q, m) = (names.qualified, names.member);
     Some(match change {
         AddColumn { table, column } => format!("add column {} to {}", m(&column.name), q(table)),
-        DropColumn { table, column } => {
+        DropColumn { table, column, .. } => {
             format!("drop column {} from {}", m(&column.name), q(table))
         }
         AlterColumn { table, to, .. } => format!("alter column {} of {}", m(&to.name), q(table)),

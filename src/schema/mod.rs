@@ -56,6 +56,11 @@ pub enum ObjectRef {
         schema: String,
         name: String,
     },
+    /// A user-defined collation.
+    Collation {
+        schema: String,
+        name: String,
+    },
     Sequence {
         schema: String,
         name: String,
@@ -88,8 +93,27 @@ pub struct Extension {
     pub name: String,
     /// The schema its objects live in.
     pub schema: String,
-    /// Informational; not a difference by itself.
+    /// The installed version; a difference only where the desired state asked for it (see
+    /// [`Extension::version_requested`]).
     pub version: String,
+    /// The version a plain `CREATE EXTENSION` installs on the inspected server
+    /// (`pg_available_extensions.default_version`); None where that is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_version: Option<String>,
+}
+
+impl Extension {
+    /// Whether this version, in a desired state, is one the state asked for. A desired state is
+    /// loaded on a dev server, where a plain `CREATE EXTENSION x` installs the server's default
+    /// version: that says nothing about the version a target should run, so only a version
+    /// other than the default counts as a request (`CREATE EXTENSION x VERSION '1.0'`, or an
+    /// `ALTER EXTENSION ... UPDATE`). Asking for exactly the default version reads the same as
+    /// not asking, which keeps two dev databases of one server equal.
+    pub fn version_requested(&self) -> bool {
+        self.default_version
+            .as_ref()
+            .is_some_and(|default| default != &self.version)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +129,10 @@ pub struct Schema {
     pub sequences: BTreeMap<String, Sequence>,
     /// Functions and procedures keyed by `name(identity arguments)`, e.g. `add(integer, integer)`.
     pub functions: BTreeMap<String, Function>,
+    /// User-defined collations (PostgreSQL's `CREATE COLLATION`; empty on other dialects,
+    /// whose collations are the server's own).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub collations: BTreeMap<String, Collation>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +156,12 @@ pub struct Table {
     pub partition_of: Option<PartitionOf>,
     /// Parents of a table created with INHERITS (not partitions).
     pub inherits: Vec<QualifiedName>,
+    /// Columns this table has only from its INHERITS parents (`attislocal` false), in column
+    /// order: they come and go with the parent's, and its `CREATE TABLE` leaves them out. A
+    /// fact the planner needs, not part of the definition: `ALTER TABLE ... INHERIT` leaves the
+    /// child's columns its own, so the comparison never counts this list as a difference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited_columns: Vec<String>,
     pub row_security: bool,
     pub force_row_security: bool,
     /// PostgreSQL storage parameters (`fillfactor=70`, as `pg_class.reloptions` prints them),
@@ -277,6 +311,24 @@ pub struct Constraint {
     pub comment: Option<String>,
 }
 
+impl Constraint {
+    /// A validated CHECK constraint on `columns`; for tests and hand-built models.
+    pub fn check(name: &str, definition: &str, columns: &[&str]) -> Self {
+        Constraint {
+            name: name.into(),
+            kind: ConstraintKind::Check,
+            definition: definition.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            references: None,
+            referenced_columns: Vec::new(),
+            validated: true,
+            deferrable: false,
+            initially_deferred: false,
+            comment: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
     pub name: String,
@@ -402,6 +454,65 @@ pub struct DomainCheck {
     pub definition: String,
 }
 
+/// A collation as `CREATE COLLATION` defines it. Nothing of it can be altered in place (the
+/// version refresh aside), so any difference re-creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collation {
+    pub name: String,
+    pub provider: CollationProvider,
+    /// The ICU (or builtin) locale, e.g. `und-u-ks-level2`; None for libc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// libc's `LC_COLLATE` and `LC_CTYPE`; None for other providers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_collate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_ctype: Option<String>,
+    /// False for a collation that compares strings equal that are not byte-wise equal.
+    pub deterministic: bool,
+    /// ICU tailoring rules (PostgreSQL 16 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
+}
+
+impl Collation {
+    /// An ICU collation; for tests and hand-built models.
+    pub fn icu(name: &str, locale: &str, deterministic: bool) -> Self {
+        Collation {
+            name: name.into(),
+            provider: CollationProvider::Icu,
+            locale: Some(locale.into()),
+            lc_collate: None,
+            lc_ctype: None,
+            deterministic,
+            rules: None,
+        }
+    }
+}
+
+/// Which library a collation's rules come from (`pg_collation.collprovider`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollationProvider {
+    Libc,
+    Icu,
+    /// PostgreSQL 17's built-in provider.
+    Builtin,
+}
+
+impl CollationProvider {
+    /// The provider of a `pg_collation.collprovider` letter; `d` (the database default) never
+    /// names a user-defined collation.
+    pub fn from_letter(letter: &str) -> Option<Self> {
+        match letter {
+            "c" => Some(Self::Libc),
+            "i" => Some(Self::Icu),
+            "b" => Some(Self::Builtin),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     pub name: String,
@@ -446,7 +557,7 @@ impl Realm {
     pub fn view(&self, name: &QualifiedName) -> Option<&View> {
         self.schemas.get(&name.schema)?.views.get(&name.name)
     }
-    /// Number of tables, views, types, sequences and functions, for messages.
+    /// Number of tables, views, types, sequences, functions and collations, for messages.
     pub fn object_count(&self) -> usize {
         self.schemas
             .values()
@@ -456,6 +567,7 @@ impl Realm {
                     + s.types.len()
                     + s.sequences.len()
                     + s.functions.len()
+                    + s.collations.len()
             })
             .sum()
     }
@@ -463,7 +575,20 @@ impl Realm {
 
 #[cfg(test)]
 mod tests {
-    use super::TriggerState;
+    use super::{Extension, TriggerState};
+
+    #[test]
+    fn only_a_version_other_than_the_servers_default_is_requested() {
+        let extension = |version: &str, default: Option<&str>| Extension {
+            name: "hstore".into(),
+            schema: "public".into(),
+            version: version.into(),
+            default_version: default.map(str::to_string),
+        };
+        assert!(extension("1.4", Some("1.8")).version_requested());
+        assert!(!extension("1.8", Some("1.8")).version_requested());
+        assert!(!extension("1.4", None).version_requested());
+    }
 
     #[test]
     fn trigger_states_keep_the_servers_letters_in_json() {

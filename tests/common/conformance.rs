@@ -123,7 +123,7 @@ fn scalar(body: &serde_yaml::Value, key: &str) -> Option<String> {
 pub fn loses_data(changes: &[Change]) -> Option<String> {
     for change in changes {
         match change {
-            Change::DropColumn { table, column } if column.generated.is_none() => {
+            Change::DropColumn { table, column, .. } if column.generated.is_none() => {
                 let re_added = changes.iter().any(|c| {
                     matches!(c, Change::AddColumn { table: t, column: added } if t == table && added.name == column.name)
                 });

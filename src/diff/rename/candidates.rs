@@ -19,7 +19,7 @@ pub struct RenameCandidate {
 pub fn rename_candidates(changes: &[Change]) -> Vec<RenameCandidate> {
     let mut out = Vec::new();
     for change in changes {
-        if let Change::DropColumn { table, column } = change {
+        if let Change::DropColumn { table, column, .. } = change {
             for added in added_columns(changes, table) {
                 if added.data_type == column.data_type {
                     out.push(RenameCandidate {

@@ -359,7 +359,10 @@ fn named(change: &Change) -> Vec<Res> {
     let in_schema = |schema: &str, name: &str| Res::Renamed(QualifiedName::new(schema, name));
     match change {
         CreateTable { name, .. } | DropTable { name, .. } => vec![relation(name)],
-        AddColumn { table, column: c } | DropColumn { table, column: c } => {
+        AddColumn { table, column: c }
+        | DropColumn {
+            table, column: c, ..
+        } => {
             vec![relation(table), column(table, &c.name)]
         }
         AlterColumn { table, from, .. } => vec![relation(table), column(table, &from.name)],

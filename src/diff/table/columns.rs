@@ -3,14 +3,16 @@
 
 use crate::diff::emitter::Emitter;
 use crate::diff::graph::{Node, Rank};
-use crate::diff::relation::{column_follows_parent, find_column, parent_names, same_column};
+use crate::diff::relation::{common_parents, find_column, followed_parent, same_column};
 use crate::diff::res::{Res, data_type_res, qualified, table_res};
 use crate::diff::{Change, CommentTarget};
 use crate::schema::{Column, ObjectRef, QualifiedName, Realm, Table};
 
 impl Emitter<'_> {
+    /// A column a parent of both states has exactly as the table has it is the parent's: it is
+    /// added, altered and dropped there and reaches the table through inheritance.
     pub(super) fn columns(&mut self, qn: &QualifiedName, old: &Table, new: &Table) {
-        let same_parents = parent_names(old) == parent_names(new);
+        let common = common_parents(old, new);
         let names: Vec<&String> = new
             .columns
             .iter()
@@ -24,13 +26,64 @@ impl Emitter<'_> {
             .collect();
         for name in names {
             let (a, b) = (find_column(old, name), find_column(new, name));
-            let follows = same_parents
-                && a.is_none_or(|c| column_follows_parent(self.from, old, c))
-                && b.is_none_or(|c| column_follows_parent(self.to, new, c));
-            if !follows {
-                self.column(qn, a, b);
+            let old_parent = a.and_then(|c| followed_parent(self.from, &common, c));
+            let follows = a.is_none_or(|_| old_parent.is_some())
+                && b.is_none_or(|c| followed_parent(self.to, &common, c).is_some());
+            // The parent the column came from drops it: what the table keeps or drops of its
+            // copy waits for that.
+            let parent_drop = old_parent.filter(|p| {
+                self.to
+                    .table(p)
+                    .is_none_or(|t| find_column(t, name).is_none())
+            });
+            let first = self.nodes.len();
+            match (a, b, &parent_drop) {
+                (Some(a), None, Some(parent)) if follows => {
+                    self.copy_left_by_parent(qn, old, a, parent)
+                }
+                _ if follows => {}
+                _ => self.column(qn, a, b),
+            }
+            if let Some(parent) = parent_drop {
+                for node in &mut self.nodes[first..] {
+                    node.needs
+                        .push(Res::ParentColumnGone(parent.clone(), name.clone()));
+                }
             }
         }
+    }
+
+    /// A child's copy of a column its parent drops: gone with the parent's, unless the child
+    /// declared it too or the parent drops it alone (another child keeps its copy); then the
+    /// child drops it itself.
+    fn copy_left_by_parent(
+        &mut self,
+        qn: &QualifiedName,
+        old: &Table,
+        column: &Column,
+        parent: &QualifiedName,
+    ) {
+        let declared = !old.inherited_columns.contains(&column.name);
+        if declared || self.parent_drops_alone(parent, &column.name) {
+            self.push(drop_column(self.from, qn, column, false));
+        }
+    }
+
+    /// Whether a column dropped from `parent` must be dropped from it alone (`ONLY`): a child
+    /// that has it only from the parent keeps it.
+    fn parent_drops_alone(&self, parent: &QualifiedName, column: &str) -> bool {
+        self.from.schemas.iter().any(|(schema_name, schema)| {
+            schema.tables.values().any(|child| {
+                let name = QualifiedName::new(schema_name.as_str(), child.name.as_str());
+                let kept = self.to.table(&name).is_some_and(|c| {
+                    c.inherits.contains(parent) && find_column(c, column).is_some()
+                });
+                child.inherits.contains(parent)
+                    && child.inherited_columns.iter().any(|c| c == column)
+                    && kept
+                    && !self.table_recreated(&name)
+            })
+        })
     }
 
     /// A reorder when the columns both tables have are not in the same relative order (added
@@ -68,9 +121,12 @@ impl Emitter<'_> {
     fn column(&mut self, qn: &QualifiedName, old: Option<&Column>, new: Option<&Column>) {
         match (old, new) {
             (None, Some(b)) => self.push(add_column(qn, b)),
-            (Some(a), None) => self.push(drop_column(self.from, qn, a)),
+            (Some(a), None) => {
+                let only = self.parent_drops_alone(qn, &a.name);
+                self.push(drop_column(self.from, qn, a, only));
+            }
             (Some(a), Some(b)) if self.dialect.column_needs_readd(a, b) => {
-                self.push(drop_column(self.from, qn, a));
+                self.push(drop_column(self.from, qn, a, false));
                 self.push(add_column(qn, b));
             }
             (Some(a), Some(b)) => {
@@ -124,6 +180,13 @@ impl Emitter<'_> {
             parked.data_type = self.dialect.parked_type(&column.data_type);
             parked.collation = None;
         }
+        if column
+            .collation
+            .as_deref()
+            .is_some_and(|c| self.collation_recreated(c))
+        {
+            parked.collation = None;
+        }
         parked
     }
 
@@ -158,11 +221,14 @@ pub(super) fn bare_column(column: &Column) -> Column {
     }
 }
 
+/// The texts of a column that may name other objects; the collation is one, so that a
+/// column lets go of a collation before it is dropped and takes a new one once it exists.
 fn column_texts(column: &Column) -> Vec<String> {
     column
         .default
         .iter()
         .chain(column.generated.iter())
+        .chain(column.collation.iter())
         .cloned()
         .collect()
 }
@@ -206,23 +272,26 @@ fn add_column(qn: &QualifiedName, column: &Column) -> Node {
     node
 }
 
-fn drop_column(realm: &Realm, qn: &QualifiedName, column: &Column) -> Node {
+fn drop_column(realm: &Realm, qn: &QualifiedName, column: &Column, only: bool) -> Node {
     let mut node = Node::new(
         Change::DropColumn {
             table: qn.clone(),
             column: bare_column(column),
+            only,
         },
         Rank::DropColumn,
         format!("{qn}.{}", column.name),
     );
     node.kills.extend(column_kills(realm, qn, &column.name));
+    node.makes
+        .push(Res::ParentColumnGone(qn.clone(), column.name.clone()));
     node.releases.extend(data_type_res(&column.data_type));
     node.old_texts = column_texts(column);
     node.scope.push(qn.clone());
     node
 }
 
-fn alter_column(qn: &QualifiedName, a: &Column, b: &Column) -> Node {
+pub(super) fn alter_column(qn: &QualifiedName, a: &Column, b: &Column) -> Node {
     let mut node = Node::new(
         Change::AlterColumn {
             table: qn.clone(),

@@ -1,9 +1,10 @@
 //! Constraints of a table: added, dropped, and dropped and added again when their definition
 //! changes or the cascade forces it; those a partition or child inherits are left alone.
 
+use super::inherit::detached_checks;
 use crate::diff::emitter::Emitter;
 use crate::diff::graph::{Node, Rank};
-use crate::diff::relation::constraint_inherited;
+use crate::diff::relation::{common_parents, constraint_inherited, constraint_inherited_from};
 use crate::diff::res::{MemberKind, Res, member, qualified};
 use crate::diff::uses::{constraint_uses, sorted};
 use crate::diff::{Change, CommentTarget};
@@ -14,14 +15,25 @@ impl Emitter<'_> {
     /// but the foreign keys.
     pub(super) fn constraints(&mut self, qn: &QualifiedName, old: Option<&Table>, new: &Table) {
         let (from, to) = (self.from, self.to);
-        let old_constraints: Vec<&Constraint> = old
+        // What the table had from a parent it stops inheriting from is its own from then on.
+        let detached = old
+            .map(|t| detached_checks(from, t, new))
+            .unwrap_or_default();
+        let mut old_constraints: Vec<&Constraint> = old
             .map(|t| {
+                let kept_parents = common_parents(t, new);
                 t.constraints
                     .iter()
-                    .filter(|c| !constraint_inherited(from, t, c))
+                    .filter(|c| !constraint_inherited_from(from, &kept_parents, t, c))
                     .collect()
             })
             .unwrap_or_default();
+        old_constraints.extend(detached.iter().map(|(_, c)| c));
+        let after_detach = |node: &mut Node, c: &Constraint| {
+            if let Some((parent, _)) = detached.iter().find(|(_, d)| d.name == c.name) {
+                node.needs.push(Res::Detached(qn.clone(), parent.clone()));
+            }
+        };
         for c in new
             .constraints
             .iter()
@@ -37,7 +49,9 @@ impl Emitter<'_> {
                 None => true,
             };
             if let Some(o) = before.filter(|_| changed) {
-                self.push(drop_constraint(qn, o));
+                let mut node = drop_constraint(qn, o);
+                after_detach(&mut node, o);
+                self.push(node);
             }
             if changed && !in_shell {
                 self.push(add_constraint(qn, c));
@@ -59,7 +73,9 @@ impl Emitter<'_> {
                 .iter()
                 .any(|c| c.name == o.name && !constraint_inherited(to, new, c));
             if !kept {
-                self.push(drop_constraint(qn, o));
+                let mut node = drop_constraint(qn, o);
+                after_detach(&mut node, o);
+                self.push(node);
             }
         }
     }

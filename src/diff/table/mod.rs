@@ -4,6 +4,7 @@
 
 mod columns;
 mod constraints;
+mod inherit;
 mod options;
 mod policies;
 
@@ -11,7 +12,8 @@ use crate::diff::emitter::{Emitter, union};
 use crate::diff::graph::{Node, Rank};
 use crate::diff::index::index_makes;
 use crate::diff::relation::{
-    column_names, constraint_inherited, index_inherited, parent_names, trigger_inherited,
+    column_follows_parent, column_names, constraint_inherited, find_column, index_inherited,
+    parent_names, trigger_inherited,
 };
 use crate::diff::res::{MemberKind, Res, dep_res, member, qualified, table_res};
 use crate::diff::{Change, CommentTarget, RowSecurity};
@@ -67,11 +69,33 @@ impl Emitter<'_> {
         node.needs
             .extend(parent_names(table).into_iter().map(|p| table_res(&p)));
         self.push(node);
+        self.inherited_column_overrides(qn, table);
         self.table_members(qn, None, table);
         if table.row_security || table.force_row_security {
             self.row_security(qn, RowSecurity::default(), row_security_of(table));
         }
         self.table_comments(qn, None, table);
+    }
+
+    /// A new child's `CREATE TABLE` leaves out the columns it only inherits; where its copy
+    /// differs from the parent's (a default or NOT NULL of its own), that is set afterwards.
+    fn inherited_column_overrides(&mut self, qn: &QualifiedName, table: &Table) {
+        let to = self.to;
+        for column in &table.columns {
+            if !table.inherited_columns.contains(&column.name)
+                || column_follows_parent(to, table, column)
+            {
+                continue;
+            }
+            let parent_column = table
+                .inherits
+                .iter()
+                .filter_map(|p| to.table(p))
+                .find_map(|p| find_column(p, &column.name));
+            if let Some(parent_column) = parent_column {
+                self.push(columns::alter_column(qn, parent_column, column));
+            }
+        }
     }
 
     fn drop_table(&mut self, qn: &QualifiedName, table: &Table) {
@@ -129,6 +153,7 @@ impl Emitter<'_> {
         }
         self.options(qn, old, new);
         self.partitions(qn, old, new);
+        self.inheritance(qn, old, new);
         self.table_comments(qn, Some(old), new);
     }
 

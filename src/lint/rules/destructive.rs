@@ -51,7 +51,7 @@ pub fn check(input: &StatementCheck, hits: &mut Vec<Hit>) {
             Change::DropTable { name, .. } if !ctx.new_tables.contains(name) => {
                 Hit::new(&DROP_TABLE, format!("drops table {name}"))
             }
-            Change::DropColumn { table, column }
+            Change::DropColumn { table, column, .. }
                 if ctx.is_existing_column(input.before, table, &column.name) =>
             {
                 Hit::new(

@@ -29,7 +29,9 @@ pub fn keep_a_column(current: &Realm, changes: Vec<Change>) -> Vec<Change> {
                 Change::AddColumn { table: t, column } if *t == table => {
                     live.insert(column.name.clone());
                 }
-                Change::DropColumn { table: t, column } if *t == table => {
+                Change::DropColumn {
+                    table: t, column, ..
+                } if *t == table => {
                     live.remove(&column.name);
                     if live.is_empty() {
                         emptied_at = Some(at);

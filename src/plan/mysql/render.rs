@@ -263,7 +263,7 @@ impl<'a> Sides<'a> {
                     risks,
                 })
             }
-            DropColumn { table, column } => Ok(with_risks(
+            DropColumn { table, column, .. } => Ok(with_risks(
                 alter(table, format!("DROP COLUMN {}", ident(&column.name))),
                 vec![risk::drops_columns(table, &[ident(&column.name)])],
             )),

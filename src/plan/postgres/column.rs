@@ -2,7 +2,7 @@
 
 use super::cast::type_change;
 use super::quote::{ident, qualified};
-use super::sequence::{changed_clauses, non_default_clauses};
+use super::sequence::{changed_clauses, non_default_clauses, restart_note, restarts};
 use super::statement::{StatementExt, is_volatile_expression, stmt};
 use crate::plan::{RiskKind, Statement};
 use crate::schema::{Column, Identity, QualifiedName};
@@ -83,9 +83,11 @@ pub fn add(table: &QualifiedName, column: &Column, table_is_new: bool) -> Statem
     )
 }
 
-pub fn drop(table: &QualifiedName, column: &Column) -> Statement {
+/// `only`: from this table alone, its INHERITS children keeping their copies.
+pub fn drop(table: &QualifiedName, column: &Column, only: bool) -> Statement {
     stmt(format!(
-        "ALTER TABLE {} DROP COLUMN {}",
+        "ALTER TABLE {}{} DROP COLUMN {}",
+        if only { "ONLY " } else { "" },
         qualified(table),
         ident(&column.name)
     ))
@@ -103,7 +105,7 @@ pub fn alter(table: &QualifiedName, from: &Column, to: &Column) -> Vec<Statement
         // PostgreSQL 15 cannot add or change a generation expression in place; the stored
         // values are derived, so re-creating the column loses nothing that cannot be recomputed.
         return vec![
-            drop(table, from),
+            drop(table, from, false),
             add(table, to, false).risk(
                 RiskKind::Locking,
                 format!("re-creates generated column {} of {table}", ident(&to.name)),
@@ -163,8 +165,16 @@ pub fn alter(table: &QualifiedName, from: &Column, to: &Column) -> Vec<Statement
             }
             let options = changed_clauses(&old.sequence, &new.sequence);
             if !options.is_empty() {
-                let sets: Vec<String> = options.iter().map(|o| format!("SET {o}")).collect();
-                statements.push(stmt(format!("{prefix} {}", sets.join(" "))));
+                let mut sets: Vec<String> = options.iter().map(|o| format!("SET {o}")).collect();
+                let restart = restarts(&old.sequence, &new.sequence);
+                if restart {
+                    sets.push("RESTART".to_string());
+                }
+                statements.push(stmt(format!("{prefix} {}", sets.join(" "))).risk_if(
+                    restart,
+                    RiskKind::DataDependent,
+                    restart_note(&format!("the identity sequence of {column} in {table}")),
+                ));
             }
         }
         _ => {}
@@ -352,5 +362,33 @@ mod tests {
             r#"ALTER TABLE "public"."users" ALTER COLUMN "name" TYPE text COLLATE "C""#
         );
         assert!(statements[0].risks.is_empty());
+    }
+
+    #[test]
+    fn narrowed_identity_options_restart_the_sequence() {
+        let identity = |min: i64, max: i64, increment: i64| Identity {
+            always: false,
+            sequence: SequenceOptions {
+                data_type: "integer".into(),
+                start: min,
+                increment,
+                min_value: min,
+                max_value: max,
+                cache: 1,
+                cycle: false,
+            },
+        };
+        let mut from = column("volt", "integer", "N");
+        from.not_null = true;
+        from.identity = Some(identity(-200, 200, 10));
+        let mut to = from.clone();
+        to.identity = Some(identity(-100, 100, 5));
+        let statements = alter(&users(), &from, &to);
+        assert_eq!(
+            statements[0].sql,
+            r#"ALTER TABLE "public"."users" ALTER COLUMN "volt" SET INCREMENT BY 5 SET MINVALUE -100 SET MAXVALUE 100 SET START WITH -100 RESTART"#
+        );
+        assert_eq!(statements[0].risks[0].kind, RiskKind::DataDependent);
+        assert!(!alter(&users(), &to, &from)[0].sql.ends_with("RESTART"));
     }
 }

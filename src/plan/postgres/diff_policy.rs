@@ -11,9 +11,9 @@ use crate::sql::Flavor;
 pub struct PostgresDiffPolicy;
 
 impl DiffPolicy for PostgresDiffPolicy {
-    /// Partitioning and inheritance cannot be changed in place.
+    /// Partitioning cannot be changed in place (INHERITS parents can: `INHERIT`, `NO INHERIT`).
     fn table_needs_recreate(&self, old: &Table, new: &Table) -> bool {
-        old.partition_by != new.partition_by || old.inherits != new.inherits
+        old.partition_by != new.partition_by
     }
 
     /// A generation expression cannot be changed in place (a stored generated column has no
@@ -344,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn tables_recreate_when_partitioning_or_inheritance_changes() {
+    fn tables_recreate_when_partitioning_changes_but_not_for_new_parents() {
         let plain = Table::default();
         let partitioned = Table {
             partition_by: Some("RANGE (id)".into()),
@@ -356,7 +356,7 @@ mod tests {
         };
         assert!(!PG.table_needs_recreate(&plain, &plain.clone()));
         assert!(PG.table_needs_recreate(&plain, &partitioned));
-        assert!(PG.table_needs_recreate(&plain, &child));
+        assert!(!PG.table_needs_recreate(&plain, &child));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! reverse is the rendering of `change.inverse()`.
 
 mod cast;
+mod collation;
 mod column;
 mod comment;
 mod diff_policy;
+mod inherit;
 mod inline;
 mod namespace;
 mod policy;
@@ -104,12 +106,16 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
     Ok(match change {
         CreateExtension { extension } => vec![namespace::create_extension(extension)],
         DropExtension { extension } => vec![namespace::drop_extension(extension)],
+        UpdateExtension { to, .. } => vec![namespace::update_extension(to)],
         CreateSchema { name } => vec![namespace::create_schema(name)],
         DropSchema { name } => vec![namespace::drop_schema(name)],
 
         CreateType { name, def } => types::create(name, def),
         DropType { name, def } => types::drop(name, def),
         AlterType { name, from, to } => types::alter(name, from, to),
+
+        CreateCollation { name, collation } => vec![collation::create(name, collation)],
+        DropCollation { name, .. } => vec![collation::drop(name)],
 
         CreateSequence { name, sequence } => sequence::create(name, sequence),
         DropSequence { name, .. } => sequence::drop(name),
@@ -128,7 +134,11 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
         }
         DropTable { name, .. } => vec![table::drop(name)],
         AddColumn { table, column } => vec![column::add(table, column, created.is_new(table))],
-        DropColumn { table, column } => vec![column::drop(table, column)],
+        DropColumn {
+            table,
+            column,
+            only,
+        } => vec![column::drop(table, column, *only)],
         AlterColumn { table, from, to } => column::alter(table, from, to),
         // Column order is no difference here (the diff policy says so): never asked for.
         ReorderColumns { .. } => return Err(super::unrenderable("PostgreSQL", change)),
@@ -150,6 +160,12 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
             table,
             partition_of,
         } => vec![table::detach_partition(table, partition_of)],
+        Inherit {
+            table,
+            parent,
+            checks,
+        } => inherit::inherit(table, parent, checks),
+        NoInherit { table, parent } => vec![inherit::no_inherit(table, parent)],
 
         CreateView { name, view } => vec![view::create(name, view)],
         DropView { name, view } => vec![view::drop(name, view)],

@@ -89,6 +89,21 @@ pub fn changed_clauses(from: &SequenceOptions, to: &SequenceOptions) -> Vec<Stri
     clauses
 }
 
+/// Whether the new bounds may leave the sequence's current value outside them: PostgreSQL then
+/// refuses the `ALTER` ("RESTART value cannot be less than MINVALUE") unless it restarts too.
+/// A plan cannot read the current value, so narrowing bounds always restart at the new start.
+pub fn restarts(from: &SequenceOptions, to: &SequenceOptions) -> bool {
+    to.min_value > from.min_value || to.max_value < from.max_value
+}
+
+/// The risk of a restart: values handed out before may be handed out again.
+pub fn restart_note(name: &str) -> String {
+    format!(
+        "restarts {name} at its START value because its bounds narrow: values it gave out before \
+         may be given again"
+    )
+}
+
 fn owner_clause(owner: &Option<SequenceOwner>) -> String {
     match owner {
         Some(owner) => format!(
@@ -133,13 +148,24 @@ pub fn alter(name: &QualifiedName, from: &Sequence, to: &Sequence) -> Vec<Statem
         clauses.push(format!("AS {}", to.options.data_type));
     }
     clauses.extend(changed_clauses(&from.options, &to.options));
+    let restart = restarts(&from.options, &to.options);
+    if restart {
+        clauses.push("RESTART".to_string());
+    }
     let mut statements = Vec::new();
     if !clauses.is_empty() {
-        statements.push(stmt(format!(
-            "ALTER SEQUENCE {} {}",
-            qualified(name),
-            clauses.join(" ")
-        )));
+        statements.push(
+            stmt(format!(
+                "ALTER SEQUENCE {} {}",
+                qualified(name),
+                clauses.join(" ")
+            ))
+            .risk_if(
+                restart,
+                RiskKind::DataDependent,
+                restart_note(&format!("sequence {name}")),
+            ),
+        );
     }
     if from.owned_by != to.owned_by {
         statements.push(stmt(format!(
@@ -228,5 +254,37 @@ mod tests {
             .map(|s| s.sql)
             .collect();
         assert_eq!(back[1], r#"ALTER SEQUENCE "public"."s" OWNED BY NONE"#);
+    }
+
+    #[test]
+    fn narrowing_bounds_restart_with_a_risk_and_widening_does_not() {
+        let name = QualifiedName::new("public", "s");
+        let wide = Sequence {
+            name: "s".into(),
+            options: SequenceOptions {
+                min_value: -200,
+                max_value: 200,
+                start: -200,
+                increment: 10,
+                ..options("integer")
+            },
+            owned_by: None,
+            comment: None,
+        };
+        let mut narrow = wide.clone();
+        narrow.options.min_value = -100;
+        narrow.options.start = -100;
+        let statements = alter(&name, &wide, &narrow);
+        assert_eq!(
+            statements[0].sql,
+            r#"ALTER SEQUENCE "public"."s" MINVALUE -100 START WITH -100 RESTART"#
+        );
+        assert_eq!(statements[0].risks[0].kind, RiskKind::DataDependent);
+        let back = alter(&name, &narrow, &wide);
+        assert_eq!(
+            back[0].sql,
+            r#"ALTER SEQUENCE "public"."s" MINVALUE -200 START WITH -200"#
+        );
+        assert!(back[0].risks.is_empty());
     }
 }

@@ -33,7 +33,12 @@ pub fn create(
     if table.partition_of.is_some() {
         partition_column_elements(name, table, parent, &mut elements, &mut after);
     } else {
-        elements.extend(table.columns.iter().map(|c| {
+        // A child's columns it only inherits come from its parents.
+        let own = table
+            .columns
+            .iter()
+            .filter(|c| !table.inherited_columns.contains(&c.name));
+        elements.extend(own.map(|c| {
             inline.serial(name, &c.name).map_or_else(
                 || column::definition(c),
                 |keyword| column::serial_definition(c, keyword),

@@ -209,6 +209,7 @@ fn alters_an_existing_table() {
         Change::DropColumn {
             table: name("orders"),
             column: col("legacy", "character varying(20)", "S"),
+            only: false,
         },
         Change::SetRowSecurity {
             table: name("orders"),

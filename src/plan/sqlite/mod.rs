@@ -289,7 +289,7 @@ impl Sides<'_> {
             // Reached only as the reverse of an in-place ADD COLUMN (a forward drop rebuilds
             // the table). SQLite refuses it for a column in an index, a key or a foreign key;
             // `migrate down` checks a reverse on the dev database before it runs.
-            Change::DropColumn { table, column } => vec![
+            Change::DropColumn { table, column, .. } => vec![
                 plain(format!(
                     "ALTER TABLE {} DROP COLUMN {}",
                     quote(&table.name),

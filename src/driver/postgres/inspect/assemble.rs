@@ -38,6 +38,7 @@ pub(super) fn build_realm(rows: CatalogRows) -> Realm {
         policies,
         types,
         sequences,
+        collations,
         functions,
         comments,
         depends,
@@ -61,11 +62,19 @@ pub(super) fn build_realm(rows: CatalogRows) -> Realm {
                 name: row.name,
                 schema: row.schema,
                 version: row.version,
+                default_version: row.default_version,
             },
         );
     }
 
-    let refs = ObjectRefs::new(&relations, &types, &sequences, &functions);
+    for row in &collations {
+        let schema = realm.schemas.get_mut(&row.schema);
+        if let (Some(schema), Some(collation)) = (schema, row.collation()) {
+            schema.collations.insert(row.name.clone(), collation);
+        }
+    }
+
+    let refs = ObjectRefs::new(&relations, &types, &sequences, &functions, &collations);
     let mut builder = Builder {
         realm,
         slots: HashMap::new(),
@@ -320,6 +329,9 @@ impl Builder {
                         attrs: Default::default(),
                     };
                     if let Some(table) = self.table_mut(row.relation) {
+                        if row.inherited && table.partition_of.is_none() {
+                            table.inherited_columns.push(column.name.clone());
+                        }
                         table.columns.push(column);
                     }
                 }

@@ -17,6 +17,8 @@ pub struct ColumnRow {
     pub identity: String,
     /// Set only when it differs from the type's own collation.
     pub collation: Option<String>,
+    /// Only a parent's (`NOT attislocal`): a partition's columns, or a child's it did not declare.
+    pub inherited: bool,
 }
 
 /// Live (not dropped) user columns of every relation in scope, in (relation, attnum) order.
@@ -31,7 +33,8 @@ pub async fn load(conn: &mut PgConnection, schemas: &[String]) -> sqlx::Result<V
                     AS generated,
                 a.attidentity::text AS identity,
                 CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
-                     THEN {collation} END AS collation
+                     THEN {collation} END AS collation,
+                NOT a.attislocal AS inherited
          FROM pg_catalog.pg_attribute a
          JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

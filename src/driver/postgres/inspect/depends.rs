@@ -10,6 +10,7 @@ pub enum Space {
     Class,
     Type,
     Proc,
+    Collation,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -43,6 +44,7 @@ pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Vec<Dependency>> {
                      ELSE d.objid END AS depender,
                 CASE d.refclassid WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN 'class'
                                   WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN 'type'
+                                  WHEN 'pg_catalog.pg_collation'::pg_catalog.regclass THEN 'collation'
                                   ELSE 'proc' END AS referenced_space,
                 d.refobjid AS referenced
          FROM pg_catalog.pg_depend d
@@ -63,7 +65,8 @@ pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Vec<Dependency>> {
                              'pg_catalog.pg_proc'::pg_catalog.regclass)
            AND d.refclassid IN ('pg_catalog.pg_class'::pg_catalog.regclass,
                                 'pg_catalog.pg_type'::pg_catalog.regclass,
-                                'pg_catalog.pg_proc'::pg_catalog.regclass)
+                                'pg_catalog.pg_proc'::pg_catalog.regclass,
+                                'pg_catalog.pg_collation'::pg_catalog.regclass)
            AND (co.oid IS NULL OR co.contype <> 'f')",
     )
     .fetch_all(conn)
@@ -84,6 +87,7 @@ fn space(name: &str) -> Option<Space> {
         "class" => Some(Space::Class),
         "type" => Some(Space::Type),
         "proc" => Some(Space::Proc),
+        "collation" => Some(Space::Collation),
         _ => None,
     }
 }

@@ -3,6 +3,7 @@
 //! into a [`Realm`].
 
 mod assemble;
+mod collations;
 mod columns;
 mod comments;
 mod constraints;
@@ -38,6 +39,7 @@ pub(crate) struct CatalogRows {
     pub policies: Vec<policies::PolicyRow>,
     pub types: Vec<types::TypeRow>,
     pub sequences: Vec<sequences::SequenceRow>,
+    pub collations: Vec<collations::CollationRow>,
     pub functions: Vec<functions::FunctionRow>,
     pub comments: comments::Comments,
     pub depends: Vec<depends::Dependency>,
@@ -57,6 +59,7 @@ impl CatalogRows {
             + self.policies.len()
             + self.types.len()
             + self.sequences.len()
+            + self.collations.len()
             + self.functions.len()
             + self.comments.len()
             + self.depends.len()
@@ -163,6 +166,9 @@ async fn read_catalog(conn: &mut PgConnection, scope: &Scope) -> anyhow::Result<
         sequences: sequences::load(conn, names)
             .await
             .context("inspecting sequences")?,
+        collations: collations::load(conn, names)
+            .await
+            .context("inspecting collations")?,
         functions: functions::load(conn, names)
             .await
             .context("inspecting functions")?,

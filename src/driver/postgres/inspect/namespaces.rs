@@ -34,14 +34,17 @@ pub struct ExtensionRow {
     pub name: String,
     pub schema: String,
     pub version: String,
+    pub default_version: Option<String>,
 }
 
 /// Every extension of the database except the always-present `plpgsql`.
 pub async fn load_extensions(conn: &mut PgConnection) -> sqlx::Result<Vec<ExtensionRow>> {
     sqlx::query_as(
-        "SELECT e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version
+        "SELECT e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version,
+                a.default_version
          FROM pg_catalog.pg_extension e
          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+         LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname
          WHERE e.extname <> 'plpgsql'
          ORDER BY e.extname",
     )

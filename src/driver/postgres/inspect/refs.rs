@@ -2,7 +2,7 @@
 
 use super::assemble::function_key;
 use super::depends::{Dependency, Space};
-use super::{functions, relations, sequences, types};
+use super::{collations, functions, relations, sequences, types};
 use crate::schema::{ObjectRef, Realm};
 use sqlx::postgres::types::Oid;
 use std::collections::{BTreeSet, HashMap};
@@ -12,6 +12,7 @@ pub(super) struct ObjectRefs {
     classes: HashMap<Oid, ObjectRef>,
     types: HashMap<Oid, ObjectRef>,
     procs: HashMap<Oid, ObjectRef>,
+    collations: HashMap<Oid, ObjectRef>,
 }
 
 impl ObjectRefs {
@@ -20,12 +21,23 @@ impl ObjectRefs {
         types: &[types::TypeRow],
         sequences: &[sequences::SequenceRow],
         functions: &[functions::FunctionRow],
+        collations: &[collations::CollationRow],
     ) -> Self {
         let mut refs = Self {
             classes: HashMap::new(),
             types: HashMap::new(),
             procs: HashMap::new(),
+            collations: HashMap::new(),
         };
+        for row in collations {
+            refs.collations.insert(
+                row.oid,
+                ObjectRef::Collation {
+                    schema: row.schema.clone(),
+                    name: row.name.clone(),
+                },
+            );
+        }
         for row in relations {
             let (schema, name) = (row.schema.clone(), row.name.clone());
             let object = match row.kind.as_str() {
@@ -79,6 +91,7 @@ impl ObjectRefs {
             Space::Class => self.classes.get(&oid),
             Space::Type => self.types.get(&oid),
             Space::Proc => self.procs.get(&oid),
+            Space::Collation => self.collations.get(&oid),
         }
     }
 
