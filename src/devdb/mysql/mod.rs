@@ -24,6 +24,7 @@ pub use local::DataDirSource;
 use local::LocalServer;
 use sqlx::{Connection, Executor};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::OnceCell;
@@ -53,8 +54,9 @@ struct Server {
     url: MysqlUrl,
     container: Option<docker::Container>,
     local: Option<LocalServer>,
-    /// Held on a server other runs share (an existing one, a reused container).
-    lease: Option<Lease>,
+    /// Held on a server other runs share (an existing one, a reused container), until the
+    /// server and every scratch database made on it are gone.
+    lease: Option<Arc<Lease>>,
 }
 
 impl MysqlDev {
@@ -97,7 +99,7 @@ async fn open(spec: &MysqlDevSpec) -> anyhow::Result<Server> {
             conn.close().await.ok();
             let url = url.without_database();
             Ok(Server {
-                lease: Some(shared_server_lease(&url).await?),
+                lease: Some(Arc::new(shared_server_lease(&url).await?)),
                 url,
                 container: None,
                 local: None,
@@ -116,7 +118,7 @@ async fn open(spec: &MysqlDevSpec) -> anyhow::Result<Server> {
             let container = docker::start(docker_url).await?;
             let url = container.mysql_url();
             let lease = match container.reused() {
-                true => Some(shared_server_lease(&url).await?),
+                true => Some(Arc::new(shared_server_lease(&url).await?)),
                 false => None,
             };
             Ok(Server {
@@ -215,6 +217,7 @@ impl DevDatabases for MysqlDev {
             server: server.url.clone(),
             name: name.clone(),
             guard,
+            _lease: server.lease.clone(),
         };
         match connect(&server.url.with_database(&name)).await {
             Ok(conn) => Ok(Box::new(MysqlScratch {
@@ -271,7 +274,9 @@ impl DevDatabases for MysqlDev {
             Some(Server {
                 lease: Some(lease), ..
             }) => {
-                lease.release().await;
+                if let Ok(lease) = Arc::try_unwrap(lease) {
+                    lease.release().await;
+                }
                 Ok(())
             }
             _ => Ok(()),
@@ -284,6 +289,8 @@ struct MysqlScratch {
     server: MysqlUrl,
     name: String,
     guard: Option<CleanupGuard>,
+    /// While the database exists, its run's lease must hold, or another run would sweep it.
+    _lease: Option<Arc<Lease>>,
 }
 
 #[async_trait(?Send)]

@@ -61,8 +61,9 @@ pub struct DevServer {
     cluster: Option<Cluster>,
     container: Option<docker::Container>,
     scratches: Arc<ScratchSet>,
-    /// Held on a server other runs share (an existing one, a reused container).
-    lease: Option<Lease>,
+    /// Held on a server other runs share (an existing one, a reused container), until the
+    /// server and every scratch database made on it are gone.
+    lease: Option<Arc<Lease>>,
 }
 
 /// Names of the scratch databases that exist on one server, shared with their handles.
@@ -106,14 +107,14 @@ impl DevServer {
                     cluster: None,
                     container: None,
                     scratches: Arc::default(),
-                    lease: Some(shared_server_lease(url).await?),
+                    lease: Some(Arc::new(shared_server_lease(url).await?)),
                 })
             }
             DevSpec::Docker(docker_url) => {
                 let container = docker::start(docker_url).await?;
                 let url = container.pg_url()?.with_search_path(docker_url.schemas());
                 let lease = match container.reused() {
-                    true => Some(shared_server_lease(&url).await?),
+                    true => Some(Arc::new(shared_server_lease(&url).await?)),
                     false => None,
                 };
                 Ok(DevServer {
@@ -205,6 +206,7 @@ impl DevServer {
             name,
             scratches: self.scratches.clone(),
             guard: Some(guard),
+            _lease: self.lease.clone(),
         })
     }
 
@@ -227,7 +229,8 @@ impl DevServer {
     /// a per-run container (a reused one keeps running, without this run's databases).
     pub async fn close(mut self) -> anyhow::Result<()> {
         let result = self.close_databases().await;
-        if let Some(lease) = self.lease.take() {
+        // Scratch databases still in use keep the lease alive; the last one ends it.
+        if let Some(lease) = self.lease.take().and_then(|l| Arc::try_unwrap(l).ok()) {
             lease.release().await;
         }
         result
@@ -274,6 +277,8 @@ pub struct ScratchDb {
     name: String,
     scratches: Arc<ScratchSet>,
     guard: Option<CleanupGuard>,
+    /// While the database exists, its run's lease must hold, or another run would sweep it.
+    _lease: Option<Arc<Lease>>,
 }
 
 impl ScratchDb {
