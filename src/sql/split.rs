@@ -215,7 +215,7 @@ impl Splitter<'_> {
 }
 
 /// Byte offsets where each line starts; line n (1-based) starts at `line_starts[n - 1]`.
-pub(super) fn line_starts(script: &str) -> Vec<usize> {
+fn line_starts(script: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(script.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
