@@ -406,6 +406,17 @@ fn only_separators(flavor: &Flavor, script: &str, from: usize, to: usize) -> Res
     Ok(())
 }
 
+/// Where `text` stands in `script` from `from` on, overlapping occurrences included (`//` in
+/// `*///`).
+fn occurrences<'a>(
+    script: &'a str,
+    from: usize,
+    text: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
+    (from..=script.len())
+        .filter(move |&at| script.is_char_boundary(at) && script[at..].starts_with(text))
+}
+
 /// Whether the token at `at` lies within `text` found there (or runs on only over the
 /// whitespace trimmed off the statement's end): `text` starts a statement, not a token.
 fn first_token_within(flavor: &Flavor, script: &str, at: usize, text: &str) -> bool {
@@ -524,9 +535,7 @@ proptest! {
         let mut cursor = 0;
         for statement in split_statements_for_with(&flavor, &script, None) {
             prop_assert!(!statement.text.is_empty());
-            let found = script[cursor..]
-                .match_indices(statement.text.as_str())
-                .map(|(i, _)| cursor + i)
+            let found = occurrences(&script, cursor, &statement.text)
                 .find(|&at| {
                     line_at(&script, at) == statement.line
                         && only_separators(&flavor, &script, cursor, at).is_ok()
@@ -559,9 +568,7 @@ proptest! {
             // Statements start at a token: not at (ASCII, the lexer's) whitespace.
             let start = statement.text.trim_start_matches(|c: char| c.is_ascii_whitespace());
             prop_assert_eq!(start, statement.text.as_str());
-            let found = script[cursor..]
-                .match_indices(statement.text.as_str())
-                .map(|(i, _)| cursor + i)
+            let found = occurrences(&script, cursor, &statement.text)
                 .find(|&at| line_at(&script, at) == statement.line);
             prop_assert!(found.is_some(), "{:?} not at line {}", statement.text, statement.line);
             cursor = found.unwrap() + statement.text.len();
