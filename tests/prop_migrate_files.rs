@@ -408,3 +408,82 @@ proptest! {
         prop_assert_eq!(sql, up);
     }
 }
+
+/// A piece of a goose Up section: plain SQL, or a `StatementBegin` … `StatementEnd` block.
+fn goose_piece() -> impl Strategy<Value = (bool, &'static str)> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "CREATE TABLE t (a int);",
+            "INSERT INTO t VALUES ('a;b'), ('-- +goose Down');",
+            "SELECT 1; SELECT 2;",
+            "",
+            "/* a; comment */ UPDATE t SET a = 2;",
+        ])
+        .prop_map(|sql| (false, sql)),
+        prop::sample::select(vec![
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET a = 1;\n  DELETE FROM u;\nEND;",
+            "DO $body$ BEGIN PERFORM 1; END $body$;",
+            "CREATE PROCEDURE p() BEGIN\n  SELECT 1;\n  SELECT 'x;y';\nEND;",
+            "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);",
+        ])
+        .prop_map(|block| (true, block)),
+    ]
+}
+
+/// What a statement is, whoever wrote it: its text without a final `;`.
+fn normalized(statement: &str) -> String {
+    let trimmed = statement.trim();
+    trimmed
+        .strip_suffix(';')
+        .unwrap_or(trimmed)
+        .trim_end()
+        .to_string()
+}
+
+fn flavor() -> impl Strategy<Value = Flavor> {
+    prop::sample::select(vec![Flavor::postgres(), Flavor::sqlite(), Flavor::mysql()])
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `migrate import --from goose` writes a file that replays as goose ran it: every block
+    /// one statement, the SQL between blocks split as usual, nothing of the Down section.
+    #[test]
+    fn goose_imports_replay_the_statements_goose_runs(
+        flavor in flavor(),
+        pieces in prop::collection::vec(goose_piece(), 0..6),
+        no_transaction in any::<bool>(),
+        annotation in prop::sample::select(vec!["-- +goose ", "--+goose ", "  -- +goose  "]),
+        up_word in prop::sample::select(vec!["Up", "up", "UP"]),
+    ) {
+        let mut text = String::new();
+        if no_transaction {
+            text.push_str(&format!("{annotation}NO TRANSACTION\n"));
+        }
+        text.push_str(&format!("{annotation}{up_word}\n"));
+        let mut expected = Vec::new();
+        for (block, sql) in &pieces {
+            if *block {
+                text.push_str(&format!("{annotation}StatementBegin\n{sql}\n{annotation}StatementEnd\n"));
+                expected.push(normalized(sql));
+            } else {
+                text.push_str(&format!("{sql}\n"));
+                expected.extend(schemactl::sql::split_statements_for(&flavor, sql).iter().map(|s| normalized(&s.text)));
+            }
+        }
+        text.push_str(&format!("{annotation}Down\nDROP TABLE t;\n{annotation}StatementBegin\nSELECT 'down';\n{annotation}StatementEnd\n"));
+        let source = write_dir(&[("00042_goose.sql".to_string(), text.clone())]);
+        let imported = import_sql_files(SourceTool::Goose, source.path(), &flavor)
+            .map_err(|e| TestCaseError::fail(format!("{e:#}\n{text}")))?;
+        let migration = &imported.migrations[0];
+        let written = write_dir(&[(format!("{}_{}.sql", migration.version, migration.name), migration.text())]);
+        let files = MigrationDir::open(written.path(), DirFormat::Atlas)
+            .and_then(|d| d.files())
+            .map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+        let got: Vec<String> = files[0].statements(&flavor).iter().map(|s| normalized(&s.text)).collect();
+        prop_assert_eq!(got, expected, "goose file:\n{}\nimported:\n{}", text, migration.text());
+        prop_assert_eq!(files[0].directives.tx_mode == Some(TxMode::None), no_transaction);
+    }
+}
