@@ -720,3 +720,16 @@ fn the_same_attribute_name_elsewhere_does_not_mislead_the_line() {
         "{message}"
     );
 }
+
+#[test]
+fn invalid_utf8_is_bad_input_naming_the_line() {
+    // Found by tests/prop_config.rs: invalid bytes failed with exit code 1 and no line.
+    let project = ProjectDir::with("");
+    std::fs::write(
+        project.path(),
+        b"env \"a\" {\n  url = \"x\"\n  dev = \"\xff\"\n}\n",
+    )
+    .unwrap();
+    let message = project.error(&[], 3);
+    assert!(message.ends_with("not UTF-8 text"), "{message}");
+}

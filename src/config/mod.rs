@@ -156,12 +156,17 @@ pub enum RenameKind {
 
 /// Loads and evaluates the project file. `vars` are `--var name=value` pairs.
 pub fn load_project(path: &Path, vars: &[(String, String)]) -> anyhow::Result<Project> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => bad_input(format!(
             "project file {} not found (give another with --config)",
             path.display()
         )),
         _ => anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        bad_input(format!("{}:{line}: not UTF-8 text", path.display()))
     })?;
     let absolute = std::path::absolute(path)
         .map_err(|e| anyhow::Error::new(e).context(format!("cannot resolve {}", path.display())))?;

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 pub struct Suppressions {
     file: Vec<String>,
     file_all: bool,
-    /// Statement line → codes (empty = all).
-    statements: BTreeMap<usize, Vec<String>>,
+    /// Statement line → codes; `None`: a directive without codes, every check.
+    statements: BTreeMap<usize, Option<Vec<String>>>,
 }
 
 impl Suppressions {
@@ -38,11 +38,16 @@ impl Suppressions {
             if let Some(at) = below
                 && !lines[at].trim().is_empty()
             {
-                suppressions
+                let entry = suppressions
                     .statements
                     .entry(at + 1)
-                    .or_default()
-                    .extend(codes);
+                    .or_insert_with(|| Some(Vec::new()));
+                match entry {
+                    // One directive without codes silences all, whatever others name.
+                    Some(_) if codes.is_empty() => *entry = None,
+                    Some(listed) => listed.extend(codes),
+                    None => {}
+                }
             }
         }
         suppressions
@@ -65,7 +70,7 @@ impl Suppressions {
         }
         self.statements
             .get(&line)
-            .is_some_and(|codes| codes.is_empty() || matches(codes))
+            .is_some_and(|codes| codes.as_ref().is_none_or(|codes| matches(codes)))
     }
 }
 
@@ -106,5 +111,15 @@ mod tests {
             &Directives::default(),
         );
         assert!(atlas.silences(&crate::lint::rules::ADD_UNIQUE, 2));
+    }
+
+    #[test]
+    fn a_directive_without_codes_silences_all_beside_one_with_codes() {
+        // Found by tests/prop_lint_suppressions.rs: the codes of the second directive made the
+        // first one's "every check" a list of one.
+        let text = "SELECT 1;\n-- schemactl:nolint\n-- schemactl:nolint DS102\nSELECT 4;\n";
+        let s = Suppressions::parse(text, &Directives::default());
+        assert!(s.silences(&DROP_COLUMN, 4));
+        assert!(s.silences(&DROP_TABLE, 4));
     }
 }

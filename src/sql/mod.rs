@@ -6,8 +6,6 @@ mod body;
 mod flavor;
 mod kind;
 mod lexer;
-#[cfg(test)]
-mod properties;
 mod split;
 pub mod sqlite;
 #[cfg(test)]

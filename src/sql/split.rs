@@ -203,7 +203,11 @@ impl Splitter<'_> {
         self.body = Body::default();
         if let Some(start) = self.start.take() {
             self.statements.push(SplitStatement {
-                text: self.script[start..end].trim_end().to_string(),
+                // The lexer's whitespace is ASCII: a trailing no-break space is part of the
+                // statement (a server reads it as an identifier character or an error).
+                text: self.script[start..end]
+                    .trim_end_matches(|c: char| c.is_ascii_whitespace())
+                    .to_string(),
                 line: self.line_starts.partition_point(|&s| s <= start),
             });
         }
@@ -211,7 +215,7 @@ impl Splitter<'_> {
 }
 
 /// Byte offsets where each line starts; line n (1-based) starts at `line_starts[n - 1]`.
-pub(super) fn line_starts(script: &str) -> Vec<usize> {
+fn line_starts(script: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(script.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
@@ -559,6 +563,15 @@ mod tests {
                 "CREATE TRIGGER tr AFTER UPDATE OF begin ON t BEGIN UPDATE t SET x = 1; END",
                 "SELECT 1"
             ]
+        );
+    }
+
+    #[test]
+    fn unicode_whitespace_is_statement_text_not_trimmed_away() {
+        // Found by tests/prop_splitter.rs: a piece of only U+00A0 was an empty statement.
+        assert_eq!(
+            texts("\u{a0} ;select 1\u{2028}\n;"),
+            ["\u{a0}", "select 1\u{2028}"]
         );
     }
 

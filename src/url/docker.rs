@@ -207,7 +207,8 @@ impl fmt::Display for DockerUrl {
             params.push("reuse=true".to_string());
         }
         if let Some(schemas) = &self.search_path {
-            params.push(format!("search_path={}", schemas.join(",")));
+            let value = super::encode_query_value(&schemas.join(","));
+            params.push(format!("search_path={value}"));
         }
         if !params.is_empty() {
             write!(f, "?{}", params.join("&"))?;
@@ -280,6 +281,20 @@ mod tests {
         assert_eq!(
             url.to_string(),
             "docker://postgres/15/dev?reuse=true&search_path=public,app"
+        );
+    }
+
+    #[test]
+    fn schema_names_show_encoded() {
+        // Found by tests/prop_urls.rs: a schema named `#` showed as `?search_path=#`.
+        let url = docker("docker://postgres/16/dev?search_path=a%23,My%20S");
+        assert_eq!(
+            url.schemas(),
+            Some(&["a#".to_string(), "My S".to_string()][..])
+        );
+        assert_eq!(
+            url.to_string(),
+            "docker://postgres/16/dev?search_path=a%23,My%20S"
         );
     }
 

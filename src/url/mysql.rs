@@ -377,7 +377,7 @@ impl MysqlUrl {
     pub fn redacted(&self) -> String {
         let mut out = format!("{}://", self.flavor.scheme());
         if self.user.is_some() || self.password.is_some() {
-            out.push_str(&encode_component(self.user()));
+            out.push_str(&encode_component(self.user.as_deref().unwrap_or_default()));
             if self.password.is_some() {
                 out.push(':');
                 out.push_str(REDACTED);

@@ -338,7 +338,12 @@ impl PgUrl {
     fn render(&self, password: Option<String>, for_libpq: bool) -> String {
         let mut out = String::from("postgresql://");
         if self.user.is_some() || password.is_some() {
-            out.push_str(&encode_component(self.user()));
+            // libpq's default user is another; shown, a URL keeps the user as written (none).
+            let user = match &self.user {
+                None if !for_libpq => "",
+                _ => self.user(),
+            };
+            out.push_str(&encode_component(user));
             if let Some(p) = password {
                 out.push(':');
                 out.push_str(&p);

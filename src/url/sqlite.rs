@@ -1,7 +1,13 @@
 //! `sqlite://` URLs: a database file (relative or absolute) or a named in-memory database.
 
 use super::{decode, split_query};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use std::fmt;
+
+/// What a path shows encoded: what would otherwise end it or be decoded.
+const PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#');
+/// Query keys and values also encode what separates them.
+const PARAM: &AsciiSet = &PATH.add(b'&').add(b'=');
 
 /// A parsed `sqlite://` URL; opening it belongs to the SQLite driver.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +57,14 @@ impl SqliteUrl {
 
 impl fmt::Display for SqliteUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "sqlite://{}", self.path)?;
+        write!(f, "sqlite://{}", utf8_percent_encode(&self.path, PATH))?;
         let mut sep = '?';
         if self.in_memory {
             write!(f, "{sep}mode=memory")?;
             sep = '&';
         }
         for (k, v) in &self.params {
+            let (k, v) = (utf8_percent_encode(k, PARAM), utf8_percent_encode(v, PARAM));
             write!(f, "{sep}{k}={v}")?;
             sep = '&';
         }
@@ -87,6 +94,18 @@ mod tests {
         assert_eq!(mem.params(), [("_fk".to_string(), "1".to_string())]);
         assert_eq!(mem.to_string(), "sqlite://dev?mode=memory&_fk=1");
         assert_eq!(sqlite("sqlite://my%20dir/a.db").path(), "my dir/a.db");
+    }
+
+    #[test]
+    fn display_encodes_what_would_not_parse_back() {
+        // Found by tests/prop_urls.rs: `sqlite://%3F` showed as `sqlite://?`, which is no URL.
+        let url = sqlite("sqlite://a%3Fb%2523%23?k%26=v%3D%25&mode=memory");
+        assert_eq!(url.path(), "a?b%23#");
+        assert_eq!(
+            url.to_string(),
+            "sqlite://a%3Fb%2523%23?mode=memory&k%26=v%3D%25"
+        );
+        assert_eq!(sqlite(&url.to_string()), url);
     }
 
     #[test]

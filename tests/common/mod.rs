@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod cases;
 pub mod conformance;
 pub mod postgres;
 pub mod project;
