@@ -235,13 +235,7 @@ fn project(engine: Engine) -> tempfile::TempDir {
 }
 
 fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
-    command
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .arg("--no-cache")
-        .args(args);
-    command
+    common::project::uncached_command(dir, args)
 }
 
 fn schemactl(dir: &Path, args: &[&str]) -> Output {

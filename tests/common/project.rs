@@ -78,3 +78,15 @@ pub fn schemactl_in(dir: &Path, args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// `schemactl --no-cache ARGS` in `dir`, without colour, to spawn or run: for tests whose runs
+/// must reach the dev database every time.
+pub fn uncached_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .arg("--no-cache")
+        .args(args);
+    command
+}
