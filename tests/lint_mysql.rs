@@ -88,6 +88,9 @@ fn mysql_rules_find_zero_filled_columns_truncation_and_half_applied_files() {
             ("MY102", 2),
             ("MY102", 3),
             ("MY103", 2),
+            // Measured: changing a column's type copies the table.
+            ("MY104", 2),
+            ("MY104", 3),
         ],
         "{}",
         String::from_utf8_lossy(&out.stderr)

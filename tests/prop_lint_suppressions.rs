@@ -2,7 +2,8 @@
 //! `-- atlas:nolint [CODE…]` on the comment lines right above a statement silence exactly the
 //! named rules (by code, family or Atlas alias; every rule without codes) for that statement,
 //! and nothing for any other line. A blank line between the comments and the statement breaks
-//! the link.
+//! the link. A code that names no rule is an error in `schemactl:nolint`, naming its line, and
+//! Atlas's own in `atlas:nolint`.
 
 mod common;
 
@@ -26,8 +27,9 @@ enum Line {
     Blank,
     /// A comment that silences nothing (near misses of the directive included).
     Comment(&'static str),
-    /// A directive: how it is written, and its codes (empty: every rule).
-    Nolint(String, Vec<&'static str>),
+    /// A directive: how it is written, its codes (empty: every rule), and whether it is
+    /// `schemactl:nolint` (where a code that names no rule is an error) or Atlas's.
+    Nolint(String, Vec<&'static str>, bool),
 }
 
 fn code() -> impl Strategy<Value = &'static str> {
@@ -57,7 +59,8 @@ fn line() -> impl Strategy<Value = Line> {
                 .chain(codes.iter().map(|c| c.to_string()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            Line::Nolint(text, codes)
+            let ours = written.contains("schemactl:");
+            Line::Nolint(text, codes, ours)
         });
     prop_oneof![
         3 => Just(Line::Statement),
@@ -94,6 +97,8 @@ proptest! {
         // Statement line → its codes (None: every rule), from the comment run above it.
         let mut expected: BTreeMap<usize, Option<Vec<&str>>> = BTreeMap::new();
         let mut pending: Option<Option<Vec<&str>>> = None;
+        // The line of the first `schemactl:nolint` that names an unknown code.
+        let mut unknown: Option<usize> = None;
         for (index, line) in lines.iter().enumerate() {
             let number = index + 1;
             let written = match line {
@@ -108,7 +113,10 @@ proptest! {
                     String::new()
                 }
                 Line::Comment(text) => text.to_string(),
-                Line::Nolint(text, codes) => {
+                Line::Nolint(text, codes, ours) => {
+                    if *ours && codes.contains(&"ZZ901") {
+                        unknown.get_or_insert(number);
+                    }
                     let merged = match (pending.take(), codes.is_empty()) {
                         (Some(None), _) | (_, true) => None,
                         (Some(Some(mut before)), false) => {
@@ -127,7 +135,13 @@ proptest! {
         }
         let header = Directives::parse(&text).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&header, &Directives::default());
-        let suppressions = Suppressions::parse(&text, &header);
+        let parsed = Suppressions::parse(&text);
+        if let Some(line) = unknown {
+            let error = parsed.expect_err("an unknown code is an error");
+            prop_assert!(error.starts_with(&format!("line {line}: `ZZ901`")), "{}", error);
+            return Ok(());
+        }
+        let suppressions = parsed.map_err(TestCaseError::fail)?;
         for line in 1..=lines.len() + 1 {
             for rule in RULES {
                 let silenced = match expected.get(&line) {

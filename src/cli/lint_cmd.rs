@@ -31,6 +31,10 @@ pub struct LintArgs {
     pub git_base: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: LintFormat,
+    /// Do not ask the dev database what each statement locks and rewrites (locking findings
+    /// are then all predicted from the statement and the schema).
+    #[arg(long)]
+    pub no_measure: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,7 +46,10 @@ pub enum LintFormat {
 
 pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
     let settings = Settings::load(global)?;
-    let lint_settings = LintSettings::new(settings.lint_config());
+    let mut lint_settings = LintSettings::new(settings.lint_config());
+    if args.no_measure {
+        lint_settings = lint_settings.without_measurement();
+    }
     let dir = settings.migration_dir(&args.dir)?;
     dir.verify_sum()?;
     let selection = if !args.files.is_empty() {
@@ -67,11 +74,12 @@ pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
     dev.dialect().lint_traits()?;
     let linted = lint_files(&dev, &files, &selected, &lint_settings).await;
     dev.close().await?;
-    let findings = linted?;
+    let outcome = linted?;
+    let findings = &outcome.findings;
     let output = match args.format {
-        LintFormat::Text => report::text_with(&findings, paint::level),
-        LintFormat::Json => report::json(&findings),
-        LintFormat::Github => report::github(&findings),
+        LintFormat::Text => report::text_with(&outcome, paint::level),
+        LintFormat::Json => report::json(&outcome),
+        LintFormat::Github => report::github(findings),
     };
     anstream::print!("{output}");
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
@@ -80,5 +88,5 @@ pub async fn lint(global: &GlobalArgs, args: LintArgs) -> Result<i32> {
         selected.len(),
         findings.len() - errors
     );
-    Ok(if has_errors(&findings) { 1 } else { 0 })
+    Ok(if has_errors(findings) { 1 } else { 0 })
 }

@@ -5,6 +5,7 @@ use super::project::Settings;
 use super::{Format, GlobalArgs};
 use crate::dialect::Dev;
 use crate::dialect::open_dev;
+use crate::lint::LintOutcome;
 use crate::lint::replay::lint_script;
 use crate::lint::report;
 use crate::lint::settings::LintSettings;
@@ -131,7 +132,7 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
         let options = settings.diff_options(dialect.default_schema(), false)?;
         let plan = plan_changes(&current, &desired, &options, dialect)?.1;
         let findings = match plan.is_empty() || dialect.lint_traits().is_err() {
-            true => Vec::new(),
+            true => LintOutcome::default(),
             false => {
                 let setup = plan_between(&dialect.empty_realm(), &current, dialect)?;
                 let lint = LintSettings::new(settings.lint_config());
@@ -153,7 +154,7 @@ pub async fn apply(global: &GlobalArgs, args: ApplyArgs) -> Result<i32> {
         Format::Sql => print_sql(&plan)?,
     }
     report_risks(&plan);
-    if !findings.is_empty() {
+    if !findings.findings.is_empty() || !findings.statements.is_empty() {
         anstream::eprint!("{}", report::text_with(&findings, paint::level));
     }
     if args.dry_run {

@@ -3,8 +3,10 @@
 //! ```hcl
 //! lint {
 //!   latest = 1                          # or: git { base = "origin/main" }
+//!   measure = false                     # skip reading locks and rewrites on the dev database
 //!   destructive { error = true }        # any family: destructive, data_depend, incompatible,
-//!                                       # locking, transaction, naming, style, execution
+//!                                       # locking, transaction, naming, style, execution,
+//!                                       # suppression
 //!   naming {
 //!     match   = "^[a-z_]+$"             # every new name …
 //!     message = "must be lower snake case"
@@ -33,9 +35,16 @@ pub(crate) fn decode(
 ) -> anyhow::Result<LintConfig> {
     let mut block_names = family_names();
     block_names.extend(["git", "rule"]);
-    let section = Section::new(file, &block.body, "lint".into(), &["latest"], &block_names)?;
+    let section = Section::new(
+        file,
+        &block.body,
+        "lint".into(),
+        &["latest", "measure"],
+        &block_names,
+    )?;
     let mut config = LintConfig {
         latest: section.get("latest", ctx, positive)?,
+        measure: section.get("measure", ctx, boolean)?,
         ..LintConfig::default()
     };
     if let Some(git) = section.single_block("git")? {

@@ -72,10 +72,7 @@ impl Dialect for Sqlite {
     }
 
     fn lint_traits(&self) -> Result<&'static LintTraits> {
-        Err(bad_input(
-            "migrate lint checks PostgreSQL and MySQL migrations: give a PostgreSQL or MySQL dev database \
-             (--dev-url postgres://… or docker://postgres/…, or none for a local cluster)",
-        ))
+        Ok(&SQLITE_LINT)
     }
 
     /// Always a private database in memory: a dev database must never write a file.
@@ -136,3 +133,24 @@ impl Dialect for Sqlite {
         )
     }
 }
+
+/// SQLite's DDL is transactional, its names are kept as written, its column types are
+/// affinities (a value is never cut to fit), and it has no lock levels per table: one writer
+/// holds the whole database. The locking and style families, about PostgreSQL, do not run.
+static SQLITE_LINT: LintTraits = LintTraits {
+    grammar: &sqlparser::dialect::SQLiteDialect {},
+    flavor: &sqlite::FLAVOR,
+    default_schema: "main",
+    folds_unquoted_names: false,
+    transactional_ddl: true,
+    lock_rules: false,
+    style_rules: false,
+    coerces_existing_values: false,
+    max_identifier_bytes: usize::MAX,
+    type_cost: |_, _| crate::plan::type_cost::TypeCost::FREE,
+    help: &[(
+        "MF104",
+        "SQLite makes a column NOT NULL only by rebuilding the table: fill the NULLs first, in \
+         an earlier migration, so that the copy does not fail.",
+    )],
+};

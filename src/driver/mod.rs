@@ -4,12 +4,14 @@
 //! schemactl needs from a connection to a scratch database is [`DevConnection`]; the dialect
 //! seam hands such connections out, so nothing outside it names a driver.
 
+pub mod measure;
 pub mod mysql;
 pub mod postgres;
 mod revision_row;
 pub mod sqlite;
 mod statement_error;
 
+pub use measure::Measurement;
 pub use statement_error::StatementError;
 
 use crate::schema::Realm;
@@ -40,6 +42,15 @@ pub trait DevConnection: Send {
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError>;
     /// The schema model of the database, limited to `scope` where the dialect has schemas.
     async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm>;
+    /// Runs one statement as [`execute_each`](Self::execute_each) does and asks the database
+    /// what it did (see [`measure`]); `None` where the database cannot tell.
+    async fn execute_measured(
+        &mut self,
+        statement: &str,
+    ) -> Result<Option<Measurement>, StatementError> {
+        self.execute_each(&[statement.to_string()]).await?;
+        Ok(None)
+    }
     /// How the database reads SQL: scripts for it are split with this flavour.
     fn lexer_flavor(&self) -> &'static Flavor;
 }
@@ -52,6 +63,13 @@ impl DevConnection for PgConnection {
 
     async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm> {
         postgres::inspect_realm(self, scope).await
+    }
+
+    async fn execute_measured(
+        &mut self,
+        statement: &str,
+    ) -> Result<Option<Measurement>, StatementError> {
+        postgres::execute_measured(self, statement).await.map(Some)
     }
 
     fn lexer_flavor(&self) -> &'static Flavor {
@@ -106,6 +124,13 @@ impl DevConnection for MySqlConnection {
         let database =
             database.ok_or_else(|| anyhow::anyhow!("the connection has no current database"))?;
         mysql::inspect_realm(self, &database).await
+    }
+
+    async fn execute_measured(
+        &mut self,
+        statement: &str,
+    ) -> Result<Option<Measurement>, StatementError> {
+        mysql::execute_measured(self, statement).await
     }
 
     fn lexer_flavor(&self) -> &'static Flavor {

@@ -13,6 +13,8 @@ pub struct StatementError {
     pub hint: Option<String>,
     /// One-based character position in the statement, when the server gives one.
     pub position: Option<usize>,
+    /// The server's code for the error (SQLSTATE on PostgreSQL, the error number on MySQL).
+    pub code: Option<String>,
 }
 
 impl fmt::Display for StatementError {
@@ -48,6 +50,7 @@ mod tests {
             detail: None,
             hint: Some("check the spelling".into()),
             position: Some(20),
+            code: None,
         };
         let text = error.to_string();
         assert_eq!(

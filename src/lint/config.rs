@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 pub struct LintConfig {
     pub latest: Option<usize>,
     pub git_base: Option<String>,
+    /// `measure = false`: do not ask the dev database what each statement locks and rewrites.
+    pub measure: Option<bool>,
     /// Family block name → whether its findings are errors.
     pub families: BTreeMap<String, bool>,
     /// Rule code (upper case) → level.

@@ -12,6 +12,7 @@
 //! - `report`: text, JSON and GitHub annotation output.
 
 pub mod config;
+pub mod measure;
 pub mod replay;
 pub mod report;
 pub mod rules;
@@ -20,7 +21,8 @@ pub mod settings;
 pub mod statement;
 pub mod suppress;
 
-use rules::Level;
+use measure::StatementEffects;
+use rules::{Basis, Level};
 use serde::Serialize;
 
 /// One finding, ready for output.
@@ -33,10 +35,20 @@ pub struct Finding {
     pub message: &'static str,
     /// What exactly matched, e.g. `drops column public.users.email`.
     pub detail: String,
+    /// For rules about what the database does: seen on the dev database, or predicted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
     /// How to do it safely.
     pub help: &'static str,
     pub doc: String,
     pub statement: String,
+}
+
+/// What a lint run found: the findings, and what each statement was measured doing.
+#[derive(Debug, Clone, Default)]
+pub struct LintOutcome {
+    pub findings: Vec<Finding>,
+    pub statements: Vec<StatementEffects>,
 }
 
 /// Whether any finding fails the gate.

@@ -2,11 +2,13 @@
 //! the selected ones, then run each selected statement, inspecting the schema before and after
 //! it, and hand both to the analyzers.
 
-use super::Finding;
+use super::measure::{self, StatementEffects};
+use super::rules::rebuild::TableEvents;
 use super::rules::{self, FileContext, Hit, Rule, StatementCheck};
 use super::settings::LintSettings;
 use super::statement::{Kind, ParsedStatement};
 use super::suppress::Suppressions;
+use super::{Finding, LintOutcome};
 use crate::dialect::Dev;
 use crate::diff::{DiffOptions, diff};
 use crate::driver::DevConnection;
@@ -23,9 +25,9 @@ pub async fn lint_files(
     files: &[MigrationFile],
     selected: &[usize],
     settings: &LintSettings,
-) -> Result<Vec<Finding>> {
+) -> Result<LintOutcome> {
     if selected.is_empty() {
-        return Ok(Vec::new());
+        return Ok(LintOutcome::default());
     }
     // The files before the first selected one only build the state: a template the dev
     // server kept of them (see `workflow::prefix_keys`) saves replaying them.
@@ -39,7 +41,13 @@ pub async fn lint_files(
     let run = async |conn: &mut dyn DevConnection, done: usize| {
         lint_on(conn, dev, files, &keys, done, selected, settings).await
     };
-    if let Some((mut borrowed, done)) = dev.borrow_at(&keys).await {
+    // Measuring runs each statement in a transaction of its own, to read the locks it alone
+    // holds: that needs a copy, where the statements are not all inside the lender's one.
+    let borrowed = match settings.measure() {
+        true => None,
+        false => dev.borrow_at(&keys).await,
+    };
+    if let Some((mut borrowed, done)) = borrowed {
         let outcome = match borrowable(files, done, selected, dev) {
             true => Some(run(borrowed.connection(), done).await),
             false => None,
@@ -48,13 +56,13 @@ pub async fn lint_files(
         if let Some(Ok(outcome)) = outcome
             && !outcome.failed
         {
-            return Ok(outcome.findings);
+            return Ok(outcome.lint);
         }
     }
     let (mut scratch, done) = dev.scratch_at(&keys).await?;
     let result = run(scratch.connection(), done).await;
     scratch.discard().await?;
-    Ok(result?.findings)
+    Ok(result?.lint)
 }
 
 /// Whether the files after the kept `done` can run inside the borrowed transaction: the
@@ -80,7 +88,7 @@ fn borrowable(files: &[MigrationFile], done: usize, selected: &[usize], dev: &De
 }
 
 struct Outcome {
-    findings: Vec<Finding>,
+    lint: LintOutcome,
     /// A statement failed on the server (the lint stopped there).
     failed: bool,
 }
@@ -94,7 +102,7 @@ async fn lint_on(
     selected: &[usize],
     settings: &LintSettings,
 ) -> Result<Outcome> {
-    let mut findings = Vec::new();
+    let mut lint = LintOutcome::default();
     let mut context = FileContext {
         naming: settings.naming(),
         ..FileContext::default()
@@ -118,16 +126,7 @@ async fn lint_on(
             Some(realm) => realm,
             None => conn.inspect_realm(&dev.scope()).await?,
         };
-        failed = lint_file(
-            conn,
-            dev,
-            file,
-            before,
-            settings,
-            &mut context,
-            &mut findings,
-        )
-        .await?;
+        failed = lint_file(conn, dev, file, before, settings, &mut context, &mut lint).await?;
         if failed {
             if index + 1 < files.len() {
                 eprintln!(
@@ -138,7 +137,7 @@ async fn lint_on(
             break;
         }
     }
-    Ok(Outcome { findings, failed })
+    Ok(Outcome { lint, failed })
 }
 
 /// The model after the first `files` files: cached under `key`, else inspected and stored.
@@ -170,12 +169,13 @@ async fn lint_file(
     mut before: Realm,
     settings: &LintSettings,
     context: &mut FileContext,
-    findings: &mut Vec<Finding>,
+    lint: &mut LintOutcome,
 ) -> Result<bool> {
     let text = std::fs::read_to_string(&file.path)
         .with_context(|| format!("reading {}", file.path.display()))
         .map_err(|e| bad_input(format!("{e:#}")))?;
-    let suppress = Suppressions::parse(&text, &file.directives);
+    let suppress = Suppressions::parse(&text)
+        .map_err(|why| bad_input(format!("{}: {why}", file.path.display())))?;
     let transactional = file.directives.tx_mode != Some(TxMode::None);
     context.in_transaction = transactional;
     context.lock_timeout = false;
@@ -183,6 +183,7 @@ async fn lint_file(
     context.not_valid_in_file.clear();
     let statements = file.statements(conn.lexer_flavor());
     let mut kinds = Vec::new();
+    let mut events = Vec::new();
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     let traits = dev.dialect().lint_traits()?;
     let scope = dev.scope();
@@ -194,22 +195,30 @@ async fn lint_file(
         // Transaction control is not run: the dev database replays in autocommit, so that the
         // schema can be inspected between statements.
         let control = matches!(parsed.kind, Kind::Begin | Kind::Commit);
-        let executed = match control {
-            true => Ok(()),
-            false => {
-                conn.execute_each(std::slice::from_ref(&statement.text))
-                    .await
+        let executed = match (control, settings.measure()) {
+            (true, _) => Ok(None),
+            (false, true) => conn.execute_measured(&statement.text).await,
+            (false, false) => conn
+                .execute_each(std::slice::from_ref(&statement.text))
+                .await
+                .map(|()| None),
+        };
+        let measured = match executed {
+            Ok(measured) => Ok(measured.map(|m| measure::on_existing(m, &before, context))),
+            Err(error) => Err(error),
+        };
+        let measured = match measured {
+            Ok(measured) => measured,
+            Err(error) => {
+                let mut detail = error.message.clone();
+                for extra in [&error.detail, &error.hint].into_iter().flatten() {
+                    detail.push_str(&format!("; {extra}"));
+                }
+                hits.push((index, Hit::new(&rules::STATEMENT_FAILS, detail)));
+                failed = true;
+                break;
             }
         };
-        if let Err(error) = executed {
-            let mut detail = error.message.clone();
-            for extra in [&error.detail, &error.hint].into_iter().flatten() {
-                detail.push_str(&format!("; {extra}"));
-            }
-            hits.push((index, Hit::new(&rules::STATEMENT_FAILS, detail)));
-            failed = true;
-            break;
-        }
         // Only schema statements (and DO blocks and the like) can change what inspection sees.
         let changes_schema = matches!(parsed.kind, Kind::Ddl | Kind::Other);
         let after = if changes_schema {
@@ -226,7 +235,15 @@ async fn lint_file(
             context,
             traits,
         };
-        let statement_hits = rules::check_statement(&check);
+        let statement_hits = measure::reconcile(rules::check_statement(&check), measured.as_ref());
+        if let Some(summary) = measured.as_ref().and_then(measure::summary) {
+            lint.statements.push(StatementEffects {
+                file: file.path.display().to_string(),
+                line: statement.line,
+                summary,
+                measured: measured.clone().unwrap_or_default(),
+            });
+        }
         // A missing timeout is reported once per file, at the first statement that needs it.
         context.lock_timeout |= statement_hits
             .iter()
@@ -235,6 +252,9 @@ async fn lint_file(
             .iter()
             .any(|h| h.rule == &rules::STATEMENT_TIMEOUT);
         hits.extend(statement_hits.into_iter().map(|h| (index, h)));
+        events.push(table_events(
+            &parsed, &changes, &before, &after, context, traits,
+        ));
         context.record(&parsed, &changes);
         match parsed.kind {
             Kind::Begin => context.in_transaction = true,
@@ -248,6 +268,9 @@ async fn lint_file(
         before = after;
     }
     if !failed {
+        for copy in rules::rebuild::fold(&events, &mut hits) {
+            kinds[copy] = Kind::Ddl;
+        }
         let file_hits = match traits.transactional_ddl {
             true => rules::check_file_transactions(&kinds, transactional),
             false => rules::check_file_commits(&kinds, &hits)
@@ -262,31 +285,73 @@ async fn lint_file(
         if suppress.silences(hit.rule, statement.line) {
             continue;
         }
-        if let Some(mut finding) = finding(settings, hit.rule, hit.detail, file, statement) {
+        if let Some(mut finding) = finding(settings, &hit, file, statement.line, &statement.text) {
             finding.help = traits.help_for(finding.code, finding.help);
-            findings.push(finding);
+            lint.findings.push(finding);
+        }
+    }
+    // A statement that failed stopped the checks: the directives below it were never asked.
+    if !failed {
+        for (line, why) in suppress.unused() {
+            let hit = Hit::new(&rules::UNUSED_NOLINT, why);
+            let text = text.lines().nth(line - 1).unwrap_or_default().trim();
+            lint.findings
+                .extend(finding(settings, &hit, file, line, text));
         }
     }
     Ok(failed)
 }
 
+/// The tables a statement created and dropped, and the one it copied rows into.
+fn table_events(
+    parsed: &ParsedStatement,
+    changes: &[crate::diff::Change],
+    before: &Realm,
+    after: &Realm,
+    context: &FileContext,
+    traits: &crate::dialect::LintTraits,
+) -> TableEvents {
+    use crate::diff::Change;
+    let mut events = TableEvents::default();
+    for change in changes {
+        match change {
+            Change::CreateTable { name, .. } => events.created.push(name.clone()),
+            Change::DropTable { name, .. } => {
+                if context.is_existing_table(before, name) {
+                    events.dropped_existing.push(name.clone());
+                }
+                events.dropped.push(name.clone());
+            }
+            _ => {}
+        }
+    }
+    if parsed.kind == Kind::Dml && parsed.starts(&["INSERT", "INTO"]) {
+        events.inserted_into = parsed
+            .name_after(&["INTO"])
+            .and_then(|n| rules::resolve_table(after, &n, traits));
+    }
+    events
+}
+
 fn finding(
     settings: &LintSettings,
-    rule: &'static Rule,
-    detail: String,
+    hit: &Hit,
     file: &MigrationFile,
-    statement: &crate::sql::SplitStatement,
+    line: usize,
+    statement: &str,
 ) -> Option<Finding> {
+    let rule: &Rule = hit.rule;
     Some(Finding {
         code: rule.code,
         level: settings.level(rule)?,
         file: file.path.display().to_string(),
-        line: statement.line,
+        line,
         message: rule.message,
-        detail,
+        detail: hit.detail.clone(),
+        basis: hit.basis,
         help: rule.help,
         doc: rule.doc_link(),
-        statement: statement.text.clone(),
+        statement: statement.to_string(),
     })
 }
 
@@ -299,15 +364,18 @@ pub async fn lint_script(
     script: &str,
     label: &str,
     settings: &LintSettings,
-) -> Result<Vec<Finding>> {
+) -> Result<LintOutcome> {
     let dir = tempfile::tempdir().context("making a directory for the linted script")?;
     std::fs::write(dir.path().join("1_setup.sql"), setup)?;
     std::fs::write(dir.path().join("2_script.sql"), script)?;
     let files = crate::migrate::MigrationDir::open(dir.path(), crate::migrate::DirFormat::Atlas)?
         .files()?;
-    let mut findings = lint_files(dev, &files, &[1], settings).await?;
-    for finding in &mut findings {
+    let mut outcome = lint_files(dev, &files, &[1], settings).await?;
+    for finding in &mut outcome.findings {
         finding.file = label.to_string();
     }
-    Ok(findings)
+    for statement in &mut outcome.statements {
+        statement.file = label.to_string();
+    }
+    Ok(outcome)
 }

@@ -1,24 +1,28 @@
 //! Rendering findings: text for people (file:line, the statement, the safe way), JSON, and
 //! GitHub workflow annotations.
 
-use super::Finding;
 use super::rules::Level;
+use super::{Finding, LintOutcome};
 use std::fmt::Write;
 
-/// `path:line: level CODE: message (detail)`, the statement indented, the safe pattern and the
-/// link; then a count.
-pub fn text(findings: &[Finding]) -> String {
-    text_with(findings, |_, word| word.to_string())
+/// `path:line: level CODE: message (detail) [measured]`, the statement indented, the safe
+/// pattern and the link; then what each statement was measured doing on the dev database.
+pub fn text(outcome: &LintOutcome) -> String {
+    text_with(outcome, |_, word| word.to_string())
 }
 
 /// [`text`] with each level word as `style` renders it (colour on a terminal).
-pub fn text_with(findings: &[Finding], style: impl Fn(Level, &str) -> String) -> String {
+pub fn text_with(outcome: &LintOutcome, style: impl Fn(Level, &str) -> String) -> String {
     let mut out = String::new();
-    for f in findings {
+    for f in &outcome.findings {
         let level = style(f.level, f.level.as_str());
+        let basis = f
+            .basis
+            .map(|b| format!(" [{}]", b.as_str()))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{}:{}: {level} {}: {} ({})",
+            "{}:{}: {level} {}: {} ({}){basis}",
             f.file, f.line, f.code, f.message, f.detail
         );
         for line in f.statement.lines().take(5) {
@@ -27,14 +31,22 @@ pub fn text_with(findings: &[Finding], style: impl Fn(Level, &str) -> String) ->
         let _ = writeln!(out, "  safe: {}", f.help);
         let _ = writeln!(out, "  see: {}", f.doc);
     }
+    if !outcome.statements.is_empty() {
+        let _ = writeln!(out, "measured on the dev database:");
+        for s in &outcome.statements {
+            let _ = writeln!(out, "  {}:{}: {}", s.file, s.line, s.summary);
+        }
+    }
     out
 }
 
-/// `{"findings": [...], "errors": N, "warnings": M}`.
-pub fn json(findings: &[Finding]) -> String {
+/// `{"findings": [...], "statements": [...], "errors": N, "warnings": M}`.
+pub fn json(outcome: &LintOutcome) -> String {
+    let findings = &outcome.findings;
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     let value = serde_json::json!({
         "findings": findings,
+        "statements": outcome.statements,
         "errors": errors,
         "warnings": findings.len() - errors,
     });
@@ -48,9 +60,13 @@ pub fn json(findings: &[Finding]) -> String {
 pub fn github(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
+        let basis = f
+            .basis
+            .map(|b| format!(" [{}]", b.as_str()))
+            .unwrap_or_default();
         let level = f.level.as_str();
         let message = format!(
-            "{} ({}). Safe: {} See {}",
+            "{} ({}){basis}. Safe: {} See {}",
             f.message, f.detail, f.help, f.doc
         );
         let _ = writeln!(

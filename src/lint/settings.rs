@@ -38,6 +38,17 @@ impl LintSettings {
         })
     }
 
+    /// Whether to measure each statement on the dev database (on unless `measure = false`).
+    pub fn measure(&self) -> bool {
+        self.config.measure.unwrap_or(true)
+    }
+
+    /// Turns the measurement off for this run (`--no-measure`).
+    pub fn without_measurement(mut self) -> LintSettings {
+        self.config.measure = Some(false);
+        self
+    }
+
     /// The naming patterns (already checked to compile when the project file was read).
     pub fn naming(&self) -> NamingRules {
         let compile = |c: &Option<NamingConfig>| {

@@ -26,12 +26,14 @@ fn statement_error(index: usize, statement: &str, error: sqlx::Error) -> Stateme
         detail: None,
         hint: None,
         position: None,
+        code: None,
     };
     if let Some(db) = error
         .as_database_error()
         .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
     {
         failure.message = db.message().to_string();
+        failure.code = Some(db.number().to_string());
         failure.detail = Some(match db.code() {
             Some(state) => format!("server error {} (SQLSTATE {state})", db.number()),
             None => format!("server error {}", db.number()),

@@ -7,6 +7,7 @@ mod database;
 mod execute;
 pub mod inspect;
 mod landing;
+mod measure;
 mod revisions;
 mod target;
 
@@ -14,6 +15,7 @@ pub use connect::{ServerFlavor, connect, server_flavor};
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
 pub use execute::execute_each;
 pub use inspect::{SCOPE, empty_realm, inspect_realm};
+pub use measure::execute_measured;
 pub use revisions::REVISIONS_TABLE;
 pub use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 pub use target::MysqlTarget;

@@ -27,12 +27,14 @@ fn statement_error(index: usize, statement: &str, error: sqlx::Error) -> Stateme
         detail: None,
         hint: None,
         position: None,
+        code: None,
     };
     if let Some(db) = error
         .as_database_error()
         .and_then(|e| e.try_downcast_ref::<PgDatabaseError>())
     {
         failure.message = db.message().to_string();
+        failure.code = Some(db.code().to_string());
         failure.detail = db.detail().map(str::to_string);
         failure.hint = db.hint().map(str::to_string);
         failure.position = match db.position() {

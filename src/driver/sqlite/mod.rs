@@ -71,6 +71,7 @@ pub async fn execute_each(
             detail: None,
             hint: None,
             position: None,
+            code: None,
         };
         if is_foreign_key_check(statement) {
             let rows = sqlx::raw_sql(statement)

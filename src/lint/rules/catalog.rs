@@ -32,10 +32,11 @@ pub enum Family {
     Naming,
     Style,
     Execution,
+    Suppression,
 }
 
 impl Family {
-    pub const ALL: [Family; 8] = [
+    pub const ALL: [Family; 9] = [
         Family::Destructive,
         Family::DataDepend,
         Family::Incompatible,
@@ -44,6 +45,7 @@ impl Family {
         Family::Naming,
         Family::Style,
         Family::Execution,
+        Family::Suppression,
     ];
 
     /// The block name in `lint { }` (Atlas's names where Atlas has the family).
@@ -57,11 +59,12 @@ impl Family {
             Family::Naming => "naming",
             Family::Style => "style",
             Family::Execution => "execution",
+            Family::Suppression => "suppression",
         }
     }
 
     /// Destructive and backward-incompatible changes fail the gate, and so does a migration
-    /// that does not even run; the rest warn unless configured.
+    /// that does not even run; the rest (stale suppressions too) warn unless configured.
     pub fn default_level(self) -> Level {
         match self {
             Family::Destructive | Family::Incompatible | Family::Execution => Level::Error,
@@ -87,6 +90,19 @@ impl Rule {
     /// The link to the rule's explanation.
     pub fn doc_link(&self) -> String {
         format!("{DOCS_URL}#{}", self.code.to_ascii_lowercase())
+    }
+
+    /// The databases the rule runs on: most rules read the schema difference and run on every
+    /// dialect; the rest are about one database's locks, types or transactions (the dialect's
+    /// `LintTraits` turn them on).
+    pub fn dialects(&self) -> &'static str {
+        match (self.family, &self.code[..2]) {
+            (_, "PG") | (Family::Style, _) => "PostgreSQL",
+            (_, "MY") => "MySQL, MariaDB",
+            (Family::Transaction, _) => "PostgreSQL, SQLite",
+            _ if matches!(self.code, "MF103" | "MF105") => "PostgreSQL, SQLite",
+            _ => "every dialect",
+        }
     }
 }
 
@@ -166,6 +182,8 @@ rules! {
         "ALTER TABLE … DETACH PARTITION … CONCURRENTLY (outside a transaction).";
     FULL_REWRITE = "PG112", Locking, "VACUUM FULL or CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock",
         "Use pg_repack (or pg_squeeze) outside the migration.";
+    MEASURED_REWRITE = "PG114", Locking, "statement rewrote an existing table (measured on the dev database)",
+        "Find a form of the change that keeps the table's file (see PG105, PG106), or rebuild it online with pg_repack outside the migration.";
     STATEMENT_TIMEOUT = "PG113", Locking, "locking DDL on an existing table without statement_timeout",
         "Set `SET statement_timeout = '…';` at the top of the file to bound how long the lock is held.";
     MIXED_DDL_DML = "TX101", Transaction, "schema and data statements mixed in one transactional file",
@@ -208,6 +226,14 @@ rules! {
         "Check that existing values fit the new type first, and keep STRICT_TRANS_TABLES in sql_mode so that a misfit fails instead of being cut.";
     HALF_APPLIED_FILE = "MY103", Transaction, "statement can fail on existing rows after statements the database has already committed: a failure leaves the file half applied",
         "Put the statements that depend on the data in a file of their own, before the others, so that a failure leaves nothing behind.";
+    COPYING_ALTER = "MY104", Locking, "ALTER runs only as a copy of the table: writes wait for the whole copy",
+        "Split the change into steps the server runs INSTANT or INPLACE (the detail says why it cannot), or run it with an online schema change tool (gh-ost, pt-online-schema-change).";
+    LOCKING_ALTER = "MY105", Locking, "ALTER runs in place but not with LOCK=NONE: writes wait until it ends",
+        "Run it when writes can wait, or with an online schema change tool.";
+    TABLE_REBUILT = "LK101", Locking, "table rebuilt: a new table is filled with every row, the old one dropped and the new one renamed",
+        "Expected where ALTER TABLE cannot make the change (SQLite); on a big table writes wait for the copy, so run it when writers can wait.";
+    UNUSED_NOLINT = "LN101", Suppression, "nolint directive silences nothing",
+        "Remove the directive, or name the rule the statement below it raises.";
     STATEMENT_FAILS = "EX101", Execution, "statement fails on the dev database",
         "Fix the statement; the server's message says why.";
 }
@@ -255,6 +281,13 @@ mod docs_tests {
                 "docs/lint.md lacks the message of {}",
                 rule.code
             );
+            let heading = format!(
+                "### {}: {}\n\nRuns on: {}.",
+                rule.code,
+                rule.message,
+                rule.dialects()
+            );
+            assert!(docs.contains(&heading), "docs/lint.md lacks {heading:?}");
         }
     }
 }

@@ -147,7 +147,9 @@ fn check_validate_in_same_transaction(input: &StatementCheck, name: &str, hits: 
         Some(ConstraintKind::ForeignKey) => &FOREIGN_KEY_NOT_VALID,
         _ => &CHECK_NOT_VALID,
     };
-    hits.push(Hit::new(
+    // Each linted statement is measured in a transaction of its own, so the add's lock, held
+    // here in the real run, is not among this statement's.
+    hits.push(Hit::predicted(
         rule,
         format!("{name} is validated in the transaction that added it NOT VALID: the lock is held during the scan"),
     ));

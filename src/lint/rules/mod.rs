@@ -7,6 +7,7 @@ mod destructive;
 mod incompatible;
 mod locking;
 mod naming;
+pub mod rebuild;
 mod style;
 mod transaction;
 
@@ -159,6 +160,9 @@ impl StatementCheck<'_> {
 pub struct Hit {
     pub rule: &'static Rule,
     pub detail: String,
+    /// For rules about what the database does: whether the dev database showed it (set by
+    /// `lint::measure`; a rule that knows its finding cannot be measured sets it itself).
+    pub basis: Option<Basis>,
 }
 
 impl Hit {
@@ -166,6 +170,33 @@ impl Hit {
         Hit {
             rule,
             detail: detail.into(),
+            basis: None,
+        }
+    }
+
+    /// A finding that measuring the statement cannot confirm or refute.
+    pub fn predicted(rule: &'static Rule, detail: impl Into<String>) -> Hit {
+        Hit {
+            basis: Some(Basis::Predicted),
+            ..Hit::new(rule, detail)
+        }
+    }
+}
+
+/// Whether a finding about what the database does was seen on the dev database or follows
+/// from the statement's text and the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    Measured,
+    Predicted,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Measured => "measured",
+            Basis::Predicted => "predicted",
         }
     }
 }
