@@ -79,7 +79,8 @@ fn findings(case: &Path) -> (Vec<(String, String, usize)>, i32) {
     (found, output.status.code().unwrap())
 }
 
-/// The `-- expect: CODE…` comments of the linted files, each at the next statement's line.
+/// The `-- expect: CODE…` comments of the linted files, each at the next statement's line
+/// (`-- expect-below: CODE…`: at the very next line, for findings on a comment).
 fn expectations(case: &Path) -> Vec<(String, String, usize)> {
     let mut expected = Vec::new();
     for file in &sql_files(case) {
@@ -87,6 +88,12 @@ fn expectations(case: &Path) -> Vec<(String, String, usize)> {
         let text = std::fs::read_to_string(file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         for (index, line) in lines.iter().enumerate() {
+            if let Some(codes) = line.trim().strip_prefix("-- expect-below:") {
+                for code in codes.split_whitespace() {
+                    expected.push((code.to_string(), name.clone(), index + 2));
+                }
+                continue;
+            }
             let Some(codes) = line.trim().strip_prefix("-- expect:") else {
                 continue;
             };
@@ -246,4 +253,35 @@ fn git_base_lints_files_added_or_changed_since_the_merge_base() {
     assert_eq!(output.status.code(), Some(1));
     let bad = lint(&dir, &["--git-base", "no-such-ref"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Every rule of the catalog is raised by a case: in this corpus, or (MySQL-only rules) by the
+/// MySQL lint tests, which name the code in an assertion.
+#[test]
+fn every_rule_has_a_case() {
+    let mut covered: std::collections::BTreeSet<String> = corpus("unsafe")
+        .iter()
+        .flat_map(|case| expectations(case))
+        .map(|(code, _, _)| code)
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    for file in ["lint_mysql.rs", "lint_measure_mysql.rs"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for rule in schemactl::lint::rules::ALL {
+            if rule.code.starts_with("MY") && text.contains(&format!("(\"{}\"", rule.code)) {
+                covered.insert(rule.code.to_string());
+            }
+        }
+    }
+    let missing: Vec<&str> = schemactl::lint::rules::ALL
+        .iter()
+        .map(|r| r.code)
+        .filter(|code| !covered.contains(*code))
+        .collect();
+    println!(
+        "lint corpus: {}/{} codes raised by a case",
+        schemactl::lint::rules::ALL.len() - missing.len(),
+        schemactl::lint::rules::ALL.len()
+    );
+    assert!(missing.is_empty(), "no case raises {missing:?}");
 }

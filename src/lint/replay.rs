@@ -316,6 +316,10 @@ fn table_events(
     for change in changes {
         match change {
             Change::CreateTable { name, .. } => events.created.push(name.clone()),
+            Change::RenameTable { from, to } => {
+                events.dropped.push(from.clone());
+                events.created.push(to.clone());
+            }
             Change::DropTable { name, .. } => {
                 if context.is_existing_table(before, name) {
                     events.dropped_existing.push(name.clone());

@@ -264,7 +264,10 @@ pub fn locks_existing_table(input: &StatementCheck) -> bool {
 
 /// `schema.table` of a possibly unqualified name from the tokens, resolved against `realm`
 /// (the dialect's default schema first, then the first schema holding it), folded to lower
-/// case where the dialect folds unquoted names.
+/// case where the dialect folds unquoted names. The tokens are upper case, so where names are
+/// kept as written a table is also found by its name in any case (SQLite compares names
+/// without case; MySQL's table names follow the file system, and a statement that names a
+/// table in another case than it was created in is rare).
 pub fn resolve_table(
     realm: &Realm,
     parts: &[String],
@@ -282,11 +285,18 @@ pub fn resolve_table(
             if realm.table(&default).is_some() {
                 return Some(default);
             }
-            realm
-                .schemas
-                .values()
-                .find(|s| s.tables.contains_key(&name))
-                .map(|s| QualifiedName::new(s.name.clone(), name.clone()))
+            let in_schema = |exact: bool| {
+                realm.schemas.values().find_map(|s| {
+                    s.tables
+                        .keys()
+                        .find(|t| match exact {
+                            true => **t == name,
+                            false => t.eq_ignore_ascii_case(&name),
+                        })
+                        .map(|t| QualifiedName::new(s.name.clone(), t.clone()))
+                })
+            };
+            in_schema(true).or_else(|| in_schema(false))
         }
         _ => None,
     }
