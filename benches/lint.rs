@@ -1,7 +1,9 @@
 //! Benchmark: `schemactl migrate lint --latest 1` on a generated 300-file directory (replaying
 //! the 299 files before the latest on the dev database, then checking each statement of the
 //! latest against the inspected state before and after it), against `psql` replaying the same
-//! 300 files in the same run.
+//! 300 files in the same run; and the price of measuring each statement (locks, rewrites):
+//! the same lint with and without `--no-measure`, paired, cold (no cache) and warm (the 299
+//! files kept as a template on the server).
 //!
 //! Run: `.ci/test-postgres.sh start && cargo bench --bench lint`
 //! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_RUNS the number of timed runs.)
@@ -40,14 +42,49 @@ fn main() {
     std::fs::write(&all_sql, concatenated).expect("write concatenated migrations");
 
     // One untimed run checks the findings: the latest file's risky statements, nothing else.
-    let checked = lint(&server, &dir);
+    let checked = lint(&server, &dir, &[], None);
     let report = text(&checked.stdout);
     for code in ["PG101", "MF104", "DS103"] {
         assert!(report.contains(code), "expected {code} in:\n{report}");
     }
     assert_eq!(checked.status.code(), Some(1), "DS103 fails the gate");
 
-    let lint_time = median(runs, || timed(|| drop(lint(&server, &dir))));
+    let lint_time = median(runs, || timed(|| drop(lint(&server, &dir, &[], None))));
+    // Paired runs, alternating, so that both see the same server and machine load.
+    let cache = work.path().join("cache");
+    let mut cold = (Vec::new(), Vec::new());
+    let mut warm = (Vec::new(), Vec::new());
+    // `migrate validate` of the 299 files before the latest keeps the template the warm runs
+    // start from (as a `migrate diff` or `validate` of the main branch does in CI).
+    let prefix = work.path().join("prefix");
+    std::fs::create_dir(&prefix).expect("prefix dir");
+    for file in &files[..FILES - 1] {
+        std::fs::copy(file, prefix.join(file.file_name().unwrap())).expect("copy");
+    }
+    for args in [
+        vec!["migrate", "hash", "--dir"],
+        vec!["migrate", "validate", "--dev-url", &server, "--dir"],
+    ] {
+        run(Command::new(env!("CARGO_BIN_EXE_schemactl"))
+            .args(args)
+            .arg(format!("file://{}", prefix.display()))
+            .env_remove("SCHEMACTL_NO_CACHE")
+            .env("SCHEMACTL_CACHE_DIR", &cache));
+    }
+    for _ in 0..runs {
+        cold.0.push(timed(|| drop(lint(&server, &dir, &[], None))));
+        cold.1
+            .push(timed(|| drop(lint(&server, &dir, &["--no-measure"], None))));
+        warm.0
+            .push(timed(|| drop(lint(&server, &dir, &[], Some(&cache)))));
+        warm.1.push(timed(|| {
+            drop(lint(&server, &dir, &["--no-measure"], Some(&cache)))
+        }));
+    }
+    run(Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .args(["cache", "clear", "--dev-url", &server])
+        .env_remove("SCHEMACTL_NO_CACHE")
+        .env("SCHEMACTL_CACHE_DIR", &cache));
     let replay_each = median(runs, || {
         in_fresh_database(&server, "lint", |url| {
             timed(|| {
@@ -73,10 +110,39 @@ fn main() {
     row("(b') psql -f of the 300 files concatenated", replay_one);
     println!("  ratio a / b  = {:.2}", ratio(lint_time, replay_each));
     println!("  ratio a / b' = {:.2}", ratio(lint_time, replay_one));
+    let pair = |label: &str, (measured, unmeasured): &(Vec<Duration>, Vec<Duration>)| {
+        let m = median_of(measured);
+        let u = median_of(unmeasured);
+        let ratios: Vec<f64> = measured
+            .iter()
+            .zip(unmeasured)
+            .map(|(m, u)| ratio(*m, *u))
+            .collect();
+        let low = ratios.iter().copied().fold(f64::MAX, f64::min);
+        let high = ratios.iter().copied().fold(0.0, f64::max);
+        println!(
+            "  {label:<30} measured {:>7.3}s  --no-measure {:>7.3}s  ratio {:.2} ({low:.2} to {high:.2}; goal at most 1.3)",
+            m.as_secs_f64(),
+            u.as_secs_f64(),
+            ratio(m, u)
+        );
+    };
+    println!("the measurement's price, {runs} paired runs:");
+    pair("cold (no cache)", &cold);
+    pair("warm (kept template)", &warm);
 }
 
-fn lint(server: &str, dir: &Path) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_schemactl"))
+fn median_of(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+/// `migrate lint --latest 1`, with `extra` flags; `cache`: run with the cache in that directory
+/// (else without any).
+fn lint(server: &str, dir: &Path, extra: &[&str], cache: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schemactl"));
+    command
         .args([
             "migrate",
             "lint",
@@ -87,8 +153,13 @@ fn lint(server: &str, dir: &Path) -> Output {
             "--dir",
         ])
         .arg(format!("file://{}", dir.display()))
-        .output()
-        .expect("spawn schemactl");
+        .args(extra);
+    if let Some(cache) = cache {
+        command
+            .env_remove("SCHEMACTL_NO_CACHE")
+            .env("SCHEMACTL_CACHE_DIR", cache);
+    }
+    let output = command.output().expect("spawn schemactl");
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
         "lint failed: {}",

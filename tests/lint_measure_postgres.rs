@@ -42,12 +42,19 @@ CREATE INDEX CONCURRENTLY posts_user ON posts (user_id);
 ";
 
 fn project() -> tempfile::TempDir {
+    project_with(true)
+}
+
+/// The base and change files, and the CREATE INDEX CONCURRENTLY file when `concurrent`.
+fn project_with(concurrent: bool) -> tempfile::TempDir {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("migrations");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("20260101000000_base.sql"), BASE).unwrap();
     std::fs::write(dir.join("20260102000000_change.sql"), CHANGE).unwrap();
-    std::fs::write(dir.join("20260103000000_concurrent.sql"), CONCURRENT).unwrap();
+    if concurrent {
+        std::fs::write(dir.join("20260103000000_concurrent.sql"), CONCURRENT).unwrap();
+    }
     let hashed = schemactl_in(
         work.path(),
         &["migrate", "hash", "--dir", "file://migrations"],
@@ -239,4 +246,146 @@ fn the_text_report_has_a_line_per_statement_and_no_measure_predicts() {
             .all(|(code, _, line)| (code == "PG107" || code == "PG113") && *line == 8),
         "{dropped:?}"
     );
+}
+
+/// `schemactl ARGS` in `dir` with the cache in `cache`.
+fn cached(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_schemactl"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("SCHEMACTL_CACHE_DIR", cache)
+        .env_remove("SCHEMACTL_NO_CACHE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn on_a_kept_template_the_measurement_finds_the_same() {
+    // Without the CONCURRENTLY file: it cannot run inside the borrowed transaction, so the
+    // lint would start over on a copy.
+    let work = project_with(false);
+    let server = server_url();
+    let cold = schemactl_in(
+        work.path(),
+        &[
+            "--no-cache",
+            "migrate",
+            "lint",
+            "--dir",
+            "file://migrations",
+            "--dev-url",
+            &server,
+            "--latest",
+            "1",
+            "--format",
+            "json",
+        ],
+    );
+    // Keep the state before the linted files as a template: a `migrate validate` of the
+    // base file alone, with a cache of this test's own.
+    let cache = work.path().join("cache");
+    let prefix = work.path().join("prefix");
+    std::fs::create_dir(&prefix).unwrap();
+    std::fs::write(prefix.join("20260101000000_base.sql"), BASE).unwrap();
+    for args in [
+        vec!["migrate", "hash", "--dir", "file://prefix"],
+        vec![
+            "migrate",
+            "validate",
+            "--dir",
+            "file://prefix",
+            "--dev-url",
+            &server,
+        ],
+    ] {
+        let out = cached(work.path(), &cache, &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let args = [
+        "migrate",
+        "lint",
+        "--dir",
+        "file://migrations",
+        "--dev-url",
+        &server,
+        "--latest",
+        "1",
+        "--format",
+        "json",
+    ];
+    let warm = cached(work.path(), &cache, &args);
+    let cleared = cached(
+        work.path(),
+        &cache,
+        &["cache", "clear", "--dev-url", &server],
+    );
+    assert!(
+        cleared.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cleared.stderr)
+    );
+    // Inside the borrowed transaction the locks of earlier statements are still held (and
+    // reported as not taken by the later ones): the lint ran on the kept template itself.
+    let warm_json: Value = serde_json::from_slice(&warm.stdout).unwrap();
+    let inherited = warm_json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["relations"].as_array().unwrap())
+        .flat_map(|r| r["locks"].as_array().unwrap())
+        .any(|l| l["taken"] == false);
+    assert!(
+        inherited,
+        "the lint did not run on the kept template: {warm_json:#}"
+    );
+    let findings = |out: &Output| -> Vec<(String, u64, String)> {
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut all: Vec<(String, u64, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["basis"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(findings(&warm), findings(&cold));
+    // What the statements take is the same, but for the locks earlier statements of the one
+    // transaction already hold: those are not taken again, so they are not in the line.
+    let summaries = |out: &Output| -> std::collections::BTreeMap<u64, String> {
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let summary = s["summary"].as_str().unwrap().to_string();
+                (s["line"].as_u64().unwrap(), summary)
+            })
+            .collect()
+    };
+    let cold_lines = summaries(&cold);
+    for (line, summary) in summaries(&warm) {
+        let cold_line = cold_lines
+            .get(&line)
+            .map(String::as_str)
+            .unwrap_or_default();
+        for part in summary.split("; ") {
+            assert!(
+                cold_line.contains(part),
+                "line {line}: {part:?} not measured cold: {cold_line:?}"
+            );
+        }
+    }
 }

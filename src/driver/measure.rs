@@ -43,7 +43,7 @@ pub struct MeasuredRelation {
     /// The table the relation belongs to: itself for a table, the indexed table for an index.
     #[serde(serialize_with = "display")]
     pub table: QualifiedName,
-    /// Lock modes the statement held on it when it ended (before its commit), strongest first.
+    /// Lock modes held on it when the statement ended (before its commit), strongest first.
     pub locks: Vec<HeldLock>,
     /// Its storage was replaced (every row written again; an index built again).
     pub rewritten: bool,
@@ -65,6 +65,10 @@ pub struct HeldLock {
     pub mode: &'static str,
     pub blocks_reads: bool,
     pub blocks_writes: bool,
+    /// Taken by this statement; false: the transaction held it already, from an earlier
+    /// statement (lint inside one borrowed transaction), so whether this statement needs it
+    /// cannot be told.
+    pub taken: bool,
 }
 
 impl HeldLock {

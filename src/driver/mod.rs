@@ -89,6 +89,15 @@ impl DevConnection for postgres::InTransaction {
         postgres::inspect_realm_in_transaction(&mut self.0, scope).await
     }
 
+    async fn execute_measured(
+        &mut self,
+        statement: &str,
+    ) -> Result<Option<Measurement>, StatementError> {
+        postgres::execute_measured_in_transaction(&mut self.0, statement)
+            .await
+            .map(Some)
+    }
+
     fn lexer_flavor(&self) -> &'static Flavor {
         &postgres::FLAVOR
     }

@@ -85,7 +85,7 @@ pub fn summary(measured: &Measurement) -> Option<String> {
     for relation in &measured.relations {
         // An index is locked with its table; the table's lock is the one that says who waits.
         if relation.kind != "index"
-            && let Some(lock) = relation.strongest()
+            && let Some(lock) = relation.locks.iter().find(|l| l.taken)
         {
             parts.push(format!(
                 "takes {} on {}: {}",
@@ -152,10 +152,22 @@ pub fn reconcile(hits: Vec<Hit>, measured: Option<&Measurement>) -> Vec<Hit> {
     kept
 }
 
-/// Whether the measurement shows what `needs` asks for; None when it did not look.
+/// Whether the measurement shows what `needs` asks for; None when it did not look, or when
+/// locks held since earlier statements of the same transaction hide whether this one needs
+/// them (lint inside one borrowed transaction).
 fn confirms(measured: &Measurement, needs: Evidence) -> Option<bool> {
+    let masked = || {
+        measured
+            .relations
+            .iter()
+            .any(|r| r.locks.iter().any(|l| !l.taken))
+    };
     match needs {
-        Evidence::Lock if measured.locks_read => Some(blocking_lock(measured).is_some()),
+        Evidence::Lock if measured.locks_read => match blocking_lock(measured) {
+            Some(_) => Some(true),
+            None if masked() => None,
+            None => Some(false),
+        },
         Evidence::Rewrite if measured.rewrites_read => Some(rewritten_table(measured).is_some()),
         Evidence::Refused if measured.outside_transaction => Some(true),
         _ => None,
@@ -170,7 +182,7 @@ fn evidence_text(measured: &Measurement, needs: Evidence) -> Option<String> {
                 .iter()
                 .filter(|r| r.kind != "index")
                 .filter_map(|r| {
-                    let lock = r.strongest().filter(|l| l.blocks_writes)?;
+                    let lock = r.locks.iter().find(|l| l.taken && l.blocks_writes)?;
                     Some(format!("{} on {}", lock.mode, r.name))
                 })
                 .collect();
@@ -181,12 +193,12 @@ fn evidence_text(measured: &Measurement, needs: Evidence) -> Option<String> {
     }
 }
 
-/// A relation held under a lock that blocks writes.
+/// A relation the statement locked with a mode that blocks writes.
 fn blocking_lock(measured: &Measurement) -> Option<&MeasuredRelation> {
     measured
         .relations
         .iter()
-        .find(|r| r.strongest().is_some_and(|l| l.blocks_writes))
+        .find(|r| r.locks.iter().any(|l| l.taken && l.blocks_writes))
 }
 
 fn rewritten_table(measured: &Measurement) -> Option<&MeasuredRelation> {
@@ -247,6 +259,7 @@ mod tests {
                         mode,
                         blocks_reads,
                         blocks_writes,
+                        taken: true,
                     })
                     .collect(),
                 rewritten,
@@ -268,6 +281,13 @@ mod tests {
         let weak = users(Some(("SHARE UPDATE EXCLUSIVE", false, false)), false);
         assert!(reconcile(hits(), Some(&weak)).is_empty());
         assert_eq!(reconcile(hits(), None)[0].basis, Some(Basis::Predicted));
+        // Held since an earlier statement of the transaction: this one may need it too.
+        let mut inherited = users(Some(("SHARE", false, true)), false);
+        inherited.relations[0].locks[0].taken = false;
+        assert_eq!(
+            reconcile(hits(), Some(&inherited))[0].basis,
+            Some(Basis::Predicted)
+        );
     }
 
     #[test]

@@ -41,13 +41,9 @@ pub async fn lint_files(
     let run = async |conn: &mut dyn DevConnection, done: usize| {
         lint_on(conn, dev, files, &keys, done, selected, settings).await
     };
-    // Measuring runs each statement in a transaction of its own, to read the locks it alone
-    // holds: that needs a copy, where the statements are not all inside the lender's one.
-    let borrowed = match settings.measure() {
-        true => None,
-        false => dev.borrow_at(&keys).await,
-    };
-    if let Some((mut borrowed, done)) = borrowed {
+    // Inside the lender's one transaction the locks of earlier statements stay held: the
+    // measurement tells them apart from those each statement takes (see lint::measure).
+    if let Some((mut borrowed, done)) = dev.borrow_at(&keys).await {
         let outcome = match borrowable(files, done, selected, dev) {
             true => Some(run(borrowed.connection(), done).await),
             false => None,
@@ -195,7 +191,10 @@ async fn lint_file(
         // Transaction control is not run: the dev database replays in autocommit, so that the
         // schema can be inspected between statements.
         let control = matches!(parsed.kind, Kind::Begin | Kind::Commit);
-        let executed = match (control, settings.measure()) {
+        // Settings and data changes take no lock worth reporting: only schema statements
+        // (and DO blocks and the like) are measured.
+        let measure = settings.measure() && matches!(parsed.kind, Kind::Ddl | Kind::Other);
+        let executed = match (control, measure) {
             (true, _) => Ok(None),
             (false, true) => conn.execute_measured(&statement.text).await,
             (false, false) => conn

@@ -27,8 +27,33 @@ struct Relation {
 
 type Snapshot = BTreeMap<i64, Relation>;
 
-/// oid, schema, name, relkind, relfilenode, its table's schema and name, sequential scans.
-type RelationRow = (i64, String, String, String, i64, String, String, i64);
+/// oid, schema, name, relkind, relfilenode, its table's schema and name, sequential scans,
+/// the lock modes our backend holds on it.
+type RelationRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    Vec<String>,
+);
+
+/// Runs `statement` inside the transaction the connection is in (a borrowed template, rolled
+/// back at the end): the locks held before it are read too, so that those it takes are told
+/// from those earlier statements hold.
+pub async fn execute_measured_in_transaction(
+    conn: &mut PgConnection,
+    statement: &str,
+) -> Result<Measurement, StatementError> {
+    let failed = |e: sqlx::Error| query_error(statement, e);
+    let before = state(conn).await.map_err(failed)?;
+    execute_each(conn, &[statement.to_string()]).await?;
+    let after = state(conn).await.map_err(failed)?;
+    Ok(measured(&before, &after))
+}
 
 /// Runs `statement` on an autocommit connection inside a transaction of its own and measures
 /// it; a statement the server refuses to run in a transaction (CREATE INDEX CONCURRENTLY,
@@ -42,105 +67,118 @@ pub async fn execute_measured(
         .execute(&mut *conn)
         .await
         .map_err(failed)?;
-    let before = snapshot(conn).await.map_err(failed)?;
-    match execute_each(conn, &[statement.to_string()]).await {
-        Ok(()) => {}
-        Err(error) => {
-            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-            if error.code.as_deref() != Some(ACTIVE_SQL_TRANSACTION) {
-                return Err(error);
-            }
-            return execute_in_autocommit(conn, statement, before).await;
+    let before = state(conn).await.map_err(failed)?;
+    if let Err(error) = execute_each(conn, &[statement.to_string()]).await {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+        if error.code.as_deref() != Some(ACTIVE_SQL_TRANSACTION) {
+            return Err(error);
         }
+        return execute_in_autocommit(conn, statement, before).await;
     }
-    let measured = read_after(conn, &before).await;
+    let after = state(conn).await;
     // COMMIT runs deferred checks: a failure there is the statement's.
     if let Err(e) = sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
         return Err(query_error(statement, e));
     }
-    measured.map_err(failed)
+    Ok(measured(&before, &after.map_err(failed)?))
 }
 
 async fn execute_in_autocommit(
     conn: &mut PgConnection,
     statement: &str,
-    before: Snapshot,
+    before: State,
 ) -> Result<Measurement, StatementError> {
     execute_each(conn, &[statement.to_string()]).await?;
-    let after = snapshot(conn)
-        .await
-        .map_err(|e| query_error(statement, e))?;
-    let mut measurement = compare(&before, &after, &[]);
-    // Scan counts are only comparable inside one transaction (they are flushed between).
+    let after = state(conn).await.map_err(|e| query_error(statement, e))?;
+    // No lock can be read after the statement's own commit, and scan counts are only
+    // comparable inside one transaction (they are flushed between): rewrites only.
+    let mut measurement = compare(&before.relations, &after.relations, &[], &[]);
+    measurement.relations.retain(|r| r.rewritten);
     for relation in &mut measurement.relations {
         relation.scanned = false;
     }
-    measurement.relations.retain(|r| r.rewritten);
     measurement.outside_transaction = true;
     measurement.rewrites_read = true;
     Ok(measurement)
 }
 
-async fn read_after(
-    conn: &mut PgConnection,
-    before: &Snapshot,
-) -> Result<Measurement, sqlx::Error> {
-    let locks = own_locks(conn).await?;
-    let after = snapshot(conn).await?;
-    let mut measurement = compare(before, &after, &locks);
+fn measured(before: &State, after: &State) -> Measurement {
+    let mut measurement = compare(
+        &before.relations,
+        &after.relations,
+        &after.locks,
+        &before.locks,
+    );
     measurement.locks_read = true;
     measurement.rewrites_read = true;
-    Ok(measurement)
+    measurement
 }
 
-/// Every relation of the user's schemas: its file, and for tables their scans so far.
-async fn snapshot(conn: &mut PgConnection) -> Result<Snapshot, sqlx::Error> {
+/// The user's relations and the locks our backend holds on them, at one moment.
+struct State {
+    relations: Snapshot,
+    /// (oid, mode) of every granted relation lock of our own backend on them.
+    locks: Vec<(i64, String)>,
+}
+
+/// One round trip: every relation of the user's schemas with its file, its scans in this
+/// transaction (tables), and the modes our backend holds on it; and the locks it holds on
+/// relations dropped in this transaction (rows without a name).
+async fn state(conn: &mut PgConnection) -> Result<State, sqlx::Error> {
     let rows: Vec<RelationRow> = sqlx::query_as(
-        "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, \
+        "WITH held AS ( \
+           SELECT relation, array_agg(mode) AS modes FROM pg_locks \
+           WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+           GROUP BY relation) \
+         SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, \
                 c.relfilenode::int8, coalesce(tn.nspname, n.nspname)::text, \
-                coalesce(t.relname, c.relname)::text, coalesce(s.seq_scan, 0)::int8 \
+                coalesce(t.relname, c.relname)::text, \
+                CASE WHEN c.relkind IN ('r', 'm', 'p') \
+                     THEN pg_stat_get_xact_numscans(c.oid) ELSE 0 END::int8, \
+                coalesce(held.modes, '{}')::text[] \
          FROM pg_class c \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_index i ON i.indexrelid = c.oid \
          LEFT JOIN pg_class t ON t.oid = i.indrelid \
          LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace \
-         LEFT JOIN pg_stat_xact_user_tables s ON s.relid = c.oid \
+         LEFT JOIN held ON held.relation = c.oid \
          WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm', 'S', 'v', 'f') \
            AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
-           AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'",
+           AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' \
+         UNION ALL \
+         SELECT held.relation::int8, '', '', '', 0, '', '', 0, held.modes::text[] FROM held \
+         WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = held.relation)",
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(oid, schema, name, kind, filenode, tschema, tname, scans)| {
-                let relation = Relation {
-                    name: QualifiedName::new(schema, name),
-                    kind: relation_kind(&kind),
-                    table: QualifiedName::new(tschema, tname),
-                    filenode,
-                    seq_scans: scans,
-                };
-                (oid, relation)
-            },
-        )
-        .collect())
-}
-
-/// The granted relation locks of our own backend in this database, as (oid, mode).
-async fn own_locks(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT l.relation::int8, l.mode FROM pg_locks l \
-         WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted \
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )
-    .fetch_all(&mut *conn)
-    .await
+    let mut state = State {
+        relations: Snapshot::new(),
+        locks: Vec::new(),
+    };
+    for (oid, schema, name, kind, filenode, tschema, tname, scans, modes) in rows {
+        state
+            .locks
+            .extend(modes.into_iter().map(|mode| (oid, mode)));
+        let relation = Relation {
+            name: QualifiedName::new(schema, name),
+            kind: relation_kind(&kind),
+            table: QualifiedName::new(tschema, tname),
+            filenode,
+            seq_scans: scans,
+        };
+        state.relations.insert(oid, relation);
+    }
+    Ok(state)
 }
 
 /// The relations that existed before and were locked, rewritten or scanned.
-fn compare(before: &Snapshot, after: &Snapshot, locks: &[(i64, String)]) -> Measurement {
+fn compare(
+    before: &Snapshot,
+    after: &Snapshot,
+    locks: &[(i64, String)],
+    held_before: &[(i64, String)],
+) -> Measurement {
     let mut relations = Vec::new();
     for (oid, relation) in before {
         let now = after.get(oid);
@@ -149,7 +187,10 @@ fn compare(before: &Snapshot, after: &Snapshot, locks: &[(i64, String)]) -> Meas
         let mut held: Vec<HeldLock> = locks
             .iter()
             .filter(|(locked, _)| locked == oid)
-            .filter_map(|(_, mode)| held_lock(mode))
+            .filter_map(|(_, mode)| {
+                let taken = !held_before.iter().any(|(o, m)| o == oid && m == mode);
+                held_lock(mode, taken)
+            })
             .collect();
         held.sort_by_key(|lock| std::cmp::Reverse(strength(lock.mode)));
         // A relation only read (ACCESS SHARE) and left alone is not worth a line.
@@ -190,12 +231,13 @@ const MODES: [(&str, &str, bool, bool); 8] = [
     ("AccessExclusiveLock", "ACCESS EXCLUSIVE", true, true),
 ];
 
-fn held_lock(mode: &str) -> Option<HeldLock> {
+fn held_lock(mode: &str, taken: bool) -> Option<HeldLock> {
     let (_, name, blocks_reads, blocks_writes) = MODES.iter().find(|(m, ..)| *m == mode)?;
     Some(HeldLock {
         mode: name,
         blocks_reads: *blocks_reads,
         blocks_writes: *blocks_writes,
+        taken,
     })
 }
 
@@ -258,12 +300,14 @@ mod tests {
             (1, "AccessExclusiveLock".to_string()),
             (2, "AccessShareLock".to_string()),
         ];
-        let measured = compare(&before, &after, &locks);
+        let held_before = vec![(1, "ShareLock".to_string())];
+        let measured = compare(&before, &after, &locks, &held_before);
         let users = &measured.relations[0];
         assert_eq!(users.name.name, "users");
         assert!(users.rewritten && !users.scanned);
         assert_eq!(users.strongest().unwrap().mode, "ACCESS EXCLUSIVE");
         assert_eq!(users.locks[1].mode, "SHARE");
+        assert!(users.locks[0].taken && !users.locks[1].taken);
         let posts = &measured.relations[1];
         assert!(posts.scanned && !posts.rewritten);
     }
@@ -271,7 +315,7 @@ mod tests {
     #[test]
     fn a_relation_only_read_is_left_out() {
         let before: Snapshot = [(1, relation("users", 10, 0))].into_iter().collect();
-        let measured = compare(&before, &before, &[(1, "AccessShareLock".into())]);
+        let measured = compare(&before, &before, &[(1, "AccessShareLock".into())], &[]);
         assert!(measured.relations.is_empty());
     }
 }

@@ -18,7 +18,7 @@ pub use database::{create_database, database_exists, drop_database, wait_until_r
 pub use execute::execute_each;
 pub use in_transaction::InTransaction;
 pub use inspect::{inspect_realm, inspect_realm_in_transaction};
-pub use measure::execute_measured;
+pub use measure::{execute_measured, execute_measured_in_transaction};
 pub use objects::named_user_objects;
 pub use revisions::{DEFAULT_REVISIONS_SCHEMA, REVISIONS_TABLE};
 pub use sqlx::postgres::{PgConnectOptions, PgConnection};
