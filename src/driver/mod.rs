@@ -38,7 +38,9 @@ impl Scope {
 /// A connection to a scratch database: runs statements and inspects what they left.
 #[async_trait(?Send)]
 pub trait DevConnection: Send {
-    /// Runs statements one at a time in autocommit mode, stopping at the first failure.
+    /// Runs statements in autocommit mode, stopping at the first failure: the state after it
+    /// and the failure are those of running them one at a time (a driver may send several per
+    /// round trip).
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError>;
     /// The schema model of the database, limited to `scope` where the dialect has schemas.
     async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm>;
@@ -57,8 +59,10 @@ pub trait DevConnection: Send {
 
 #[async_trait(?Send)]
 impl DevConnection for PgConnection {
+    /// Many statements per round trip (see `postgres::execute_batched`): the connection is in
+    /// autocommit mode.
     async fn execute_each(&mut self, statements: &[String]) -> Result<(), StatementError> {
-        postgres::execute_each(self, statements).await
+        postgres::execute_batched(self, statements).await
     }
 
     async fn inspect_realm(&mut self, scope: &Scope) -> anyhow::Result<Realm> {

@@ -216,11 +216,22 @@ async fn apply_locked<T: MigrationTarget + ?Sized>(
         let done = match mode {
             TxMode::None => apply_file(target, item, Commit::EachStatement, report).await?,
             TxMode::File | TxMode::All => {
+                let statements = item.file.statements(target.lexer_flavor());
+                // A connection lost at BEGIN or COMMIT names the file too.
+                let at = |what: &str| {
+                    format!(
+                        "{}:{}: {what} the transaction of the file's {} statement(s)",
+                        item.file.path.display(),
+                        statements.first().map_or(1, |s| s.line),
+                        statements.len()
+                    )
+                };
                 target
-                    .begin(&texts(&item.file.statements(target.lexer_flavor())))
-                    .await?;
+                    .begin(&texts(&statements))
+                    .await
+                    .with_context(|| at("starting"))?;
                 let done = apply_file(target, item, Commit::WithTransaction, report).await?;
-                target.commit().await?;
+                target.commit().await.with_context(|| at("committing"))?;
                 done
             }
         };

@@ -67,6 +67,23 @@ impl ProgramSpec {
 /// Errors (all bad input): program not found, non-zero exit, killed by a signal, timeout,
 /// empty output, output over `max_output`, output that is not UTF-8.
 pub async fn run_program(spec: &ProgramSpec) -> Result<String> {
+    run(spec, None).await
+}
+
+/// [`run_program`], and each piece of stdout also goes to `sink` as the program prints it
+/// (the sender is dropped when stdout ends). The result is the same: the whole output, or the
+/// error; what was sent before an error is the caller's to throw away.
+pub async fn run_program_streaming(
+    spec: &ProgramSpec,
+    sink: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+) -> Result<String> {
+    run(spec, Some(sink)).await
+}
+
+async fn run(
+    spec: &ProgramSpec,
+    sink: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
+) -> Result<String> {
     let Some(first) = spec.argv.first() else {
         return Err(bad_input(format!(
             "provider `{}`: the program is empty (give at least the program name)",
@@ -101,7 +118,7 @@ pub async fn run_program(spec: &ProgramSpec) -> Result<String> {
 
     let run = async {
         let read_stdout = async {
-            let out = read_bounded(stdout, spec.max_output).await;
+            let out = read_bounded(stdout, spec.max_output, sink).await;
             if matches!(out, Stdout::TooLarge) {
                 group.kill();
             }

@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// How many trailing stderr lines an error message shows.
 pub(crate) const TAIL_LINES: usize = 20;
@@ -15,8 +16,14 @@ pub(crate) enum Stdout {
     TooLarge,
 }
 
-/// Reads `reader` to its end, or stops as soon as more than `max` bytes arrived.
-pub(crate) async fn read_bounded(mut reader: impl AsyncRead + Unpin, max: usize) -> Stdout {
+/// Reads `reader` to its end, or stops as soon as more than `max` bytes arrived; each piece
+/// also goes to `sink` as it arrives (dropped at the end, which tells the receiver so). A
+/// receiver that went away stops nothing: the output is still read whole.
+pub(crate) async fn read_bounded(
+    mut reader: impl AsyncRead + Unpin,
+    max: usize,
+    sink: Option<UnboundedSender<Vec<u8>>>,
+) -> Stdout {
     let mut out = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
@@ -27,6 +34,9 @@ pub(crate) async fn read_bounded(mut reader: impl AsyncRead + Unpin, max: usize)
                     return Stdout::TooLarge;
                 }
                 out.extend_from_slice(&chunk[..n]);
+                if let Some(sink) = &sink {
+                    let _ = sink.send(chunk[..n].to_vec());
+                }
             }
         }
     }
@@ -76,7 +86,7 @@ mod tests {
     #[tokio::test]
     async fn read_bounded_accepts_exactly_the_bound() {
         let data = [b'x'; 100];
-        match read_bounded(&data[..], 100).await {
+        match read_bounded(&data[..], 100, None).await {
             Stdout::Complete(out) => assert_eq!(out.len(), 100),
             Stdout::TooLarge => panic!("100 bytes fit a bound of 100"),
         }
@@ -86,9 +96,24 @@ mod tests {
     async fn read_bounded_stops_one_byte_over_the_bound() {
         let data = [b'x'; 101];
         assert!(matches!(
-            read_bounded(&data[..], 100).await,
+            read_bounded(&data[..], 100, None).await,
             Stdout::TooLarge
         ));
+    }
+
+    #[tokio::test]
+    async fn every_piece_also_goes_to_the_sink_which_is_dropped_at_the_end() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let (sink, mut pieces) = tokio::sync::mpsc::unbounded_channel();
+        let Stdout::Complete(out) = read_bounded(&data[..], usize::MAX, Some(sink)).await else {
+            panic!("no bound");
+        };
+        let mut sent = Vec::new();
+        while let Some(piece) = pieces.recv().await {
+            sent.extend(piece);
+        }
+        assert_eq!((out, sent.len()), (data.clone(), data.len()));
+        assert_eq!(sent, data);
     }
 
     #[tokio::test]

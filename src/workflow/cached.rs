@@ -23,24 +23,30 @@ const PROVIDER_ENV: &[&str] = &["PATH", "VIRTUAL_ENV", "CONDA_PREFIX"];
 /// working directory, the program file and the environment it sees are as when it was
 /// stored; otherwise the program runs (and its output is stored when it names inputs).
 pub async fn program_output(spec: &ProgramSpec, cache: Option<&Cache>) -> Result<String> {
-    let cached = cache.filter(|_| !spec.inputs.is_empty());
-    let Some(cache) = cached else {
-        return run_program(spec).await;
-    };
-    let key = provider_key(spec);
-    if let Some(bytes) = cache.get("provider", &key)
-        && let Ok(text) = String::from_utf8(bytes)
-    {
+    if let Some(text) = cached_program_output(spec, cache) {
         return Ok(text);
     }
     let output = run_program(spec).await?;
-    cache.put(
-        "provider",
-        &key,
-        &format!("output of {}", spec.name),
-        output.as_bytes(),
-    );
+    store_program_output(spec, cache, &output);
     Ok(output)
+}
+
+/// The program's cached stdout, when `spec` names inputs and they are as when it was stored.
+pub fn cached_program_output(spec: &ProgramSpec, cache: Option<&Cache>) -> Option<String> {
+    let cache = cache.filter(|_| !spec.inputs.is_empty())?;
+    String::from_utf8(cache.get("provider", &provider_key(spec))?).ok()
+}
+
+/// Stores the program's stdout for the next run, when `spec` names inputs.
+pub fn store_program_output(spec: &ProgramSpec, cache: Option<&Cache>, output: &str) {
+    if let Some(cache) = cache.filter(|_| !spec.inputs.is_empty()) {
+        cache.put(
+            "provider",
+            &provider_key(spec),
+            &format!("output of {}", spec.name),
+            output.as_bytes(),
+        );
+    }
 }
 
 fn provider_key(spec: &ProgramSpec) -> String {

@@ -9,6 +9,7 @@ mod cached;
 mod down;
 mod migration;
 mod state;
+mod stream;
 mod target;
 
 pub use apply_plan::{AppliedPlan, apply_plan, load_into_empty};

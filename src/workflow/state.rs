@@ -8,7 +8,7 @@ use crate::dialect::Dev;
 use crate::driver::DevConnection;
 use crate::error::bad_input;
 use crate::migrate::{DirFormat, MigrationDir, MigrationFile, compare_versions};
-use crate::provider::ProgramSpec;
+use crate::provider::{ProgramSpec, run_program};
 use crate::schema::Realm;
 use crate::sql::{SplitStatement, split_statements_for};
 use crate::url::{DbUrl, FileUrl};
@@ -134,9 +134,24 @@ pub async fn desired_realm(source: &DesiredSource, dev: &Dev) -> Result<Realm> {
     match source {
         DesiredSource::Url(url) => realm_from_url(url, dev).await,
         DesiredSource::Program(spec) => {
-            let sql = cached::program_output(spec, dev.cache()).await?;
             let origin = format!("output of {}", spec.name);
-            realm_from_scripts(&[Script::new(origin, sql)], dev).await
+            if let Some(sql) = cached::cached_program_output(spec, dev.cache()) {
+                return realm_from_scripts(&[Script::new(origin, sql)], dev).await;
+            }
+            // A program without inputs runs every time, and the cache may hold the state its
+            // output loads to: run it, then look.
+            if dev.cache().is_some() && spec.inputs.is_empty() {
+                let sql = run_program(spec).await?;
+                return realm_from_scripts(&[Script::new(origin, sql)], dev).await;
+            }
+            // A cold run: the output loads while the program prints it, and then the cache
+            // gets both, as if it had been run and loaded in turn.
+            let (sql, realm) = super::stream::load_program(spec, dev).await?;
+            cached::store_program_output(spec, dev.cache(), &sql);
+            if let Some(key) = cached::loaded_key(dev, &[&sql]).await {
+                cached::store(dev, "desired", &key, &origin, &realm);
+            }
+            Ok(realm)
         }
     }
 }

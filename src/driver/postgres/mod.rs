@@ -15,7 +15,7 @@ mod target;
 pub use crate::driver::StatementError;
 pub use connect::{connect, connect_url, server_version};
 pub use database::{create_database, database_exists, drop_database, wait_until_ready};
-pub use execute::execute_each;
+pub use execute::{execute_batched, execute_each};
 pub use in_transaction::InTransaction;
 pub use inspect::{inspect_realm, inspect_realm_in_transaction};
 pub use measure::{execute_measured, execute_measured_in_transaction};

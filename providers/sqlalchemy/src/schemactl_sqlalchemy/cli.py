@@ -67,12 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("no SQLAlchemy models found: no MetaData with tables is reachable from the imported modules")
     try:
         extensions = collect.declared_extensions(modules, metadatas)
-        output = ddl.render(metadatas, args.dialect, extensions)
+        # Each statement goes out as soon as it is compiled (schemactl loads it meanwhile);
+        # a failure half way still fails the run, which then discards what was printed.
+        for statement in ddl.render_statements(metadatas, args.dialect, extensions):
+            sys.stdout.write(statement)
+            sys.stdout.flush()
     except Exception:
         traceback.print_exc()
         return _fail(f"rendering the models as {args.dialect} DDL failed (traceback above)")
-    sys.stdout.write(output)
-    sys.stdout.flush()
     return 0
 
 

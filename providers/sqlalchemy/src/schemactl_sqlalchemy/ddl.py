@@ -9,7 +9,7 @@ schemas on PostgreSQL) and makes the order of set-ordered runs (indexes, cycle A
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlalchemy import MetaData, create_mock_engine
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSchema
@@ -47,27 +47,32 @@ def _name_then_text(statement: tuple[ExecutableDDLElement, str]) -> tuple[str, s
     return (str(name or ""), text)
 
 
-def _stable(statements: list[tuple[ExecutableDDLElement, str]]) -> list[str]:
+def _stable(statements: Iterable[tuple[ExecutableDDLElement, str]]) -> Iterator[str]:
     """Sorts each run of consecutive set-ordered elements of one kind by their text, and drops
-    repeats (an enum type shared by two MetaData objects is created once)."""
-    out: list[str] = []
+    repeats (an enum type shared by two MetaData objects is created once). Yields each run as
+    soon as it ends, so that a caller can print while the rest compiles."""
     seen: set[str] = set()
-    index = 0
-    while index < len(statements):
-        element, text = statements[index]
-        kind = next((k for k in _SET_ORDERED if isinstance(element, k)), None)
-        run = [(element, text)]
-        index += 1
-        if kind is not None:
-            while index < len(statements) and isinstance(statements[index][0], kind):
-                run.append(statements[index])
-                index += 1
+    run: list[tuple[ExecutableDDLElement, str]] = []
+    run_kind = None
+
+    def flush() -> Iterator[str]:
+        if run_kind is not None:
             run.sort(key=_name_then_text)
         for _, text in run:
             if text not in seen:
                 seen.add(text)
-                out.append(text)
-    return out
+                yield text
+        run.clear()
+
+    for element, text in statements:
+        kind = next((k for k in _SET_ORDERED if isinstance(element, k)), None)
+        if run and (kind is None or kind is not run_kind):
+            yield from flush()
+        run_kind = kind
+        run.append((element, text))
+        if kind is None:
+            yield from flush()
+    yield from flush()
 
 
 def used_schemas(metadatas: Iterable[MetaData]) -> set[str]:
@@ -105,18 +110,22 @@ def detected_extensions(metadatas: Iterable[MetaData]) -> set[str]:
 
 def render(metadatas: list[MetaData], dialect_name: str, extensions: Iterable[str] = ()) -> str:
     """The DDL of `metadatas` for `dialect_name`, each statement ending in `;` and a blank line."""
+    return "".join(render_statements(metadatas, dialect_name, extensions))
+
+
+def render_statements(
+    metadatas: list[MetaData], dialect_name: str, extensions: Iterable[str] = ()
+) -> Iterator[str]:
+    """What `render` returns, one statement (with its `;` and blank line) at a time, each as
+    soon as it is compiled: schemactl loads the statements while the rest are rendered."""
     elements, dialect = _record(metadatas, dialect_name)
-    preamble: list[str] = []
     if dialect_name == "postgresql":
         quote = dialect.identifier_preparer.quote
         wanted = set(extensions) | detected_extensions(metadatas)
-        preamble += [f"CREATE EXTENSION IF NOT EXISTS {quote(name)}" for name in sorted(wanted)]
-        preamble += [
-            str(CreateSchema(name, if_not_exists=True).compile(dialect=dialect)).strip()
-            for name in sorted(used_schemas(metadatas))
-        ]
-    compiled = [(e, str(e.compile(dialect=dialect)).strip()) for e in elements]
-    statements = preamble + _stable(compiled)
-    return "".join(f"{statement};\n\n" for statement in statements)
-
-
+        for name in sorted(wanted):
+            yield f"CREATE EXTENSION IF NOT EXISTS {quote(name)};\n\n"
+        for name in sorted(used_schemas(metadatas)):
+            yield str(CreateSchema(name, if_not_exists=True).compile(dialect=dialect)).strip() + ";\n\n"
+    compiled = ((e, str(e.compile(dialect=dialect)).strip()) for e in elements)
+    for statement in _stable(compiled):
+        yield f"{statement};\n\n"
