@@ -1,6 +1,10 @@
 //! Benchmark: cold `schemactl migrate diff` for a generated 500-table SQLAlchemy model set and
-//! a 300-file migration directory, against the sum of its parts run by hand in the same run
-//! (the provider alone + `psql` replay of the directory + `psql` load of the provider's DDL).
+//! a 300-file migration directory (BENCH_TABLES / BENCH_FILES choose others), against the sum
+//! of its parts run by hand in the same run (the provider alone + `psql` replay of the
+//! directory + `psql` load of the provider's DDL), and against its floor: the longer of the
+//! provider and schemactl's own replay, each measured alone (the desired side loads while the
+//! provider prints, beside the replay). Also schemactl's load of the provider's DDL against
+//! `psql -1 -f` of the same file.
 //!
 //! Run: `.ci/test-postgres.sh start && cargo bench --bench migrate_diff`
 //! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_RUNS the number of timed runs;
@@ -17,17 +21,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const SHAPE: Shape = Shape {
-    tables: 500,
-    files: 300,
-    first_file_tables: 200,
-    missing_tables: 5,
-};
-const TABLES: usize = SHAPE.tables;
-const FILES: usize = SHAPE.files;
-const MISSING_TABLES: usize = SHAPE.missing_tables;
+/// 500 tables and 300 files unless BENCH_TABLES / BENCH_FILES say otherwise.
+fn shape() -> Shape {
+    let number = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let tables = number("BENCH_TABLES", 500);
+    Shape {
+        tables,
+        files: number("BENCH_FILES", 300),
+        first_file_tables: (tables * 2 / 5).max(1),
+        missing_tables: 5,
+    }
+}
 
 fn main() {
+    let shape = shape();
+    let (tables, files_count, missing_tables) = (shape.tables, shape.files, shape.missing_tables);
     common::without_cache();
     let server = bench_server();
     let runs = bench_runs();
@@ -39,12 +52,12 @@ fn main() {
     };
 
     let setup = Instant::now();
-    let project = bench.write_project();
+    let project = bench.write_project(&shape);
     let ddl = bench.provider(&project);
     let desired_sql = bench.work.path().join("desired.sql");
     std::fs::write(&desired_sql, &ddl.stdout).expect("write desired DDL");
     let files = migration_files(&project.join("migrations"));
-    assert_eq!(files.len(), FILES, "generated migration files");
+    assert_eq!(files.len(), files_count, "generated migration files");
     let all_files_sql = bench.work.path().join("all_migrations.sql");
     let concatenated: Vec<u8> = files
         .iter()
@@ -53,7 +66,7 @@ fn main() {
     std::fs::write(&all_files_sql, concatenated).expect("write concatenated migrations");
     let pristine_sum = std::fs::read(project.join("migrations/atlas.sum")).expect("atlas.sum");
     eprintln!(
-        "setup: {TABLES} model tables, {FILES} migration files in {:.1}s",
+        "setup: {tables} model tables, {files_count} migration files in {:.1}s",
         setup.elapsed().as_secs_f64()
     );
 
@@ -76,12 +89,16 @@ fn main() {
         })
         .expect("`planned N statement(s)` on stderr");
     let written = migration_files(&project.join("migrations"));
-    assert_eq!(written.len(), FILES + 1, "migrate diff wrote one file");
+    assert_eq!(
+        written.len(),
+        files_count + 1,
+        "migrate diff wrote one file"
+    );
     let new_file = std::fs::read_to_string(written.last().unwrap()).expect("read new file");
     let intended = !new_file.contains("DROP")
-        && new_file.matches("CREATE TABLE").count() == MISSING_TABLES
+        && new_file.matches("CREATE TABLE").count() == missing_tables
         && new_file.matches("ADD COLUMN \"note\"").count()
-            == (0..TABLES).filter(|&i| has_note(i)).count();
+            == (0..tables).filter(|&i| has_note(i)).count();
     assert!(
         intended,
         "the new migration should hold only the missing tables and notes:\n{new_file}"
@@ -118,6 +135,37 @@ fn main() {
     let load_desired = median(runs, || {
         bench.in_fresh_database(|url| timed(|| bench.psql_file(url, &desired_sql)))
     });
+    // schemactl's own pieces, alone: the replay (`migrate validate`, no cache) and the load
+    // of the provider's DDL (`schema inspect` of the file), both with their inspection.
+    let replay_alone = median(runs, || {
+        timed(|| {
+            run(bench.schemactl(&project).args([
+                "--no-cache",
+                "migrate",
+                "validate",
+                "--env",
+                "bench",
+            ]));
+        })
+    });
+    let load_alone = median(runs, || {
+        timed(|| {
+            run(bench
+                .schemactl(&project)
+                .args([
+                    "--no-cache",
+                    "schema",
+                    "inspect",
+                    "--dev-url",
+                    &bench.server,
+                    "--url",
+                ])
+                .arg(format!("file://{}", desired_sql.display())));
+        })
+    });
+    let load_psql_one = median(runs, || {
+        bench.in_fresh_database(|url| timed(|| bench.psql_file_one_transaction(url, &desired_sql)))
+    });
     let create_db = median(runs, || {
         timed(|| {
             bench.in_fresh_database(|_| Duration::ZERO);
@@ -127,21 +175,30 @@ fn main() {
     let by_hand = provider + replay_each + load_desired;
     let by_hand_tight = provider + replay_one + load_desired;
     println!(
-        "migrate diff, {TABLES}-table SQLAlchemy models vs a {FILES}-file directory \
+        "migrate diff, {tables}-table SQLAlchemy models vs a {files_count}-file directory \
          ({planned} planned statements), median of {runs} runs"
     );
     let row = |label: &str, d: Duration| println!("  {label:<56} {:>8.3}s", d.as_secs_f64());
     row("(a) schemactl migrate diff (cold)", migrate_diff);
     row("(b) schemactl-sqlalchemy alone", provider);
     row(
-        "(c) psql -f per migration file (300 processes)",
+        &format!("(c) psql -f per migration file ({files_count} processes)"),
         replay_each,
     );
     row(
-        "(c') psql -f of the 300 files concatenated (1 process)",
+        &format!("(c') psql -f of the {files_count} files concatenated (1 process)"),
         replay_one,
     );
     row("(d) psql -f of the provider's DDL", load_desired);
+    row("(d') psql -1 -f of the provider's DDL", load_psql_one);
+    row(
+        "(e) schemactl migrate validate (replay + inspect)",
+        replay_alone,
+    );
+    row(
+        "(f) schemactl schema inspect of the DDL (load + inspect)",
+        load_alone,
+    );
     row("    (not counted: CREATE + DROP DATABASE)", create_db);
     println!(
         "  ratio a / (b + c + d)  = {:.2}   (by hand: {:.3}s)",
@@ -153,6 +210,16 @@ fn main() {
         ratio(migrate_diff, by_hand_tight),
         by_hand_tight.as_secs_f64()
     );
+    let floor = provider.max(replay_alone);
+    println!(
+        "  ratio a / max(b, e)    = {:.2}   (the floor: {:.3}s; goal at most 1.2)",
+        ratio(migrate_diff, floor),
+        floor.as_secs_f64()
+    );
+    println!(
+        "  ratio f / d'           = {:.2}   (schemactl's load and inspection against psql -1)",
+        ratio(load_alone, load_psql_one)
+    );
 }
 
 struct Bench {
@@ -163,9 +230,9 @@ struct Bench {
 }
 
 impl Bench {
-    fn write_project(&self) -> PathBuf {
+    fn write_project(&self, shape: &Shape) -> PathBuf {
         let project = self.work.path().join("project");
-        SHAPE.write_models(&project.join("models"));
+        shape.write_models(&project.join("models"));
         write(
             &project.join("schemactl.hcl"),
             "data \"external_schema\" \"sqlalchemy\" {\n  program = [\n    \"schemactl-sqlalchemy\",\n    \
@@ -173,7 +240,7 @@ impl Bench {
              env \"bench\" {\n  src = data.external_schema.sqlalchemy.url\n  \
              dev = getenv(\"SCHEMACTL_DEV_URL\")\n  migration {\n    dir = \"file://migrations\"\n  }\n}\n",
         );
-        SHAPE.write_migrations(&project.join("migrations"));
+        shape.write_migrations(&project.join("migrations"));
         run(self
             .schemactl(&project)
             .args(["migrate", "hash", "--dir", "file://migrations"]));
@@ -215,6 +282,12 @@ impl Bench {
 
     fn psql(&self, url: &str, sql: &str) {
         run(Command::new("psql").args(["-qX", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]));
+    }
+
+    fn psql_file_one_transaction(&self, url: &str, file: &Path) {
+        run(Command::new("psql")
+            .args(["-qX1", "-v", "ON_ERROR_STOP=1", "-d", url, "-f"])
+            .arg(file));
     }
 
     fn psql_file(&self, url: &str, file: &Path) {
