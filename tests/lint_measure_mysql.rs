@@ -11,7 +11,7 @@ mod common;
 #[path = "support/lint_json.rs"]
 mod lint_json;
 
-use common::project::{mysql_server, schemactl_in};
+use common::project::{hashed_migrations, mysql_server, schemactl_in};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -52,23 +52,13 @@ const CASES: [(&str, &str); 7] = [
 ];
 
 fn project(change: &str, config: Option<&str>) -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("migrations");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("20260101000000_base.sql"), BASE).unwrap();
-    std::fs::write(dir.join("20260102000000_change.sql"), change).unwrap();
+    let work = hashed_migrations(&[
+        ("20260101000000_base.sql", BASE),
+        ("20260102000000_change.sql", change),
+    ]);
     if let Some(config) = config {
         std::fs::write(work.path().join("schemactl.hcl"), config).unwrap();
     }
-    let hashed = schemactl_in(
-        work.path(),
-        &["migrate", "hash", "--dir", "file://migrations"],
-    );
-    assert!(
-        hashed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&hashed.stderr)
-    );
     work
 }
 

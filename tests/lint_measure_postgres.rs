@@ -9,7 +9,7 @@ mod common;
 #[path = "support/lint_json.rs"]
 mod lint_json;
 
-use common::project::schemactl_in;
+use common::project::{hashed_migrations, schemactl_in};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -47,24 +47,14 @@ fn project() -> tempfile::TempDir {
 
 /// The base and change files, and the CREATE INDEX CONCURRENTLY file when `concurrent`.
 fn project_with(concurrent: bool) -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("migrations");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("20260101000000_base.sql"), BASE).unwrap();
-    std::fs::write(dir.join("20260102000000_change.sql"), CHANGE).unwrap();
+    let mut files = vec![
+        ("20260101000000_base.sql", BASE),
+        ("20260102000000_change.sql", CHANGE),
+    ];
     if concurrent {
-        std::fs::write(dir.join("20260103000000_concurrent.sql"), CONCURRENT).unwrap();
+        files.push(("20260103000000_concurrent.sql", CONCURRENT));
     }
-    let hashed = schemactl_in(
-        work.path(),
-        &["migrate", "hash", "--dir", "file://migrations"],
-    );
-    assert!(
-        hashed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&hashed.stderr)
-    );
-    work
+    hashed_migrations(&files)
 }
 
 fn lint(work: &Path, extra: &[&str]) -> Output {

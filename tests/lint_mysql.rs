@@ -8,7 +8,7 @@ mod common;
 #[path = "support/lint_json.rs"]
 mod lint_json;
 
-use common::project::{mysql_server, schemactl_in};
+use common::project::{hashed_migrations, mysql_server, schemactl_in};
 use std::path::Path;
 use std::process::Output;
 
@@ -28,23 +28,9 @@ CREATE TABLE `orders` (`id` int NOT NULL PRIMARY KEY, `user_id` int NOT NULL, `n
 
 /// A directory of the base file and `files`, hashed.
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("migrations");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("20260101000000_base.sql"), BASE).unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
-    let hashed = schemactl(
-        work.path(),
-        &["migrate", "hash", "--dir", "file://migrations"],
-    );
-    assert!(
-        hashed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&hashed.stderr)
-    );
-    work
+    let mut all = vec![("20260101000000_base.sql", BASE)];
+    all.extend_from_slice(files);
+    hashed_migrations(&all)
 }
 
 fn lint(work: &Path, latest: &str, format: &str) -> Output {

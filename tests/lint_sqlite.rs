@@ -8,7 +8,7 @@ mod common;
 #[path = "support/lint_json.rs"]
 mod lint_json;
 
-use common::project::schemactl_in;
+use common::project::{hashed_migrations, schemactl_in};
 use std::path::Path;
 use std::process::Output;
 
@@ -18,21 +18,10 @@ CREATE INDEX users_email ON users (email);
 ";
 
 fn project(change: &str) -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("migrations");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("20260101000000_base.sql"), BASE).unwrap();
-    std::fs::write(dir.join("20260102000000_change.sql"), change).unwrap();
-    let hashed = schemactl_in(
-        work.path(),
-        &["migrate", "hash", "--dir", "file://migrations"],
-    );
-    assert!(
-        hashed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&hashed.stderr)
-    );
-    work
+    hashed_migrations(&[
+        ("20260101000000_base.sql", BASE),
+        ("20260102000000_change.sql", change),
+    ])
 }
 
 fn lint(work: &Path) -> Output {

@@ -26,13 +26,6 @@ pub struct Measurement {
     pub online: Option<OnlineVerdict>,
 }
 
-impl Measurement {
-    /// Whether the measurement holds anything to report.
-    pub fn is_empty(&self) -> bool {
-        self.relations.is_empty() && !self.outside_transaction && self.online.is_none()
-    }
-}
-
 /// One relation (table, index, sequence, view) the statement touched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MeasuredRelation {

@@ -90,3 +90,23 @@ pub fn uncached_command(dir: &Path, args: &[&str]) -> Command {
         .args(args);
     command
 }
+
+/// A temporary project whose `migrations/` holds `files` (name, text), hashed.
+pub fn hashed_migrations(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("migrations");
+    std::fs::create_dir(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let hashed = schemactl_in(
+        work.path(),
+        &["migrate", "hash", "--dir", "file://migrations"],
+    );
+    assert!(
+        hashed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hashed.stderr)
+    );
+    work
+}

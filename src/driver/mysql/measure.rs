@@ -19,8 +19,6 @@ use sqlx::mysql::MySqlConnection;
 
 /// ER_ALTER_OPERATION_NOT_SUPPORTED and ER_ALTER_OPERATION_NOT_SUPPORTED_REASON.
 const NOT_SUPPORTED: [&str; 2] = ["1845", "1846"];
-/// ER_PARSE_ERROR: the clause cannot follow this statement.
-const PARSE_ERROR: &str = "1064";
 
 /// Runs `statement`, and for a table change, learns the cheapest algorithm it runs with.
 pub async fn execute_measured(
@@ -51,13 +49,10 @@ pub async fn execute_measured(
             {
                 reason = refusal_reason(&e.message);
             }
-            Err(e) if e.code.as_deref() == Some(PARSE_ERROR) => {
-                // The clause does not fit this statement's form: run it as written, unmeasured.
-                execute_each(conn, &[statement.to_string()]).await?;
-                return Ok(None);
-            }
             Err(_) => {
-                // Any other failure is the statement's own: let it say so as written.
+                // A clause that does not fit this statement's form (a parse error), or a
+                // failure of the statement's own: run it as written, unmeasured, and let it
+                // say so.
                 execute_each(conn, &[statement.to_string()]).await?;
                 return Ok(None);
             }
