@@ -9,6 +9,16 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// The PostgreSQL tests take turns: any run sweeps orphans, so a run of one test would sweep
+/// the killed run's database another test still means to see before its own sweep.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn dev_url() -> String {
     std::env::var("SCHEMACTL_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".into())
@@ -86,6 +96,7 @@ fn quick_validate(dir: &Path) -> Output {
 
 #[test]
 fn a_killed_runs_scratch_database_is_swept_and_a_live_runs_is_not() {
+    let _turn = one_at_a_time();
     let slow = project(60);
     let quick = project(0);
 
@@ -118,6 +129,7 @@ fn a_killed_runs_scratch_database_is_swept_and_a_live_runs_is_not() {
 
 #[test]
 fn a_database_without_a_lease_is_never_swept() {
+    let _turn = one_at_a_time();
     // Named like an older run's scratch database, with no lease token or mark.
     let name = format!("schemactl_dev_{}_1", 4_000_000 + std::process::id());
     psql(&format!("DROP DATABASE IF EXISTS {name}"));
@@ -132,6 +144,7 @@ fn a_database_without_a_lease_is_never_swept() {
 
 #[test]
 fn eight_concurrent_diffs_on_one_dev_server_all_succeed_and_clean_up() {
+    let _turn = one_at_a_time();
     let projects: Vec<tempfile::TempDir> = (0..8)
         .map(|i| {
             let dir = project(0);
