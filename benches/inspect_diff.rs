@@ -1,12 +1,15 @@
-//! Benchmark: `schemactl schema diff` between a 2,000-table database and a modified copy,
-//! against `pg_dump --schema-only` of the same database, measured in the same run.
+//! Benchmark: `schemactl schema inspect` of a 2,000-table database against `pg_dump
+//! --schema-only` of it (time and peak memory), and `schemactl schema diff` from it to a
+//! modified copy against migra, measured in the same run.
 //!
 //! Run: `.ci/test-postgres.sh start && cargo bench --bench inspect_diff`
-//! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_TABLES another size.)
+//! (SCHEMACTL_TEST_PG_URL picks another server; BENCH_TABLES another size; BENCH_MIGRA the
+//! migra program, else `migra` on PATH; without one the migra row is left out; BENCH_KEEP=1
+//! keeps both databases for profiling by hand.)
 
 mod common;
 
-use common::{median_call, ratio, run, time_inspect_and_diff};
+use common::{median_call, peak_rss_kib, ratio, run, time_inspect_and_diff};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
@@ -62,10 +65,76 @@ fn main() {
         diff.as_secs_f64(),
         ratio(diff, pg_dump)
     );
+    if let Some(migra) = migra_program() {
+        let diff_of = |u: &str| u.replacen("postgres://", "postgresql+psycopg2://", 1);
+        let (from, to) = (diff_of(&url_a), diff_of(&url_b));
+        let migra_took = median_call(runs, || migra_diff(&migra, &from, &to));
+        println!(
+            "  migra --unsafe (two databases)          {:>7.3}s  {:.2}x  (schema diff / migra {:.2})",
+            migra_took.as_secs_f64(),
+            ratio(migra_took, pg_dump),
+            ratio(diff, migra_took)
+        );
+    } else {
+        println!("  migra: not found (BENCH_MIGRA or `migra` on PATH); left out");
+    }
 
+    let schemactl = env!("CARGO_BIN_EXE_schemactl");
+    let dump_peak = peak_rss_kib("pg_dump", &["--schema-only", "-d", &url_a]);
+    let inspect_peak = peak_rss_kib(schemactl, &["schema", "inspect", "--url", &url_a]);
+    let diff_peak = peak_rss_kib(
+        schemactl,
+        &["schema", "diff", "--from", &url_a, "--to", &url_b],
+    );
+    if let (Some(dump), Some(inspect), Some(diff)) = (dump_peak, inspect_peak, diff_peak) {
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        println!("peak resident memory, {tables} tables");
+        println!("  pg_dump --schema-only     {:>7.1} MiB  1.00x", mib(dump));
+        println!(
+            "  schemactl schema inspect  {:>7.1} MiB  {:.2}x",
+            mib(inspect),
+            inspect as f64 / dump as f64
+        );
+        println!(
+            "  schemactl schema diff     {:>7.1} MiB  {:.2}x",
+            mib(diff),
+            diff as f64 / dump as f64
+        );
+    } else {
+        println!("peak memory: /usr/bin/time (Debian's `time`) not installed; left out");
+    }
+
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        eprintln!("kept {url_a} and {url_b} (BENCH_KEEP)");
+        return;
+    }
     for db in [db_a, db_b] {
         psql(&server, &format!("DROP DATABASE IF EXISTS {db}"));
     }
+}
+
+/// migra: `BENCH_MIGRA`, else `migra` on PATH.
+fn migra_program() -> Option<String> {
+    if let Ok(program) = std::env::var("BENCH_MIGRA") {
+        return Some(program);
+    }
+    let on_path = Command::new("migra").arg("--help").output();
+    on_path
+        .is_ok_and(|out| out.status.success())
+        .then(|| "migra".to_string())
+}
+
+/// One migra run; it exits 2 when the databases differ, which they do here.
+fn migra_diff(migra: &str, from: &str, to: &str) {
+    let out = Command::new(migra)
+        .args(["--unsafe", from, to])
+        .output()
+        .expect("spawn migra");
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)) && !out.stdout.is_empty(),
+        "migra failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn psql(url: &str, sql: &str) {

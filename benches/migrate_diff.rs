@@ -16,7 +16,10 @@
 mod common;
 
 use common::generated::{Shape, has_note};
-use common::{bench_runs, bench_server, median, migration_files, ratio, run, text, timed, write};
+use common::{
+    bench_runs, bench_server, cores, median, median_with_cpu, migration_files, ratio, run, text,
+    timed, write,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -108,14 +111,14 @@ fn main() {
     }
     restore_dir(&project, &files, &pristine_sum);
 
-    let migrate_diff = median(runs, || {
+    let (migrate_diff, migrate_diff_cpu) = median_with_cpu(runs, || {
         let took = timed(|| {
             bench.migrate_diff(&project);
         });
         restore_dir(&project, &files, &pristine_sum);
         took
     });
-    let provider = median(runs, || {
+    let (provider, provider_cpu) = median_with_cpu(runs, || {
         timed(|| {
             bench.provider(&project);
         })
@@ -137,7 +140,7 @@ fn main() {
     });
     // schemactl's own pieces, alone: the replay (`migrate validate`, no cache) and the load
     // of the provider's DDL (`schema inspect` of the file), both with their inspection.
-    let replay_alone = median(runs, || {
+    let (replay_alone, replay_alone_cpu) = median_with_cpu(runs, || {
         timed(|| {
             run(bench.schemactl(&project).args([
                 "--no-cache",
@@ -148,7 +151,7 @@ fn main() {
             ]));
         })
     });
-    let load_alone = median(runs, || {
+    let (load_alone, load_alone_cpu) = median_with_cpu(runs, || {
         timed(|| {
             run(bench
                 .schemactl(&project)
@@ -219,6 +222,18 @@ fn main() {
     println!(
         "  ratio f / d'           = {:.2}   (schemactl's load and inspection against psql -1)",
         ratio(load_alone, load_psql_one)
+    );
+    // The floor max(b, e) gives each part the whole machine; run together they share its
+    // cores, so the CPU they need bounds (a) too.
+    let cores = cores();
+    let parts_cpu = provider_cpu + replay_alone_cpu + load_alone_cpu;
+    println!(
+        "  busy CPU (every process, the server's included), {cores} cores: a {migrate_diff_cpu:.1} s \
+         ({:.2} cores busy); b {provider_cpu:.1} + e {replay_alone_cpu:.1} + f {load_alone_cpu:.1} \
+         = {parts_cpu:.1} s, which {cores} cores need at least {:.3}s for; a / max(b, e, that) = {:.2}",
+        migrate_diff_cpu / migrate_diff.as_secs_f64(),
+        parts_cpu / cores as f64,
+        migrate_diff.as_secs_f64() / (parts_cpu / cores as f64).max(floor.as_secs_f64()),
     );
 }
 

@@ -120,3 +120,71 @@ pub fn time_inspect_and_diff(
     let plan = text(&run(Command::new(schemactl).args(diff_args)).stdout);
     (inspect, diff, plan)
 }
+
+/// The peak resident memory (KiB) of one run of `program args`, read by GNU time
+/// (`/usr/bin/time -f %M`, Debian's `time` package); None where it is not installed.
+pub fn peak_rss_kib(program: &str, args: &[&str]) -> Option<u64> {
+    let gnu_time = Path::new("/usr/bin/time");
+    if !gnu_time.exists() {
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().expect("temp file");
+    let out = Command::new(gnu_time)
+        .args(["-f", "%M", "-o"])
+        .arg(report.path())
+        .arg(program)
+        .args(args)
+        .output()
+        .expect("spawn time");
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        text(&out.stderr)
+    );
+    std::fs::read_to_string(report.path())
+        .ok()?
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// CPU seconds the whole machine has spent busy (user, nice, system, irq, softirq, steal in
+/// `/proc/stat`) since boot; 0 where there is no `/proc/stat`. The difference around a run
+/// counts every process it kept busy, the database server's included.
+pub fn machine_busy_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(line) = stat.lines().next() else {
+        return 0.0;
+    };
+    let fields: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: all but idle and iowait.
+    let busy: f64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| fields.get(i))
+        .sum();
+    busy / 100.0 // USER_HZ is 100 on Linux
+}
+
+/// The cores the machine has (`available_parallelism`).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// [`median`], with the machine's busy CPU seconds during the median run.
+pub fn median_with_cpu(runs: usize, mut measure: impl FnMut() -> Duration) -> (Duration, f64) {
+    let mut samples: Vec<(Duration, f64)> = (0..runs.max(1))
+        .map(|_| {
+            let before = machine_busy_seconds();
+            let took = measure();
+            (took, machine_busy_seconds() - before)
+        })
+        .collect();
+    samples.sort_by_key(|s| s.0);
+    samples[samples.len() / 2]
+}

@@ -65,6 +65,7 @@ pub use scope::Scope;
 pub use skip::{SKIPPABLE, Skip};
 
 use crate::schema::Realm;
+use std::borrow::Cow;
 
 /// Knobs of the comparison.
 #[derive(Debug, Clone, Default)]
@@ -84,12 +85,16 @@ pub struct DiffOptions {
 /// Where a table is one stored text (`DiffPolicy::table_is_one_text`), leaving out or keeping
 /// single columns or constraints would make the text and the model disagree: that is an error
 /// naming the table, not a plan that rebuilds the table wrongly.
-pub fn narrow(
-    from: &Realm,
-    to: &Realm,
+pub fn narrow<'a>(
+    from: &'a Realm,
+    to: &'a Realm,
     opts: &DiffOptions,
     policy: &dyn DiffPolicy,
-) -> Result<(Realm, Realm), String> {
+) -> Result<(Cow<'a, Realm>, Cow<'a, Realm>), String> {
+    // Nothing left out or kept: the states as they are (copies of big realms cost memory).
+    if opts.scope.is_everything() && opts.skip.is_empty() {
+        return Ok((Cow::Borrowed(from), Cow::Borrowed(to)));
+    }
     let (narrowed_from, narrowed_to) = opts.scope.apply_to_both(from, to);
     let kept_to = opts.skip.keep_in(&narrowed_from, &narrowed_to);
     if policy.table_is_one_text() {
@@ -104,7 +109,7 @@ pub fn narrow(
             ));
         }
     }
-    Ok((narrowed_from, kept_to))
+    Ok((Cow::Owned(narrowed_from), Cow::Owned(kept_to)))
 }
 
 /// The changes that turn `from` into `to`, in an order a database can run them.

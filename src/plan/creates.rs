@@ -5,14 +5,16 @@
 
 use crate::diff::{Change, created_tables};
 use crate::schema::{ConstraintKind, QualifiedName, Table};
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 /// A foreign key by its table and name.
 pub type KeyRef = (QualifiedName, String);
 
-/// The changes with each run of consecutive `CreateTable`s reordered, and the foreign keys
+/// The changes (borrowed: a first migration's are thousands of whole tables) with each run of
+/// consecutive `CreateTable`s reordered, and the foreign keys
 /// that go inside their table's `CREATE TABLE`.
-pub fn arrange(changes: &[Change]) -> (Vec<Change>, BTreeSet<KeyRef>) {
+pub fn arrange(changes: &[Change]) -> (Vec<&Change>, BTreeSet<KeyRef>) {
     let created = created_tables(changes);
     // Keys between two new tables, as (table, name, referenced table).
     let keys: Vec<(&QualifiedName, &str, &QualifiedName)> = changes
@@ -29,6 +31,10 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, BTreeSet<KeyRef>) {
             _ => None,
         })
         .collect();
+    let mut keys_of: HashMap<&QualifiedName, Vec<(&str, &QualifiedName)>> = HashMap::new();
+    for &(table, key, target) in &keys {
+        keys_of.entry(table).or_default().push((key, target));
+    }
     let mut out = Vec::with_capacity(changes.len());
     let mut inline = BTreeSet::new();
     let mut at = 0;
@@ -37,56 +43,103 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, BTreeSet<KeyRef>) {
             .find(|&i| !matches!(changes[i], Change::CreateTable { .. }))
             .unwrap_or(changes.len());
         if end == at {
-            out.push(changes[at].clone());
+            out.push(&changes[at]);
             at += 1;
             continue;
         }
-        let run = &changes[at..end];
-        let mut placed: BTreeSet<&QualifiedName> = BTreeSet::new();
-        let mut left: Vec<&Change> = run.iter().collect();
-        while !left.is_empty() {
-            let name_of = |c: &Change| match c {
-                Change::CreateTable { name, .. } => name.clone(),
-                _ => unreachable!("a run holds creations only"),
-            };
-            let ready = |c: &Change| {
-                let name = name_of(c);
-                parents(c).all(|p| placed.contains(p) || !in_run(run, p))
-                    && keys.iter().all(|(t, _, target)| {
-                        **t != name
-                            || **target == name
-                            || placed.contains(target)
-                            || !in_run(run, target)
-                    })
-            };
-            // The first creation whose references are all in place; in a cycle, the first one
-            // (whose parents, earlier in the diff's order, are placed).
-            let pick = left.iter().position(|c| ready(c)).unwrap_or(0);
-            let change = left.remove(pick);
-            let name = name_of(change);
-            for (table, key, target) in &keys {
-                if **table == name && (**target == name || placed.contains(target)) {
-                    inline.insert(((*table).clone(), key.to_string()));
-                }
-            }
-            placed.insert(run_name(run, &name));
-            out.push(change.clone());
-        }
+        arrange_run(&changes[at..end], &keys_of, &mut out, &mut inline);
         at = end;
     }
     // Keys to tables created in earlier runs are inline too: their target exists by then.
-    let position = |name: &QualifiedName| {
-        out.iter()
-            .position(|c| matches!(c, Change::CreateTable { name: n, .. } if n == name))
-    };
+    let mut position: HashMap<&QualifiedName, usize> = HashMap::new();
+    for (i, change) in out.iter().enumerate() {
+        if let Change::CreateTable { name, .. } = change {
+            position.entry(name).or_insert(i);
+        }
+    }
     for (table, key, target) in &keys {
-        if let (Some(own), Some(referenced)) = (position(table), position(target))
+        if let (Some(own), Some(referenced)) = (position.get(table), position.get(target))
             && referenced < own
         {
             inline.insert(((*table).clone(), key.to_string()));
         }
     }
     (out, inline)
+}
+
+/// Places one run of creations: always the first (in the diff's order) whose parents and
+/// referenced tables in the run are placed; in a cycle, the first one left (whose parents,
+/// earlier in the diff's order, are placed). A key whose target is placed before its table
+/// goes inline. Linear in the run and its keys: a first migration creates thousands of tables.
+fn arrange_run<'a>(
+    run: &'a [Change],
+    keys_of: &HashMap<&QualifiedName, Vec<(&str, &QualifiedName)>>,
+    out: &mut Vec<&'a Change>,
+    inline: &mut BTreeSet<KeyRef>,
+) {
+    let name_of = |c: &'a Change| match c {
+        Change::CreateTable { name, .. } => name,
+        _ => unreachable!("a run holds creations only"),
+    };
+    let mut index: HashMap<&QualifiedName, usize> = HashMap::new();
+    for (i, change) in run.iter().enumerate() {
+        index.entry(name_of(change)).or_insert(i);
+    }
+    // How many creations of the run each one waits for, and who waits for each.
+    let mut waiting_on = vec![0usize; run.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); run.len()];
+    for (i, change) in run.iter().enumerate() {
+        let targets = keys_of
+            .get(name_of(change))
+            .into_iter()
+            .flatten()
+            .map(|(_, target)| *target);
+        let needs: BTreeSet<usize> = parents(change)
+            .chain(targets)
+            .filter_map(|name| index.get(name).copied())
+            .filter(|&j| j != i)
+            .collect();
+        waiting_on[i] = needs.len();
+        for j in needs {
+            dependents[j].push(i);
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..run.len())
+        .filter(|&i| waiting_on[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut placed = vec![false; run.len()];
+    let mut placed_names: HashSet<&QualifiedName> = HashSet::new();
+    let mut first_left = 0;
+    for _ in 0..run.len() {
+        let pick = loop {
+            match ready.pop() {
+                Some(Reverse(i)) if placed[i] => continue,
+                Some(Reverse(i)) => break i,
+                None => {
+                    while placed[first_left] {
+                        first_left += 1;
+                    }
+                    break first_left;
+                }
+            }
+        };
+        placed[pick] = true;
+        let name = name_of(&run[pick]);
+        for (key, target) in keys_of.get(name).into_iter().flatten() {
+            if *target == name || placed_names.contains(target) {
+                inline.insert((name.clone(), key.to_string()));
+            }
+        }
+        placed_names.insert(name);
+        for &waiting in &dependents[pick] {
+            waiting_on[waiting] -= 1;
+            if waiting_on[waiting] == 0 {
+                ready.push(Reverse(waiting));
+            }
+        }
+        out.push(&run[pick]);
+    }
 }
 
 /// The tables a creation's `PARTITION OF` or `INHERITS` names.
@@ -104,21 +157,6 @@ fn parents(change: &Change) -> impl Iterator<Item = &QualifiedName> {
     })
 }
 
-fn in_run(run: &[Change], name: &QualifiedName) -> bool {
-    run.iter()
-        .any(|c| matches!(c, Change::CreateTable { name: n, .. } if n == name))
-}
-
-/// The run's own reference to `name` (borrowed from the run, so it outlives the loop).
-fn run_name<'a>(run: &'a [Change], name: &QualifiedName) -> &'a QualifiedName {
-    run.iter()
-        .find_map(|c| match c {
-            Change::CreateTable { name: n, .. } if n == name => Some(n),
-            _ => None,
-        })
-        .expect("the name comes from the run")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,7 +169,7 @@ mod tests {
         }
     }
 
-    fn names(changes: &[Change]) -> Vec<&str> {
+    fn names<'a>(changes: &[&'a Change]) -> Vec<&'a str> {
         changes
             .iter()
             .filter_map(|c| match c {

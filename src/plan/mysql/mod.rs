@@ -36,7 +36,8 @@ pub struct MysqlPlanner<'a> {
 impl Planner for MysqlPlanner<'_> {
     fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan> {
         let changes = emptied::keep_a_column(self.current, changes.to_vec());
-        let (changes, inline_keys) = creates::arrange(&changes);
+        let (arranged, inline_keys) = creates::arrange(&changes);
+        let changes: Vec<Change> = arranged.into_iter().cloned().collect();
         let forward = Sides::new(self.current, self.desired, &changes, inline_keys);
         let backward = Sides::new(self.desired, self.current, &[], Default::default());
         let mut rendered = Vec::with_capacity(changes.len());

@@ -50,7 +50,7 @@ impl Inline {
 }
 
 /// The changes in the order to plan them, and what their `CREATE TABLE`s carry.
-pub fn arrange(changes: &[Change]) -> (Vec<Change>, Inline) {
+pub fn arrange(changes: &[Change]) -> (Vec<&Change>, Inline) {
     let (changes, between_new) = creates::arrange(changes);
     let view = Arranged {
         changes: &changes,
@@ -81,7 +81,7 @@ pub fn arrange(changes: &[Change]) -> (Vec<Change>, Inline) {
 
 /// The arranged changes and what is looked up in them.
 struct Arranged<'a> {
-    changes: &'a [Change],
+    changes: &'a [&'a Change],
     /// The position and table of each `CreateTable`.
     creations: BTreeMap<&'a QualifiedName, (usize, &'a Table)>,
     /// Keys between new tables whose referenced table is created first (or is their own).
@@ -90,7 +90,7 @@ struct Arranged<'a> {
     mentions: BTreeMap<&'a str, Vec<usize>>,
 }
 
-fn creations(changes: &[Change]) -> BTreeMap<&QualifiedName, (usize, &Table)> {
+fn creations<'a>(changes: &[&'a Change]) -> BTreeMap<&'a QualifiedName, (usize, &'a Table)> {
     changes
         .iter()
         .enumerate()
@@ -185,7 +185,7 @@ fn prepares_key_target(change: &Change, target: &QualifiedName) -> bool {
 
 /// For each sequence the changes create, the positions of the changes whose texts hold its
 /// name as a word (conservative: any mention counts as a use).
-fn sequence_mentions(changes: &[Change]) -> BTreeMap<&str, Vec<usize>> {
+fn sequence_mentions<'a>(changes: &[&'a Change]) -> BTreeMap<&'a str, Vec<usize>> {
     let mut mentions: BTreeMap<&str, Vec<usize>> = changes
         .iter()
         .filter_map(|c| match c {

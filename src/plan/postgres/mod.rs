@@ -39,14 +39,13 @@ impl Planner for PostgresPlanner {
     fn plan(&self, changes: &[Change]) -> anyhow::Result<Plan> {
         let (changes, inline) = inline::arrange(changes);
         let mut created = Created::default();
-        let steps = changes
-            .iter()
-            .map(|change| {
-                let step = step(change, &created, &inline)?;
-                created.record(change);
-                Ok(step)
-            })
-            .collect::<anyhow::Result<_>>()?;
+        // Sized up front: a step holds a whole change, and growing by doubling would keep two
+        // copies of a first migration's thousands of steps alive at once.
+        let mut steps = Vec::with_capacity(changes.len());
+        for change in changes {
+            steps.push(step(change, &created, &inline)?);
+            created.record(change);
+        }
         Ok(Plan { steps })
     }
 }
@@ -76,20 +75,20 @@ fn step(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result<S
 /// Relations created earlier in the plan: they hold no rows yet, so building indexes or
 /// checking constraints on them carries no risk.
 #[derive(Default)]
-struct Created {
-    tables: BTreeMap<QualifiedName, Table>,
-    relations: BTreeSet<QualifiedName>,
+struct Created<'a> {
+    tables: BTreeMap<&'a QualifiedName, &'a Table>,
+    relations: BTreeSet<&'a QualifiedName>,
 }
 
-impl Created {
-    fn record(&mut self, change: &Change) {
+impl<'a> Created<'a> {
+    fn record(&mut self, change: &'a Change) {
         match change {
             Change::CreateTable { name, table } => {
-                self.tables.insert(name.clone(), table.clone());
-                self.relations.insert(name.clone());
+                self.tables.insert(name, table);
+                self.relations.insert(name);
             }
             Change::CreateView { name, view } if view.materialized => {
-                self.relations.insert(name.clone());
+                self.relations.insert(name);
             }
             _ => {}
         }
@@ -129,7 +128,7 @@ fn render(change: &Change, created: &Created, inline: &Inline) -> anyhow::Result
             let parent = table
                 .partition_of
                 .as_ref()
-                .and_then(|p| created.tables.get(&p.parent));
+                .and_then(|p| created.tables.get(&p.parent).copied());
             table::create(name, table, parent, inline)
         }
         DropTable { name, .. } => vec![table::drop(name)],
