@@ -46,10 +46,8 @@ pub fn ratio(a: Duration, b: Duration) -> f64 {
 }
 
 /// The median of `runs` timings; `measure` returns the time of the part it wants counted.
-pub fn median(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| measure()).collect();
-    times.sort();
-    times[times.len() / 2]
+pub fn median(runs: usize, measure: impl FnMut() -> Duration) -> Duration {
+    median_with_cpu(runs, measure).0
 }
 
 pub fn run(command: &mut Command) -> Output {

@@ -6,14 +6,14 @@
 use crate::diff::{Change, created_tables};
 use crate::schema::{ConstraintKind, QualifiedName, Table};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 /// A foreign key by its table and name.
 pub type KeyRef = (QualifiedName, String);
 
 /// The changes (borrowed: a first migration's are thousands of whole tables) with each run of
-/// consecutive `CreateTable`s reordered, and the foreign keys
-/// that go inside their table's `CREATE TABLE`.
+/// consecutive `CreateTable`s reordered, and the foreign keys that go inside their table's
+/// `CREATE TABLE`.
 pub fn arrange(changes: &[Change]) -> (Vec<&Change>, BTreeSet<KeyRef>) {
     let created = created_tables(changes);
     // Keys between two new tables, as (table, name, referenced table).
@@ -109,7 +109,6 @@ fn arrange_run<'a>(
         .map(Reverse)
         .collect();
     let mut placed = vec![false; run.len()];
-    let mut placed_names: HashSet<&QualifiedName> = HashSet::new();
     let mut first_left = 0;
     for _ in 0..run.len() {
         let pick = loop {
@@ -127,11 +126,11 @@ fn arrange_run<'a>(
         placed[pick] = true;
         let name = name_of(&run[pick]);
         for (key, target) in keys_of.get(name).into_iter().flatten() {
-            if *target == name || placed_names.contains(target) {
+            let target_placed = index.get(target).is_some_and(|&j| placed[j]);
+            if *target == name || target_placed {
                 inline.insert((name.clone(), key.to_string()));
             }
         }
-        placed_names.insert(name);
         for &waiting in &dependents[pick] {
             waiting_on[waiting] -= 1;
             if waiting_on[waiting] == 0 {
